@@ -1,0 +1,26 @@
+import type { AuthService } from '@kite/auth/server';
+import type { ContactService } from '@kite/contact/server';
+import type { Logger } from '@kite/kernel/logger';
+import type { OpenPlatformService } from '@kite/openplatform/server';
+import type { Database } from '@kite/platform/database';
+import type { CommandRunner, OutboxDispatcher } from '@kite/platform/outbox';
+import type { ClientGateway } from '@kite/realtime/server';
+import type { FastifyInstance } from 'fastify';
+import type { KiteConfig } from './config.ts';
+
+/** A built Kite server: its services, for the CLI, tests and benchmarks. */
+export interface Kite {
+  config: KiteConfig;
+  app: FastifyInstance;
+  database: Database;
+  logger: Logger;
+  dispatcher: OutboxDispatcher;
+  commands: CommandRunner;
+  contacts: ContactService;
+  auth: AuthService;
+  openPlatform: OpenPlatformService;
+  gateway: ClientGateway;
+  /** Listens on the configured host/port; resolves to the bound URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+/** Scopes an app may hold. The admin CLI grants all by default; `--scopes` narrows. */
+export const SCOPES = [
+  'contact:contact',
+  'contact:contact:readonly',
+  'contact:user.email:readonly',
+  'contact:user.phone:readonly',
+  'im:message',
+  'im:message.group_msg',
+  'im:chat',
+  'im:resource',
+  'docx:document',
+  'bitable:app',
+  'calendar:calendar',
+  'approval:approval',
+  'task:task',
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** What the rest of the server may know about an app (never its secret). */
+export interface AppRecord {
+  /** Internal id. */
+  id: string;
+  appId: string;
+  tenantId: string;
+  tenantKey: string;
+  name: string;
+  description: string;
+  scopes: readonly string[];
+  /** Webhook event subscription; null when the app only uses the long connection. */
+  eventUrl: string | null;
+  encryptKey: string | null;
+  verificationToken: string | null;
+  /** The app's bot identity (`ou_…`). */
+  botOpenId: string;
+  createdAt: Date;
+}
+
+/** Lookups other server modules get by injection (wired in apps/server). */
+export interface AppDirectory {
+  /** Checks an app id + secret pair; null when either is wrong. */
+  verifySecret(appId: string, appSecret: string): Promise<AppRecord | null>;
+  getApp(appId: string): Promise<AppRecord | null>;
+  /** Every app of the tenant, for event fan-out. */
+  listTenantApps(tenantId: string): Promise<AppRecord[]>;
+}
+
+export const AppInput = z.object({
+  name: z.string().trim().min(1).max(100),
+  description: z.string().trim().max(500).optional(),
+  scopes: z.array(z.enum(SCOPES)).max(SCOPES.length).optional(),
+  eventUrl: z.string().trim().url().max(2000).nullable().optional(),
+  encryptKey: z.string().trim().max(200).nullable().optional(),
+  verificationToken: z.string().trim().max(200).nullable().optional(),
+});
+export type AppInput = z.infer<typeof AppInput>;
+
+export const AppPatch = AppInput.partial();
+export type AppPatch = z.infer<typeof AppPatch>;
+
+/** DTO shown to admins in the console. */
+export interface AppView {
+  appId: string;
+  name: string;
+  description: string;
+  scopes: string[];
+  eventUrl: string | null;
+  hasEncryptKey: boolean;
+  verificationToken: string | null;
+  botOpenId: string;
+  createdAt: string;
+}
+
+export const openPlatformEvents = {
+  appCreated: 'openplatform.app.created',
+  appUpdated: 'openplatform.app.updated',
+  appSecretRotated: 'openplatform.app.secret_rotated',
+  appDeleted: 'openplatform.app.deleted',
+  tokenRevoked: 'openplatform.token.revoked',
+} as const;

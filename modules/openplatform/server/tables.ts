@@ -1,0 +1,43 @@
+import type { ColumnType } from 'kysely';
+
+export interface OpenPlatformTables {
+  op_app: {
+    id: string;
+    tenant_id: string;
+    app_id: string;
+    name: string;
+    description: string;
+    secret_hash: string;
+    scopes: string[];
+    event_url: string | null;
+    encrypt_key: string | null;
+    verification_token: string | null;
+    bot_open_id: string;
+    created_at: ColumnType<Date, Date | undefined, never>;
+    updated_at: Date;
+    deleted_at: Date | null;
+  };
+  /** Every token the open platform issues, stored as a sha256 hash. */
+  op_token: {
+    id: string;
+    token_hash: string;
+    kind: 'tenant' | 'app' | 'user' | 'refresh' | 'pat';
+    tenant_id: string;
+    app_id: string | null;
+    user_id: string | null;
+    name: string;
+    created_at: ColumnType<Date, Date | undefined, never>;
+    expires_at: Date;
+    revoked_at: Date | null;
+    last_used_at: Date | null;
+  };
+  op_auth_code: {
+    code_hash: string;
+    tenant_id: string;
+    app_id: string;
+    user_id: string;
+    redirect_uri: string;
+    expires_at: Date;
+    used_at: Date | null;
+  };
+}

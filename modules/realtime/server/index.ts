@@ -1,0 +1,1 @@
+export { ClientGateway, type GatewayIdentity } from './gateway.ts';

@@ -1,0 +1,130 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
+import pg from 'pg';
+import type { PlatformTables } from './platform-tables.ts';
+
+export type DatabaseEngine = 'pglite' | 'postgres';
+
+export interface Database {
+  readonly db: Kysely<PlatformTables>;
+  readonly engine: DatabaseEngine;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL connection string; when absent, PGlite runs in-process. */
+  url?: string;
+  /** PGlite data directory; `memory://` for an in-memory database (tests). */
+  dataDir?: string;
+  /** PostgreSQL pool size. */
+  maxConnections?: number;
+}
+
+// Both engines return the same JS types: int8 and numeric as strings are unhandy for counts and
+// sequence numbers, which stay far below 2^53, so int8 becomes a number; date stays a 'YYYY-MM-DD'.
+const INT8 = 20;
+const DATE = 1082;
+const parseInt8 = (value: string) => Number(value);
+const keepString = (value: string) => value;
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  if (options.url) {
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.maxConnections ?? 10,
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+          if (oid === INT8) return parseInt8;
+          if (oid === DATE) return keepString;
+          return pg.types.getTypeParser(oid, format);
+        }) as typeof pg.types.getTypeParser,
+      },
+    });
+    const db = new Kysely<PlatformTables>({ dialect: new PostgresDialect({ pool }) });
+    return { db, engine: 'postgres', close: () => db.destroy() };
+  }
+  const dataDir = options.dataDir ?? 'memory://';
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create(dataDir, { parsers: { [INT8]: parseInt8, [DATE]: keepString } });
+  const db = new Kysely<PlatformTables>({ dialect: new PostgresDialect({ pool: new PGlitePool(pglite) }) });
+  return { db, engine: 'pglite', close: () => db.destroy() };
+}
+
+/**
+ * A pool of one over PGlite. PGlite is a single session, so the one connection is handed out under a
+ * mutex and a transaction holds it from BEGIN to COMMIT. Code inside a transaction must use the
+ * transaction object, never the outer `db`, or it waits for itself: the acquire timeout turns that
+ * bug into an error instead of a hang.
+ */
+class PGlitePool implements PostgresPool {
+  private queue: Array<() => void> = [];
+  private busy = false;
+
+  constructor(
+    private readonly pglite: PGlite,
+    private readonly acquireTimeoutMs = 30_000,
+  ) {}
+
+  async connect(): Promise<PostgresPoolClient> {
+    await this.acquire();
+    let released = false;
+    const pglite = this.pglite;
+    const client = {
+      query: async (sql: string, parameters: ReadonlyArray<unknown>) => {
+        // Like node-postgres: without parameters, use the simple protocol, which allows several
+        // statements (migrations); with parameters, the extended protocol.
+        const result =
+          parameters.length === 0
+            ? ((await pglite.exec(sql, { rowMode: 'object' })).at(-1) ?? { rows: [], affectedRows: 0 })
+            : await pglite.query(sql, parameters as unknown[], { rowMode: 'object' });
+        return {
+          command: commandOf(sql),
+          rowCount: result.affectedRows ?? result.rows.length,
+          rows: result.rows,
+        } as PostgresQueryResult<unknown>;
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        this.releaseLock();
+      },
+    };
+    return client as unknown as PostgresPoolClient;
+  }
+
+  async end(): Promise<void> {
+    await this.pglite.close();
+  }
+
+  private acquire(): Promise<void> {
+    if (!this.busy) {
+      this.busy = true;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const waiter = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.queue = this.queue.filter((entry) => entry !== waiter);
+        reject(new Error('PGlite connection not released in time (is the outer db used inside a transaction?)'));
+      }, this.acquireTimeoutMs);
+      this.queue.push(waiter);
+    });
+  }
+
+  private releaseLock(): void {
+    const next = this.queue.shift();
+    if (next) next();
+    else this.busy = false;
+  }
+}
+
+function commandOf(sql: string): PostgresQueryResult<unknown>['command'] {
+  const word = sql.trimStart().slice(0, 6).toUpperCase();
+  if (word === 'INSERT' || word === 'UPDATE' || word === 'DELETE' || word === 'SELECT') return word;
+  if (word.startsWith('MERGE')) return 'MERGE';
+  return 'SELECT';
+}
