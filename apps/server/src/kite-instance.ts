@@ -4,6 +4,7 @@ import type { Logger } from '@kite/kernel/logger';
 import type { OpenPlatformService } from '@kite/openplatform/server';
 import type { Database } from '@kite/platform/database';
 import type { CommandRunner, OutboxDispatcher } from '@kite/platform/outbox';
+import type { EventsService } from '@kite/events/server';
 import type { ClientGateway } from '@kite/realtime/server';
 import type { FastifyInstance } from 'fastify';
 import type { KiteConfig } from './config.ts';
@@ -20,6 +21,7 @@ export interface Kite {
   auth: AuthService;
   openPlatform: OpenPlatformService;
   gateway: ClientGateway;
+  events: EventsService;
   /** Listens on the configured host/port; resolves to the bound URL. */
   listen(): Promise<string>;
   close(): Promise<void>;

@@ -3,17 +3,20 @@ import type { AddressInfo } from 'node:net';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import { AuthService, authMigrations, InvitationService, registerAuthRoutes } from '@kite/auth/server';
-import type { ContactDirectory } from '@kite/contact/contract';
+import { type ContactDirectory, contactEvents } from '@kite/contact/contract';
 import {
   ContactService,
   CsvImporter,
   contactMigrations,
   OpenContactApi,
+  registerContactOpenEvents,
   registerContactOpenRoutes,
   registerContactRoutes,
 } from '@kite/contact/server';
+import { createEventsService, eventsMigrations, WS_ENDPOINT_PATH } from '@kite/events/server';
 import { type Clock, systemClock } from '@kite/kernel/clock';
-import { createLogger, type Logger } from '@kite/kernel/logger';
+import { AppError } from '@kite/kernel/errors';
+import { createLogger } from '@kite/kernel/logger';
 import {
   createOpenAuthenticator,
   OpenPlatformService,
@@ -25,11 +28,11 @@ import { acquireDataDirLock } from '@kite/platform/data-dir-lock';
 import { type Database, openDatabase } from '@kite/platform/database';
 import type { Authenticators } from '@kite/platform/http';
 import { migrateToLatest } from '@kite/platform/migrations';
-import { type CommandRunner, createCommandRunner, OutboxDispatcher } from '@kite/platform/outbox';
+import { createCommandRunner, OutboxDispatcher } from '@kite/platform/outbox';
 import { platformMigrations } from '@kite/platform/platform-migrations';
 import { RateLimiter } from '@kite/platform/rate-limit';
 import { ClientGateway } from '@kite/realtime/server';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify from 'fastify';
 import { registerAdminRoutes } from './admin-routes.ts';
 import type { KiteConfig } from './config.ts';
 import type { Kite } from './kite-instance.ts';
@@ -62,12 +65,20 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
 
   let database: Database;
   try {
+    const onIdleError = (error: Error) => logger.warn('database connection dropped', { error: error.message });
     database = await openDatabase(
       config.databaseUrl
-        ? { url: config.databaseUrl }
+        ? { url: config.databaseUrl, onIdleError }
         : { dataDir: config.dataDir.startsWith('memory://') ? config.dataDir : `${config.dataDir}/pg` },
     );
-    await migrateToLatest(database.db as never, platformMigrations, contactMigrations, authMigrations, openPlatformMigrations);
+    await migrateToLatest(
+      database.db as never,
+      platformMigrations,
+      contactMigrations,
+      authMigrations,
+      openPlatformMigrations,
+      eventsMigrations,
+    );
   } catch (error) {
     lock?.release();
     throw error;
@@ -92,6 +103,17 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
   const openPlatform = new OpenPlatformService({ db, commands, clock });
   const openContact = new OpenContactApi(db as never, contacts, (tenantId) => openPlatform.tenantKeyOf(tenantId));
 
+  // Apps receive Feishu events for outbox events, by webhook or over the SDK's long connection.
+  const events = createEventsService({
+    db,
+    dispatcher,
+    apps: openPlatform,
+    logger,
+    ...(config.publicUrlExplicit ? { publicUrl: config.publicUrl } : {}),
+    clock,
+  });
+  registerContactOpenEvents(events.registerOpenEvent);
+
   const authenticate: Authenticators = {
     user: createSessionAuthenticator(auth),
     open: createOpenAuthenticator({
@@ -106,19 +128,39 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
     logger,
     authenticate: (request) => sessionFromUpgrade(auth, request),
     isVisible: (event) => CLIENT_EVENT_PREFIXES.some((prefix) => event.type.startsWith(prefix)),
+    // Deactivation and a password reset end all of a user's sessions, live connections included.
+    endsSessionsOf: (event) =>
+      event.type === contactEvents.userDeactivated || event.type === 'auth.password.reset'
+        ? ((event.payload as { id?: string }).id ?? null)
+        : null,
   });
 
+  const handleError = createErrorHandler(logger);
   const app = Fastify({
     bodyLimit: config.bodyLimit,
-    trustProxy: config.publicUrl.startsWith('https://'),
+    // Errors raised before routing (a malformed URL) get the same JSON shape as all others.
+    frameworkErrors: handleError,
+    trustProxy: config.trustProxy,
     logger: false,
     // Feishu's SDK sends `{}` as the body of GET and DELETE requests; it is accepted and ignored.
     return503OnClosing: true,
   });
-  app.setErrorHandler(createErrorHandler(logger));
+  app.setErrorHandler(handleError);
   await app.register(cookie);
 
   let ready = false;
+  // Requests still running when the server stops finish before the database closes.
+  let inFlight = 0;
+  app.addHook('onRequest', async () => {
+    inFlight++;
+  });
+  app.addHook('onResponse', async () => {
+    inFlight--;
+  });
+  // Fastify insists an async onRequestAbort hook declares exactly one parameter.
+  app.addHook('onRequestAbort', async (_request) => {
+    inFlight--;
+  });
   app.get('/healthz', async (_request, reply) => {
     if (!ready) return reply.status(503).send({ status: 'starting' });
     return { status: 'ok' };
@@ -139,12 +181,34 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
     openPlatform,
     directory,
     authenticate,
-    tokenLimiter: new RateLimiter(60, 60_000, () => clock.now().getTime()),
+    tokenLimiter: new RateLimiter(config.tokenRateLimit, 60_000, () => clock.now().getTime()),
+    verifyEventUrl: async (record) => {
+      const result = await events.verifyEventUrl(record);
+      if (!result.ok) {
+        throw new AppError('event_url_unverified', `The event URL did not pass the url_verification challenge: ${result.reason}`, {
+          status: 400,
+          openCode: 99_992_402,
+        });
+      }
+    },
+    onCredentialsChanged: (appId) => {
+      events.disconnectApp(appId);
+    },
     sessionUser: async (request) => {
       const ctx = await authenticate.user(request).catch(() => null);
       return ctx ? { id: ctx.actor.userId, tenantId: ctx.tenantId } : null;
     },
   });
+  // The SDK's WSClient asks here (not under /open-apis) where to open its long connection.
+  const endpointLimiter = new RateLimiter(config.tokenRateLimit, 60_000, () => clock.now().getTime());
+  app.post(WS_ENDPOINT_PATH, async (request, reply) => {
+    if (!endpointLimiter.hit(`endpoint|${request.ip}`).allowed) {
+      return reply.status(429).send({ code: 99_991_400, msg: 'request trigger frequency limit', data: {} });
+    }
+    const { status, json } = await events.endpointHandler(request.body, request.headers.host);
+    return reply.status(status).send(json);
+  });
+
   registerAdminRoutes(app, { db, authenticate, adminSecret: options.adminSecret, cli: () => kite });
 
   if (existsSync(config.webDist)) {
@@ -176,6 +240,7 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
 
   app.server.on('upgrade', (request, socket, head) => {
     if (gateway.handleUpgrade(request, socket, head)) return;
+    if (events.handleUpgrade(request, socket, head)) return;
     socket.destroy();
   });
 
@@ -190,8 +255,10 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
     auth,
     openPlatform,
     gateway,
+    events,
     async listen() {
       await dispatcher.start();
+      events.start();
       gateway.start();
       await app.listen({ port: config.port, host: config.host });
       const address = app.server.address() as AddressInfo;
@@ -205,6 +272,8 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
       dispatcher.stop();
       await gateway.close();
       await app.close();
+      for (let waited = 0; inFlight > 0 && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      await events.stop();
       await database.close();
       lock?.release();
     },

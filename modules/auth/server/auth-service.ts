@@ -7,7 +7,7 @@ import { newId, publicId, randomToken } from '@kite/kernel/ids';
 import type { RequestContext } from '@kite/platform/context';
 import type { CommandRunner, SharedTransaction } from '@kite/platform/outbox';
 import type { PlatformTables } from '@kite/platform/platform-tables';
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.ts';
 import type { AuthTables } from './tables.ts';
 
@@ -92,8 +92,9 @@ export class AuthService implements CredentialStore {
     const tenantKey = publicId.tenantKey();
     const ctx = { tenantId, actor: { type: 'system' as const, name: 'setup' }, ...client };
     return this.options.commands.run(ctx, async (trx, emit) => {
-      // Serialise concurrent first-run attempts: the second one sees the first tenant.
-      await trx.selectFrom('tenant').select('id').forUpdate().execute();
+      // Serialise concurrent first-run attempts: the second one sees the first tenant. (SELECT … FOR
+      // UPDATE on an empty table locks nothing, so on PostgreSQL every racer would create a tenant.)
+      await sql`lock table tenant in share row exclusive mode`.execute(trx);
       const existing = await trx.selectFrom('tenant').select('id').limit(1).executeTakeFirst();
       if (existing) throw errors.conflict('already_set_up', 'Kite is already set up; sign in instead');
       await trx.insertInto('tenant').values({ id: tenantId, tenant_key: tenantKey, name: input.tenantName }).execute();
@@ -117,7 +118,7 @@ export class AuthService implements CredentialStore {
 
   async login(input: { email: string; password: string; tenantKey?: string }, client: ClientInfo): Promise<SessionInfo> {
     const lockKey = `${input.email}|${client.ip ?? ''}`;
-    await this.assertNotLocked(lockKey);
+    const failuresSoFar = await this.reserveAttempt(lockKey);
     let candidates = await this.options.directory.findActiveUsersByEmail(input.email);
     if (input.tenantKey) {
       const tenant = await this.db.selectFrom('tenant').select('id').where('tenant_key', '=', input.tenantKey).executeTakeFirst();
@@ -134,9 +135,11 @@ export class AuthService implements CredentialStore {
     }
     if (candidates.length === 0) await verifyAgainstDummy(input.password);
     if (matches.length === 0) {
-      await this.recordFailure(lockKey);
+      if (failuresSoFar >= this.maxFailures) await this.lock(lockKey);
       throw new AppError('invalid_credentials', 'The e-mail or password is wrong', { status: 401 });
     }
+    // The password was right: earlier failures are forgiven, even if the caller must pick a tenant.
+    await this.db.deleteFrom('auth_login_attempt').where('key', '=', lockKey).execute();
     if (matches.length > 1) {
       const tenants = await this.db
         .selectFrom('tenant')
@@ -152,34 +155,48 @@ export class AuthService implements CredentialStore {
         details: { tenants: tenants.map((t) => ({ tenantKey: t.tenant_key, name: t.name })) },
       });
     }
-    await this.db.deleteFrom('auth_login_attempt').where('key', '=', lockKey).execute();
     return this.startSession(matches[0]!, client, authEvents.loginSucceeded);
   }
 
-  private async assertNotLocked(key: string): Promise<void> {
-    const row = await this.db.selectFrom('auth_login_attempt').selectAll().where('key', '=', key).executeTakeFirst();
-    if (row?.locked_until && row.locked_until > this.now()) {
-      const retryAfterSeconds = Math.ceil((row.locked_until.getTime() - this.now().getTime()) / 1000);
-      throw new AppError('login_locked', 'Too many failed sign-ins; try again later', {
-        status: 429,
-        openCode: 99_991_400,
-        details: { retryAfterSeconds },
-      });
-    }
+  /**
+   * Counts a sign-in attempt before the (slow) password check, in one atomic statement, so parallel
+   * guesses cannot outrun the limit; a right password deletes the count again. Returns the attempts
+   * counted so far, this one included; throws `login_locked` while locked or once they are used up.
+   */
+  private async reserveAttempt(key: string): Promise<number> {
+    const now = this.now();
+    const { rows } = await sql<{ failures: number; locked_until: Date | null }>`
+      insert into auth_login_attempt (key, failures, locked_until, updated_at) values (${key}, 1, null, ${now})
+      on conflict (key) do update set
+        failures = case when auth_login_attempt.locked_until <= ${now} then 1 else auth_login_attempt.failures + 1 end,
+        locked_until = case when auth_login_attempt.locked_until <= ${now} then null else auth_login_attempt.locked_until end,
+        updated_at = ${now}
+      returning failures, locked_until`.execute(this.db);
+    const row = rows[0]!;
+    if (row.locked_until && row.locked_until > now) throw this.lockedError(row.locked_until);
+    if (row.failures > this.maxFailures) throw this.lockedError(await this.lock(key));
+    return row.failures;
   }
 
-  private async recordFailure(key: string): Promise<void> {
-    const now = this.now();
-    await this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('auth_login_attempt').selectAll().where('key', '=', key).forUpdate().executeTakeFirst();
-      const expired = row?.locked_until && row.locked_until <= now;
-      const failures = expired || !row ? 1 : row.failures + 1;
-      const lockedUntil = failures >= this.maxFailures ? new Date(now.getTime() + this.lockMs) : null;
-      await trx
-        .insertInto('auth_login_attempt')
-        .values({ key, failures, locked_until: lockedUntil, updated_at: now })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ failures, locked_until: lockedUntil, updated_at: now }))
-        .execute();
+  /** Locks the account/address pair (unless already locked); returns until when. */
+  private async lock(key: string): Promise<Date> {
+    const until = new Date(this.now().getTime() + this.lockMs);
+    await this.db
+      .updateTable('auth_login_attempt')
+      .set({ locked_until: until, updated_at: this.now() })
+      .where('key', '=', key)
+      .where('locked_until', 'is', null)
+      .execute();
+    const row = await this.db.selectFrom('auth_login_attempt').select('locked_until').where('key', '=', key).executeTakeFirst();
+    return row?.locked_until ?? until;
+  }
+
+  private lockedError(until: Date): AppError {
+    const retryAfterSeconds = Math.max(1, Math.ceil((until.getTime() - this.now().getTime()) / 1000));
+    return new AppError('login_locked', 'Too many failed sign-ins; try again later', {
+      status: 429,
+      openCode: 99_991_400,
+      details: { retryAfterSeconds },
     });
   }
 

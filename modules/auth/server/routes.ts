@@ -1,6 +1,6 @@
 import { AcceptInvitationInput, InvitationInput, LoginInput, PatchMeInput, SetupInput } from '@kite/auth/contract';
 import type { DirectoryUser } from '@kite/contact/contract';
-import { errors } from '@kite/kernel/errors';
+import { AppError, errors } from '@kite/kernel/errors';
 import { type Authenticators, clientInfo } from '@kite/platform/http';
 import { parseInput } from '@kite/platform/validation';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -59,7 +59,10 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
     const token = request.cookies[SESSION_COOKIE];
     const session = token ? await deps.auth.resolveSession(token) : null;
     if (session) {
-      if (request.headers['x-csrf-token'] !== session.csrfToken) throw errors.forbidden('CSRF token missing or wrong');
+      // Same answer as every other unsafe call without the token (docs/internal-api.md).
+      if (request.headers['x-csrf-token'] !== session.csrfToken) {
+        throw new AppError('csrf_failed', 'The CSRF token is missing or wrong; reload the page', { status: 403 });
+      }
       await deps.auth.logout(session, clientInfo(request));
     }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });

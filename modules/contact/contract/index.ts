@@ -143,6 +143,15 @@ export interface UserEventPayload {
   id: string;
   openId: string;
   changed?: string[];
+  /** The user in Feishu's contact v3 shape (open ids), as it is after the change. */
+  object: Record<string, unknown>;
+}
+
+export interface DepartmentEventPayload {
+  id: string;
+  changed?: string[];
+  /** The department in Feishu's contact v3 shape (open ids), as it was right before deletion or after the change. */
+  object: Record<string, unknown>;
 }
 
 /** The slice of a user other modules need (auth, open platform, IM). */

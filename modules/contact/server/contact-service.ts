@@ -3,6 +3,7 @@ import {
   type CreateDepartmentInput,
   type CreateUserInput,
   contactEvents,
+  type DepartmentEventPayload,
   type DepartmentView,
   type DirectoryUser,
   type GroupInput,
@@ -10,6 +11,7 @@ import {
   type ListUsersQuery,
   type UpdateDepartmentInput,
   type UpdateUserInput,
+  type UserEventPayload,
   type UserRef,
   type UserView,
 } from '@kite/contact/contract';
@@ -26,6 +28,7 @@ import {
   contactRepository as repo,
   type UserRow,
 } from './contact-repository.ts';
+import { presentOpenDepartment, presentOpenUser } from './open-presenters.ts';
 import { assertCanManageContacts, assertCanReadContacts } from './policy.ts';
 import { presentDepartment, presentDirectoryUser, presentGroup, presentUser } from './presenters.ts';
 import { avatarColor, normaliseQuery, searchKeys } from './search-keys.ts';
@@ -127,7 +130,12 @@ export class ContactService {
     assertCanManageContacts(ctx);
     const body = async ({ trx, emit }: Scope) => {
       const { row, temporaryPassword } = await this.insertUser(trx, ctx.tenantId, input);
-      await emit({ type: contactEvents.userCreated, subjectType: 'user', subjectId: row.id, payload: { id: row.id, openId: row.open_id } });
+      await emit({
+        type: contactEvents.userCreated,
+        subjectType: 'user',
+        subjectId: row.id,
+        payload: await this.userPayload(trx, ctx.tenantId, row.id),
+      });
       const [user] = await this.presentUsers(trx, ctx.tenantId, [row]);
       return { user: user!, ...(temporaryPassword ? { temporaryPassword } : {}) };
     };
@@ -144,7 +152,7 @@ export class ContactService {
       type: contactEvents.userCreated,
       subjectType: 'user',
       subjectId: row.id,
-      payload: { id: row.id, openId: row.open_id },
+      payload: await this.userPayload(scope.trx as unknown as Transaction<ContactDb>, tenantId, row.id),
     });
     return presentDirectoryUser(row);
   }
@@ -194,7 +202,7 @@ export class ContactService {
           type: contactEvents.userUpdated,
           subjectType: 'user',
           subjectId: id,
-          payload: { id, openId: current.open_id, changed },
+          payload: await this.userPayload(trx, ctx.tenantId, id, changed),
         });
       }
       return this.userView(trx, ctx.tenantId, id);
@@ -226,7 +234,7 @@ export class ContactService {
         type: status === 'active' ? contactEvents.userReactivated : contactEvents.userDeactivated,
         subjectType: 'user',
         subjectId: id,
-        payload: { id, openId: current.open_id, changed: ['status'] },
+        payload: await this.userPayload(trx, ctx.tenantId, id, ['status']),
       });
       return this.userView(trx, ctx.tenantId, id);
     });
@@ -251,7 +259,12 @@ export class ContactService {
     assertCanManageContacts(ctx);
     const body = async ({ trx, emit }: Scope) => {
       const id = await this.insertDepartment(trx, ctx.tenantId, input);
-      await emit({ type: contactEvents.departmentCreated, subjectType: 'department', subjectId: id, payload: { id } });
+      await emit({
+        type: contactEvents.departmentCreated,
+        subjectType: 'department',
+        subjectId: id,
+        payload: await this.departmentPayload(trx, ctx.tenantId, id),
+      });
       return this.departmentView(trx, ctx.tenantId, id);
     };
     return scope ? body(scope) : this.run(ctx, body);
@@ -285,7 +298,7 @@ export class ContactService {
           type: contactEvents.departmentUpdated,
           subjectType: 'department',
           subjectId: id,
-          payload: { id, changed: Object.keys(patch) },
+          payload: await this.departmentPayload(trx, ctx.tenantId, id, Object.keys(patch)),
         });
       }
       return this.departmentView(trx, ctx.tenantId, id);
@@ -300,12 +313,13 @@ export class ContactService {
       if (await repo.departmentHasChildrenOrMembers(trx, ctx.tenantId, id)) {
         throw errors.conflict('department_not_empty', 'Only an empty department (no members, no sub-departments) can be deleted');
       }
+      const payload = await this.departmentPayload(trx, ctx.tenantId, id);
       await repo.deleteDepartment(trx, ctx.tenantId, id);
       await emit({
         type: contactEvents.departmentDeleted,
         subjectType: 'department',
         subjectId: id,
-        payload: { id, openDepartmentId: current.open_department_id, name: current.name },
+        payload,
       });
     });
   }
@@ -375,6 +389,40 @@ export class ContactService {
   }
 
   // Internals -------------------------------------------------------------------------------------
+
+  /**
+   * An event payload that carries the Feishu-shaped object as it is after the change, so every
+   * consumer (app events, audit, search) reads one self-contained record.
+   */
+  private async userPayload(trx: Queryable, tenantId: string, id: string, changed?: string[]): Promise<UserEventPayload> {
+    const row = await repo.findUser(trx, tenantId, id);
+    if (!row) throw errors.notFound('User');
+    const departmentIds = (await repo.userDepartmentIds(trx, [id])).get(id) ?? [];
+    const departments = await repo.findDepartmentsBy(trx, tenantId, 'id', departmentIds);
+    const [manager] = row.manager_id ? await repo.findUsersByIds(trx, tenantId, [row.manager_id]) : [];
+    const object = presentOpenUser(row, {
+      userIdType: 'open_id',
+      departmentIds: departments.map((department) => department.open_department_id),
+      manager,
+      tenantKey: '',
+    });
+    return { id, openId: row.open_id, ...(changed ? { changed } : {}), object };
+  }
+
+  private async departmentPayload(trx: Queryable, tenantId: string, id: string, changed?: string[]): Promise<DepartmentEventPayload> {
+    const row = await repo.findDepartment(trx, tenantId, id);
+    if (!row) throw errors.notFound('Department');
+    const [parent] = row.parent_id ? await repo.findDepartmentsBy(trx, tenantId, 'id', [row.parent_id]) : [];
+    const [leader] = row.leader_user_ids[0] ? await repo.findUsersByIds(trx, tenantId, [row.leader_user_ids[0]]) : [];
+    const object = presentOpenDepartment(row, {
+      departmentIdType: 'open_department_id',
+      userIdType: 'open_id',
+      parent,
+      leader,
+      memberCount: 0,
+    });
+    return { id, ...(changed ? { changed } : {}), object };
+  }
 
   /** Inserts a user after checking uniqueness and references; shared by every way a user is created. */
   async insertUser(

@@ -28,9 +28,14 @@ export class CsvImporter {
     assertCanManageContacts(ctx);
     const result: ImportResult = { ok: false, dryRun, created: { users: 0, departments: 0 }, errors: [] };
     let records: Record<string, string>[];
+    // The header as the CSV parser read it (quoted names unquoted), not as the first line's raw text.
+    let columns: string[] = [];
     try {
       records = parse(csv.replace(/^\uFEFF/, ''), {
-        columns: (header: string[]) => header.map((column) => column.trim().toLowerCase()),
+        columns: (header: string[]) => {
+          columns = header.map((column) => column.trim().toLowerCase());
+          return columns;
+        },
         skip_empty_lines: true,
         trim: true,
         relax_column_count: true,
@@ -39,13 +44,9 @@ export class CsvImporter {
       result.errors.push({ row: 1, message: `The file is not valid CSV: ${(error as Error).message}` });
       return result;
     }
-    const header = csv.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
-    const unknown = header
-      .split(',')
-      .map((c) => c.trim().toLowerCase())
-      .filter((c) => c && !(COLUMNS as readonly string[]).includes(c));
+    const unknown = columns.filter((c) => c && !(COLUMNS as readonly string[]).includes(c));
     if (unknown.length) result.errors.push({ row: 1, message: `Unknown columns: ${unknown.join(', ')}. Expected: ${COLUMNS.join(', ')}` });
-    if (!header.toLowerCase().includes('name') || !header.toLowerCase().includes('email')) {
+    if (!columns.includes('name') || !columns.includes('email')) {
       result.errors.push({ row: 1, message: 'The header row must include name and email' });
     }
     if (records.length === 0) result.errors.push({ row: 1, message: 'The file has no data rows' });

@@ -223,6 +223,8 @@ export class OpenContactApi {
   async children(ctx: RequestContext, id: string, types: IdTypes, fetchChild: boolean, pageSize: number, pageToken?: string) {
     assertCanReadContacts(ctx);
     const parentId = await this.resolveDepartment(ctx, id, types.departmentIdType);
+    const after = decodeCursor(pageToken);
+    if (pageToken && !after) throw errors.validation('Invalid page_token');
     let rows: DepartmentRow[];
     if (fetchChild) {
       const all = await repo.listDepartments(this.db, ctx.tenantId);
@@ -235,13 +237,11 @@ export class OpenContactApi {
           queue.push(row.id);
         }
       }
-      rows = descendants.sort((a, b) => (a.name === b.name ? a.id.localeCompare(b.id) : a.name < b.name ? -1 : 1));
-      const after = decodeCursor(pageToken);
+      // Sorted and filtered with the same comparison (code units), so a page token resumes exactly.
+      rows = descendants.sort((a, b) => (a.name === b.name ? (a.id < b.id ? -1 : 1) : a.name < b.name ? -1 : 1));
       if (after) rows = rows.filter((row) => row.name > after.name || (row.name === after.name && row.id > after.id));
       rows = rows.slice(0, pageSize + 1);
     } else {
-      const after = decodeCursor(pageToken);
-      if (pageToken && !after) throw errors.validation('Invalid page_token');
       rows = await repo.childDepartments(this.db, ctx.tenantId, parentId, after, pageSize + 1);
     }
     return this.page(rows, pageSize, (page) => this.presentDepartments(ctx, page, types));

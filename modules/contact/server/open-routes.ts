@@ -13,6 +13,8 @@ const PageQuery = IdTypeQuery.extend({
   page_size: z.coerce.number().int().min(1).max(100).default(50),
   page_token: z.string().max(500).optional(),
 });
+/** A query-string boolean as the SDK sends it (`true`/`false`); z.coerce.boolean() would read "false" as true. */
+const queryBoolean = z.union([z.boolean(), z.enum(['true', 'false'])]).transform((value) => value === true || value === 'true');
 const idParam = (name: string) => z.object({ [name]: z.string().min(1).max(64) });
 const idList = z.array(z.string().min(1).max(64)).max(50);
 
@@ -45,6 +47,9 @@ const OpenDepartmentInput = z.object({
   leader_user_id: z.string().max(64).optional(),
   order: z.union([z.string().regex(/^\d{1,7}$/), z.number().int().min(0).max(1_000_000)]).optional(),
 });
+// Without the create default: under zod 4 a default inside .partial() still applies, which would move
+// every patched department to the root.
+const OpenDepartmentPatch = OpenDepartmentInput.extend({ parent_department_id: z.string().min(1).max(64) }).partial();
 const BatchGetIdInput = z.object({
   emails: z.array(z.string().trim().toLowerCase().max(254)).max(50).optional(),
   mobiles: z.array(z.string().trim().max(40)).max(50).optional(),
@@ -156,7 +161,7 @@ export function registerContactOpenRoutes(app: FastifyInstance, deps: { api: Ope
   app.get('/open-apis/contact/v3/departments', async (request, reply) => {
     const ctx = await authenticate.open(request, reply);
     const query = parseInput(
-      PageQuery.extend({ parent_department_id: z.string().min(1).max(64).default('0'), fetch_child: z.coerce.boolean().default(false) }),
+      PageQuery.extend({ parent_department_id: z.string().min(1).max(64).default('0'), fetch_child: queryBoolean.default(false) }),
       request.query,
     );
     return openOk(
@@ -167,7 +172,7 @@ export function registerContactOpenRoutes(app: FastifyInstance, deps: { api: Ope
   app.get('/open-apis/contact/v3/departments/:department_id/children', async (request, reply) => {
     const ctx = await authenticate.open(request, reply);
     const { department_id } = parseInput(idParam('department_id'), request.params) as { department_id: string };
-    const query = parseInput(PageQuery.extend({ fetch_child: z.coerce.boolean().default(false) }), request.query);
+    const query = parseInput(PageQuery.extend({ fetch_child: queryBoolean.default(false) }), request.query);
     return openOk(await api.children(ctx, department_id, idTypes(query), query.fetch_child, query.page_size, query.page_token));
   });
 
@@ -181,7 +186,7 @@ export function registerContactOpenRoutes(app: FastifyInstance, deps: { api: Ope
     const ctx = await authenticate.open(request, reply);
     const { department_id } = parseInput(idParam('department_id'), request.params) as { department_id: string };
     const types = idTypes(parseInput(IdTypeQuery, request.query));
-    const input = parseInput(OpenDepartmentInput.partial(), request.body);
+    const input = parseInput(OpenDepartmentPatch, request.body);
     const id = await api.resolveDepartment(ctx, department_id, types.departmentIdType);
     if (!id) throw errors.forbidden('The root department cannot be changed');
     const updated = await api.service.updateDepartment(ctx, id, {

@@ -193,6 +193,12 @@ export class OpenPlatformService implements AppDirectory {
     return row;
   }
 
+  /** An app of the caller's tenant, for an admin about to change it (404 otherwise). */
+  async getAppOfTenant(ctx: Ctx, appId: string): Promise<AppRecord> {
+    this.assertAdmin(ctx);
+    return this.record(await this.requireAppRow(ctx.tenantId, appId));
+  }
+
   // AppDirectory ----------------------------------------------------------------------------------
 
   async verifySecret(appId: string, appSecret: string): Promise<AppRecord | null> {

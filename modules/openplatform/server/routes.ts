@@ -1,6 +1,6 @@
 import type { ContactDirectory } from '@kite/contact/contract';
 import { AppError } from '@kite/kernel/errors';
-import { AppInput, AppPatch } from '@kite/openplatform/contract';
+import { AppInput, AppPatch, type AppRecord } from '@kite/openplatform/contract';
 import { type Authenticators, openOk } from '@kite/platform/http';
 import type { RateLimiter } from '@kite/platform/rate-limit';
 import { parseInput } from '@kite/platform/validation';
@@ -31,8 +31,10 @@ export interface OpenPlatformRouteDeps {
   tokenLimiter: RateLimiter;
   /** The signed-in web user, if any (for the OAuth authorize step). */
   sessionUser(request: FastifyRequest): Promise<{ id: string; tenantId: string } | null>;
-  /** Checks an admin URL before saving it (url_verification challenge). */
-  verifyEventUrl?(appId: string): Promise<void>;
+  /** Runs the url_verification challenge against an event URL before it is saved; throws when it fails. */
+  verifyEventUrl(record: AppRecord): Promise<void>;
+  /** The app's secret changed or the app is gone: end its long connections. */
+  onCredentialsChanged(appId: string): void;
 }
 
 function badSecret(): { code: number; msg: string } {
@@ -43,8 +45,10 @@ function badSecret(): { code: number; msg: string } {
 export function registerOpenPlatformRoutes(app: FastifyInstance, deps: OpenPlatformRouteDeps): void {
   const { openPlatform } = deps;
 
+  // Keyed by client address and app, so one busy service behind a NAT does not lock out the rest.
   const checkTokenRate = (request: FastifyRequest) => {
-    if (!deps.tokenLimiter.hit(`token|${request.ip}`).allowed) {
+    const appId = (request.body as { app_id?: unknown } | undefined)?.app_id;
+    if (!deps.tokenLimiter.hit(`token|${request.ip}|${typeof appId === 'string' ? appId.slice(0, 64) : ''}`).allowed) {
       throw new AppError('rate_limited', 'request trigger frequency limit', { status: 429, openCode: 99_991_400 });
     }
   };
@@ -136,25 +140,46 @@ export function registerOpenPlatformRoutes(app: FastifyInstance, deps: OpenPlatf
   });
   app.post('/api/admin/apps', async (request) => {
     const ctx = await deps.authenticate.user(request);
-    const created = await openPlatform.createApp(ctx, parseInput(AppInput, request.body));
-    if (created.app.eventUrl && deps.verifyEventUrl) await deps.verifyEventUrl(created.app.appId);
-    return created;
+    const input = parseInput(AppInput, request.body);
+    const created = await openPlatform.createApp(ctx, { ...input, eventUrl: null });
+    if (!input.eventUrl) return created;
+    // The URL is saved only once it answers the challenge, as Feishu's console does.
+    const record = await openPlatform.getApp(created.app.appId);
+    try {
+      await deps.verifyEventUrl({ ...record!, eventUrl: input.eventUrl });
+    } catch (error) {
+      await openPlatform.deleteApp(ctx, created.app.appId);
+      throw error;
+    }
+    return { ...created, app: await openPlatform.updateApp(ctx, created.app.appId, { eventUrl: input.eventUrl }) };
   });
   app.patch('/api/admin/apps/:appId', async (request) => {
     const ctx = await deps.authenticate.user(request);
     const { appId } = parseInput(AppIdParam, request.params);
     const patch = parseInput(AppPatch, request.body);
-    const updated = await openPlatform.updateApp(ctx, appId, patch);
-    if (patch.eventUrl && deps.verifyEventUrl) await deps.verifyEventUrl(appId);
-    return updated;
+    const record = await openPlatform.getAppOfTenant(ctx, appId);
+    if (patch.eventUrl) {
+      await deps.verifyEventUrl({
+        ...record,
+        eventUrl: patch.eventUrl,
+        ...(patch.encryptKey !== undefined ? { encryptKey: patch.encryptKey || null } : {}),
+        ...(patch.verificationToken !== undefined ? { verificationToken: patch.verificationToken || null } : {}),
+      });
+    }
+    return openPlatform.updateApp(ctx, appId, patch);
   });
   app.post('/api/admin/apps/:appId/rotate-secret', async (request) => {
     const ctx = await deps.authenticate.user(request);
-    return openPlatform.rotateSecret(ctx, parseInput(AppIdParam, request.params).appId);
+    const { appId } = parseInput(AppIdParam, request.params);
+    const rotated = await openPlatform.rotateSecret(ctx, appId);
+    deps.onCredentialsChanged(appId);
+    return rotated;
   });
   app.delete('/api/admin/apps/:appId', async (request) => {
     const ctx = await deps.authenticate.user(request);
-    await openPlatform.deleteApp(ctx, parseInput(AppIdParam, request.params).appId);
+    const { appId } = parseInput(AppIdParam, request.params);
+    await openPlatform.deleteApp(ctx, appId);
+    deps.onCredentialsChanged(appId);
     return {};
   });
   app.get('/api/admin/tokens', async (request) => {

@@ -17,6 +17,8 @@ export interface GatewayOptions {
   authenticate(request: IncomingMessage): Promise<GatewayIdentity | null>;
   /** Whether a user may see an event; events not matched are never sent to clients. */
   isVisible(event: DomainEvent, identity: GatewayIdentity): boolean;
+  /** The user whose sessions an event ends (deactivation, password reset); their sockets are closed. */
+  endsSessionsOf?(event: DomainEvent): string | null;
   path?: string;
   /** A client whose unsent bytes exceed this is disconnected (it resumes on reconnect). */
   maxBufferedBytes?: number;
@@ -140,8 +142,13 @@ export class ClientGateway {
     for (const event of events) {
       const set = this.byTenant.get(event.tenantId);
       if (!set || set.size === 0) continue;
+      const ended = this.options.endsSessionsOf?.(event);
       let frame: string | undefined;
       for (const connection of set) {
+        if (ended && connection.identity.userId === ended) {
+          connection.socket.close(CLOSE_UNAUTHENTICATED, 'session ended');
+          continue;
+        }
         if (connection.pending) {
           connection.pending.push(event);
           continue;

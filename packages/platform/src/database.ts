@@ -19,6 +19,8 @@ export interface OpenDatabaseOptions {
   dataDir?: string;
   /** PostgreSQL pool size. */
   maxConnections?: number;
+  /** Told when the server drops an idle pooled connection. */
+  onIdleError?: (error: Error) => void;
 }
 
 // Both engines return the same JS types: int8 and numeric as strings are unhandy for counts and
@@ -41,6 +43,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
         }) as typeof pg.types.getTypeParser,
       },
     });
+    // An idle connection can be cut by the server (restart, failover, admin); the pool replaces it.
+    // Without a listener, node-postgres would crash the process on that error.
+    pool.on('error', (error) => options.onIdleError?.(error));
     const db = new Kysely<PlatformTables>({ dialect: new PostgresDialect({ pool }) });
     return { db, engine: 'postgres', close: () => db.destroy() };
   }

@@ -1,0 +1,49 @@
+import type { AppRecord } from '@kite/openplatform/contract';
+import type { DomainEvent } from '@kite/platform/outbox';
+
+/**
+ * What other modules may know about the events module: how to describe the Feishu events an app
+ * receives for one of their domain events. Registration itself happens on the events service
+ * (`createEventsService(...).registerOpenEvent`), wired in apps/server.
+ */
+
+/** One Feishu event for one app: the v2 `header.event_type` and the `event` body. */
+export interface OpenEvent {
+  /** Feishu event type, e.g. `contact.user.created_v3`, `im.message.receive_v1`. */
+  eventType: string;
+  /** The `event` object of the v2 envelope (reference/feishu-openapi.md §6a, payload table). */
+  event: object;
+}
+
+/**
+ * Turns a domain event into the Feishu events one app receives. Return `null` (or `[]`) when the app
+ * must not see it: it lacks the scope, the event is its own action (Feishu does not echo a bot's own
+ * message back to it), or the event is not visible to it. Must be pure and fast: it runs once per app
+ * of the tenant for every matching event. Throwing skips this app for this event (and is logged).
+ */
+export type OpenEventMapper = (event: DomainEvent, app: AppRecord) => OpenEvent | readonly OpenEvent[] | null;
+
+/** Registers a mapper for one domain event type; several mappers per type are allowed. */
+export type RegisterOpenEvent = (domainType: string, mapper: OpenEventMapper) => void;
+
+/** The v2 event envelope (reference/feishu-openapi.md §6a). */
+export interface OpenEventEnvelope {
+  schema: '2.0';
+  header: {
+    /** 32 hex chars, stable across redeliveries of the same event so apps can de-duplicate. */
+    event_id: string;
+    event_type: string;
+    /** Milliseconds since the epoch, as a string. */
+    create_time: string;
+    /** The app's verification token, or `''` when it has none. */
+    token: string;
+    app_id: string;
+    tenant_key: string;
+  };
+  event: object;
+}
+
+/** Whether the app was granted at least one of `scopes`; the usual guard inside a mapper. */
+export function appHasScope(app: Pick<AppRecord, 'scopes'>, ...scopes: readonly string[]): boolean {
+  return scopes.some((scope) => app.scopes.includes(scope));
+}
