@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import * as lark from '@larksuiteoapi/node-sdk';
 import { ManualClock } from '@kite/kernel/clock';
+import * as lark from '@larksuiteoapi/node-sdk';
 import type { Selectable } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Harness, listen, startHarness } from './events-test-harness.ts';

@@ -20,9 +20,9 @@ import {
 import { type EndpointReply, type LongConnectionOptions, LongConnectionServer } from './long-connection.ts';
 import { OpenEventRegistry } from './open-events.ts';
 
+export { WS_CONNECTION_PATH, WS_ENDPOINT_PATH } from './long-connection.ts';
 export { eventsMigrations } from './migrations.ts';
 export type { EventsTables } from './tables.ts';
-export { WS_CONNECTION_PATH, WS_ENDPOINT_PATH } from './long-connection.ts';
 export type { DeliveryOptions, EndpointReply, Transmission, VerifyEventUrlResult };
 export { DeliveryFailure };
 

@@ -1,9 +1,9 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
+import { DeliveryFailure } from './delivery.ts';
 import { type Harness, startHarness } from './events-test-harness.ts';
 import { decodeFrame, encodeFrame, type Frame, FrameMethod, frameHeader } from './feishu-frame.ts';
-import { DeliveryFailure } from './delivery.ts';
 import { EndpointCode } from './long-connection.ts';
 
 const quiet = lark.LoggerLevel.error;

@@ -1,7 +1,7 @@
-import * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from '@kite/kernel/logger';
 import type { AppRecord } from '@kite/openplatform/contract';
 import type { DomainEvent } from '@kite/platform/outbox';
+import * as lark from '@larksuiteoapi/node-sdk';
 import { describe, expect, it } from 'vitest';
 import { appHasScope } from '../contract/index.ts';
 import { buildOpenEnvelope, deriveEventId, OpenEventRegistry } from './open-events.ts';
