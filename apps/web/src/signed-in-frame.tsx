@@ -1,0 +1,21 @@
+import { SessionGate, useSession } from '@kite/auth/web';
+import { ViewerProvider } from '@kite/ui/viewer';
+import { AppShell } from './shell/app-shell.tsx';
+
+function ShellWithViewer() {
+  const { user, tenant, isAdmin } = useSession();
+  return (
+    <ViewerProvider viewer={{ userId: user.id, name: user.name, isAdmin, tenantName: tenant.name }}>
+      <AppShell />
+    </ViewerProvider>
+  );
+}
+
+/** Everything behind sign-in: the session gate, who is looking (for modules), and the shell. */
+export function SignedInFrame() {
+  return (
+    <SessionGate>
+      <ShellWithViewer />
+    </SessionGate>
+  );
+}

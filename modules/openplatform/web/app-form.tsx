@@ -1,0 +1,128 @@
+import { Banner, Button, Form } from '@douyinfe/semi-ui';
+import { type AppInput, type AppView, SCOPES } from '@kite/openplatform/contract';
+import { commonMessages } from '@kite/ui/common-messages';
+import { useErrorText } from '@kite/ui/error-text';
+import { useMessages } from '@kite/ui/i18n';
+import { openPlatformErrorTexts } from './openplatform-error-texts.ts';
+import { openPlatformMessages } from './openplatform-messages.ts';
+
+const URL_PATTERN = /^https?:\/\/\S+$/i;
+
+interface AppFormValues {
+  name: string;
+  description?: string;
+  scopes: string[];
+  eventUrl?: string;
+  encryptKey?: string;
+  verificationToken?: string;
+}
+
+export interface AppFormProps {
+  /** The app being edited; null for a new one. */
+  app: AppView | null;
+  submitting: boolean;
+  error: unknown;
+  onSubmit: (input: AppInput) => void;
+  onCancel: () => void;
+}
+
+/**
+ * The fields of an app: name, description, scopes and event subscription. Editing leaves the
+ * encrypt key untouched unless a new one is typed, since the server never sends it back.
+ */
+export function AppForm({ app, submitting, error, onSubmit, onCancel }: AppFormProps) {
+  const t = useMessages(openPlatformMessages);
+  const common = useMessages(commonMessages);
+  const errorText = useErrorText(openPlatformErrorTexts);
+
+  const submit = (values: AppFormValues) => {
+    const eventUrl = values.eventUrl?.trim() || null;
+    const encryptKey = values.encryptKey?.trim();
+    const input: AppInput = {
+      name: values.name.trim(),
+      description: values.description?.trim() ?? '',
+      scopes: values.scopes.filter((scope): scope is (typeof SCOPES)[number] => (SCOPES as readonly string[]).includes(scope)),
+      eventUrl,
+      verificationToken: values.verificationToken?.trim() || null,
+      // An empty key on edit means "keep the current one"; on create it means "none".
+      ...(encryptKey ? { encryptKey } : app ? {} : { encryptKey: null }),
+    };
+    onSubmit(input);
+  };
+
+  return (
+    <>
+      {error ? (
+        <Banner type="danger" fullMode={false} closeIcon={null} description={errorText(error)} style={{ marginBottom: 16 }} />
+      ) : null}
+      <Form<AppFormValues>
+        initValues={{
+          name: app?.name ?? '',
+          description: app?.description ?? '',
+          scopes: app ? [...app.scopes] : [...SCOPES],
+          eventUrl: app?.eventUrl ?? '',
+          verificationToken: app?.verificationToken ?? '',
+          encryptKey: '',
+        }}
+        onSubmit={submit}
+        disabled={submitting}
+      >
+        <Form.Input
+          field="name"
+          label={t('appName')}
+          placeholder={t('appNamePlaceholder')}
+          rules={[{ required: true, whitespace: true, message: t('appNameRequired') }]}
+          data-testid="app-name-input"
+          autoFocus
+        />
+        <Form.TextArea
+          field="description"
+          label={t('appDescription')}
+          placeholder={t('appDescriptionPlaceholder')}
+          autosize
+          maxCount={500}
+        />
+        <Form.CheckboxGroup field="scopes" label={t('scopes')} extraText={t('scopesHint')} direction="vertical">
+          {SCOPES.map((scope) => (
+            <Form.Checkbox key={scope} value={scope}>
+              <span className="kite-scope">
+                <code>{scope}</code>
+                <span>{t(`scope.${scope}`)}</span>
+              </span>
+            </Form.Checkbox>
+          ))}
+        </Form.CheckboxGroup>
+        <Form.Section text={t('eventSettings')}>
+          <Form.Input
+            field="eventUrl"
+            label={t('eventUrl')}
+            placeholder={t('eventUrlPlaceholder')}
+            extraText={t('eventUrlHint')}
+            rules={[
+              {
+                validator: (_rule: unknown, value: unknown) => !value || URL_PATTERN.test(String(value).trim()),
+                message: t('eventUrlInvalid'),
+              },
+            ]}
+            data-testid="app-event-url-input"
+          />
+          <Form.Input
+            field="encryptKey"
+            label={t('encryptKey')}
+            mode="password"
+            autoComplete="off"
+            placeholder={app?.hasEncryptKey ? t('encryptKeyKeep') : ''}
+            extraText={t('encryptKeyHint')}
+          />
+          <Form.Input field="verificationToken" label={t('verificationToken')} autoComplete="off" extraText={t('verificationTokenHint')} />
+        </Form.Section>
+        <div className="kite-form-footer">
+          <Button onClick={onCancel}>{common('cancel')}</Button>
+          <Button htmlType="submit" theme="solid" loading={submitting} data-testid="app-submit">
+            {app ? common('save') : common('create')}
+          </Button>
+        </div>
+      </Form>
+    </>
+  );
+}

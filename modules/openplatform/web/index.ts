@@ -1,0 +1,32 @@
+/**
+ * Open platform's web part: the admin pages for apps (credentials, scopes, event subscription) and
+ * personal access tokens.
+ */
+import { IconAppCenter, IconKey } from '@douyinfe/semi-icons';
+import type { AdminSection, RealtimeSubscription } from '@kite/ui/web-module';
+import { createElement } from 'react';
+import { openPlatformQueryKeys } from './openplatform-api.ts';
+
+export { useApps } from './openplatform-queries.ts';
+
+export const openPlatformAdminSections: AdminSection[] = [
+  {
+    path: 'apps',
+    group: 'integrations',
+    label: { 'zh-CN': '应用', 'en-US': 'Apps' },
+    icon: createElement(IconAppCenter),
+    route: { lazy: async () => ({ Component: (await import('./apps-page.tsx')).AppsPage }) },
+  },
+  {
+    path: 'tokens',
+    group: 'integrations',
+    label: { 'zh-CN': '访问令牌', 'en-US': 'Access tokens' },
+    icon: createElement(IconKey),
+    route: { lazy: async () => ({ Component: (await import('./tokens-page.tsx')).TokensPage }) },
+  },
+];
+
+export const openPlatformRealtime: RealtimeSubscription = {
+  prefix: 'openplatform.',
+  staleQueries: () => [openPlatformQueryKeys.all],
+};

@@ -1,0 +1,30 @@
+/**
+ * The shapes a module's `web/index.ts` hands to the app shell, so the shell can mount any module
+ * without knowing what is inside it.
+ */
+import type { ReactNode } from 'react';
+import type { RouteObject } from 'react-router';
+import type { LocalizedText } from './i18n.tsx';
+import type { RealtimeEvent } from './realtime-connection.ts';
+
+/** Where an admin page sits in the admin console's side navigation. */
+export type AdminSectionGroup = 'organization' | 'integrations' | 'security';
+
+/** One page of the admin console (`/admin/<path>`). */
+export interface AdminSection {
+  /** Path below `/admin`, without slashes, e.g. `departments`. */
+  path: string;
+  group: AdminSectionGroup;
+  label: LocalizedText;
+  icon: ReactNode;
+  /** Route element or lazy route for the page; its `path` is filled in by the shell. */
+  route: Omit<RouteObject, 'path' | 'index' | 'children'>;
+}
+
+/** Which cached queries an incoming realtime event makes stale. */
+export interface RealtimeSubscription {
+  /** Event type prefix, e.g. `contact.`. */
+  prefix: string;
+  /** Query keys (prefixes) to invalidate for an event. */
+  staleQueries: (event: RealtimeEvent) => ReadonlyArray<readonly unknown[]>;
+}
