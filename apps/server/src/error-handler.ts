@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isAppError } from '@kite/kernel/errors';
 import type { Logger } from '@kite/kernel/logger';
+import { uniqueViolation } from '@kite/platform/database';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 interface Shaped {
@@ -39,6 +40,14 @@ export function createErrorHandler(logger: Logger) {
     let shaped: Shaped | undefined;
     if (isAppError(error)) {
       shaped = { status: error.status, code: error.code, openCode: error.openCode, message: error.message, details: error.details };
+    } else if (uniqueViolation(error) !== undefined) {
+      // A unique index caught a race the code's own check could not see (two requests at once).
+      shaped = {
+        status: 409,
+        code: 'conflict',
+        openCode: 1_000_409,
+        message: 'This conflicts with a change made at the same time; reload and try again',
+      };
     } else {
       shaped = fromFastify(error);
     }

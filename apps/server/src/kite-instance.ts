@@ -1,10 +1,10 @@
 import type { AuthService } from '@kite/auth/server';
 import type { ContactService } from '@kite/contact/server';
+import type { EventsService } from '@kite/events/server';
 import type { Logger } from '@kite/kernel/logger';
 import type { OpenPlatformService } from '@kite/openplatform/server';
 import type { Database } from '@kite/platform/database';
 import type { CommandRunner, OutboxDispatcher } from '@kite/platform/outbox';
-import type { EventsService } from '@kite/events/server';
 import type { ClientGateway } from '@kite/realtime/server';
 import type { FastifyInstance } from 'fastify';
 import type { KiteConfig } from './config.ts';

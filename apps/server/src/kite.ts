@@ -88,6 +88,15 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
   const dispatcher = new OutboxDispatcher(db, logger);
   const commands = createCommandRunner(db, dispatcher);
   dispatcher.addDurable('platform.audit', writeAuditEntries);
+  // Caches of sessions and tokens on every node follow changes made on any node.
+  dispatcher.addLive('auth.cache', (events) => {
+    for (const event of events) {
+      if (event.type.startsWith('contact.user.') || event.type === 'auth.logout' || event.type === 'auth.password.reset') {
+        auth.invalidateSessions(event.subjectId);
+      }
+      if (event.type.startsWith('openplatform.')) openPlatform.forgetCachedTokens();
+    }
+  });
 
   // Contact and auth need each other (accounts ↔ passwords); each sees the other only through its
   // contract interface, bound here.
@@ -215,7 +224,9 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
     await app.register(fastifyStatic, { root: config.webDist, wildcard: false });
     app.setNotFoundHandler((request, reply) => {
       const path = request.url.split('?')[0] ?? '/';
-      if (request.method === 'GET' && !/^\/(api|open-apis|ws|callback|collab)(\/|$)/.test(path)) {
+      // Client routes get the app; a missing build file (/assets/…, e.g. after a rebuild) is a 404,
+      // so the browser does not run index.html as a script.
+      if (request.method === 'GET' && !/^\/(api|open-apis|ws|callback|collab|assets)(\/|$)/.test(path)) {
         return reply.sendFile('index.html');
       }
       return reply

@@ -37,6 +37,8 @@ export interface CredentialStore {
   setPassword(trx: SharedTransaction, tenantId: string, userId: string, password: string): Promise<void>;
   /** Ends every session of a user (deactivation, password reset). */
   revokeSessions(trx: SharedTransaction, userId: string): Promise<void>;
+  /** The user's rights changed (admin flag): sessions stay, but are read afresh. */
+  invalidateSessions(userId: string): void;
 }
 
 export const authEvents = {

@@ -7,6 +7,7 @@ import { newId, publicId, randomToken } from '@kite/kernel/ids';
 import type { RequestContext } from '@kite/platform/context';
 import type { CommandRunner, SharedTransaction } from '@kite/platform/outbox';
 import type { PlatformTables } from '@kite/platform/platform-tables';
+import { TtlCache } from '@kite/platform/ttl-cache';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.ts';
 import type { AuthTables } from './tables.ts';
@@ -52,12 +53,19 @@ export class AuthService implements CredentialStore {
   private readonly sessionMs: number;
   private readonly maxFailures: number;
   private readonly lockMs: number;
+  /**
+   * Sessions resolved in the last 10 s: most requests need no query for authentication. Revoking
+   * sessions or changing a user's rights drops them here at once, and on other nodes through the
+   * outbox (see apps/server/src/kite.ts).
+   */
+  private readonly sessions: TtlCache<string, SessionInfo>;
 
   constructor(private readonly options: AuthServiceOptions) {
     this.db = options.db as unknown as Kysely<AuthDb>;
     this.sessionMs = (options.sessionDays ?? 14) * 24 * 3600 * 1000;
     this.maxFailures = options.maxFailures ?? 5;
     this.lockMs = (options.lockMinutes ?? 15) * 60 * 1000;
+    this.sessions = new TtlCache(10_000, 50_000, () => this.now().getTime());
   }
 
   private now(): Date {
@@ -76,6 +84,7 @@ export class AuthService implements CredentialStore {
   }
 
   async revokeSessions(trx: SharedTransaction, userId: string): Promise<void> {
+    this.invalidateSessions(userId);
     await (trx as unknown as Transaction<AuthDb>).deleteFrom('auth_session').where('user_id', '=', userId).execute();
   }
 
@@ -231,7 +240,11 @@ export class AuthService implements CredentialStore {
 
   /** Resolves a session cookie; slides its expiry at most once an hour. */
   async resolveSession(token: string): Promise<SessionInfo | null> {
-    const row = await this.db.selectFrom('auth_session').selectAll().where('token_hash', '=', sha256(token)).executeTakeFirst();
+    const key = sha256(token);
+    const cached = this.sessions.get(key);
+    if (cached && cached.expiresAt > this.now()) return cached;
+    const readAt = this.now().getTime();
+    const row = await this.db.selectFrom('auth_session').selectAll().where('token_hash', '=', key).executeTakeFirst();
     const now = this.now();
     if (!row || row.expires_at <= now) return null;
     const user = await this.options.directory.findDirectoryUser(row.tenant_id, row.user_id);
@@ -245,7 +258,14 @@ export class AuthService implements CredentialStore {
         .where('token_hash', '=', row.token_hash)
         .execute();
     }
-    return { token, csrfToken: row.csrf_token, user, tenant: await this.tenant(row.tenant_id), expiresAt };
+    const session = { token, csrfToken: row.csrf_token, user, tenant: await this.tenant(row.tenant_id), expiresAt };
+    this.sessions.set(key, session, readAt);
+    return session;
+  }
+
+  /** The user's sessions or rights changed: cached sessions are read again (this node). */
+  invalidateSessions(userId: string): void {
+    this.sessions.forgetMatching((session) => session.user.id === userId);
   }
 
   async logout(session: SessionInfo, client: ClientInfo): Promise<void> {
@@ -255,6 +275,7 @@ export class AuthService implements CredentialStore {
       ...client,
     };
     await this.options.commands.run(ctx, async (trx, emit) => {
+      this.sessions.delete(sha256(session.token));
       await (trx as unknown as Transaction<AuthDb>).deleteFrom('auth_session').where('token_hash', '=', sha256(session.token)).execute();
       await emit({ type: authEvents.loggedOut, subjectType: 'user', subjectId: session.user.id, payload: { id: session.user.id } });
     });

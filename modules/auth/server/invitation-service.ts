@@ -137,11 +137,20 @@ export class InvitationService {
         .set({ uses: row.uses + 1 })
         .where('id', '=', row.id)
         .execute();
+      // The department may have been deleted since the link was made: then join without one.
+      const department = row.department_id
+        ? await (trx as unknown as Transaction<Db>)
+            .selectFrom('contact_department')
+            .select('id')
+            .where('tenant_id', '=', row.tenant_id)
+            .where('id', '=', row.department_id)
+            .executeTakeFirst()
+        : undefined;
       const created = await this.options.directory.createUserUnchecked({ trx, emit }, row.tenant_id, {
         name: input.name,
         email: input.email,
         password: input.password,
-        departmentIds: row.department_id ? [row.department_id] : [],
+        departmentIds: department ? [department.id] : [],
       });
       await emit({
         type: authEvents.invitationAccepted,

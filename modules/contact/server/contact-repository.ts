@@ -1,3 +1,5 @@
+import { errors } from '@kite/kernel/errors';
+import { uniqueViolation } from '@kite/platform/database';
 import type { PlatformTables } from '@kite/platform/platform-tables';
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { ContactTables } from './tables.ts';
@@ -41,6 +43,18 @@ export interface UserFilter {
   after?: NameCursor;
   limit: number;
 }
+
+/** The error for a value another user of the tenant already has. */
+export function takenError(field: 'email' | 'mobile' | 'employee_id') {
+  return errors.conflict(`${field}_taken`, `Another user already has this ${field.replace('_', ' ')}`);
+}
+
+/** Unique indexes of contact_user, as the client sees them. */
+const UNIQUE_USER_FIELDS: Record<string, 'email' | 'mobile' | 'employee_id'> = {
+  contact_user_email: 'email',
+  contact_user_mobile: 'mobile',
+  contact_user_tenant_id_user_id_key: 'employee_id',
+};
 
 function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (char) => `\\${char}`);
@@ -129,7 +143,13 @@ export const contactRepository = {
     db: Queryable,
     row: ContactTables['contact_user'] extends infer T ? Omit<Selectable<T>, 'created_at' | 'updated_at'> : never,
   ) {
-    await db.insertInto('contact_user').values(row).execute();
+    try {
+      await db.insertInto('contact_user').values(row).execute();
+    } catch (error) {
+      // Another request inserted the same value between the caller's check and this insert.
+      const field = UNIQUE_USER_FIELDS[uniqueViolation(error) ?? ''];
+      throw field ? takenError(field) : error;
+    }
   },
 
   async updateUser(db: Queryable, tenantId: string, id: string, patch: Partial<Omit<UserRow, 'id' | 'tenant_id' | 'created_at'>>) {
@@ -216,7 +236,12 @@ export const contactRepository = {
   },
 
   async insertDepartment(db: Queryable, row: Omit<DepartmentRow, 'created_at' | 'updated_at'>) {
-    await db.insertInto('contact_department').values(row).execute();
+    try {
+      await db.insertInto('contact_department').values(row).execute();
+    } catch (error) {
+      if (uniqueViolation(error) !== 'contact_department_tenant_id_department_id_key') throw error;
+      throw errors.conflict('department_id_taken', `Department id ${row.department_id} is already used`);
+    }
   },
 
   async updateDepartment(

@@ -26,6 +26,7 @@ import {
   encodeCursor,
   type Queryable,
   contactRepository as repo,
+  takenError,
   type UserRow,
 } from './contact-repository.ts';
 import { presentOpenDepartment, presentOpenUser } from './open-presenters.ts';
@@ -197,6 +198,7 @@ export class ContactService {
         changed.push('department_ids');
       }
       if (Object.keys(patch).length > 0) await repo.updateUser(trx, ctx.tenantId, id, patch);
+      if (patch.is_admin !== undefined) this.deps.credentials.invalidateSessions(id);
       if (changed.length > 0) {
         await emit({
           type: contactEvents.userUpdated,
@@ -548,10 +550,7 @@ export class ContactService {
 
   private async assertUnique(db: Queryable, tenantId: string, column: 'email' | 'mobile' | 'user_id', value: string, exceptId?: string) {
     const rows = await repo.findUsersBy(db, tenantId, column, [value]);
-    if (rows.some((row) => row.id !== exceptId)) {
-      const what = column === 'user_id' ? 'employee_id' : column;
-      throw errors.conflict(`${what}_taken`, `Another user already has this ${what.replace('_', ' ')}`);
-    }
+    if (rows.some((row) => row.id !== exceptId)) throw takenError(column === 'user_id' ? 'employee_id' : column);
   }
 
   private async assertDepartmentsExist(db: Queryable, tenantId: string, ids: readonly string[]) {

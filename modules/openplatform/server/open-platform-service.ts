@@ -14,6 +14,7 @@ import {
 import type { RequestContext } from '@kite/platform/context';
 import type { CommandRunner } from '@kite/platform/outbox';
 import type { PlatformTables } from '@kite/platform/platform-tables';
+import { TtlCache } from '@kite/platform/ttl-cache';
 import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import type { OpenPlatformTables } from './tables.ts';
 
@@ -42,6 +43,7 @@ export interface ResolvedToken {
   tenantKey: string;
   app: AppRecord | null;
   userId: string | null;
+  expiresAt: Date;
 }
 
 export interface PersonalTokenView {
@@ -61,9 +63,12 @@ export interface PersonalTokenView {
  */
 export class OpenPlatformService implements AppDirectory {
   private readonly db: Kysely<Db>;
+  /** Tokens resolved in the last 10 s; dropped on any revocation or app change (outbox on other nodes). */
+  private readonly tokens: TtlCache<string, ResolvedToken>;
 
   constructor(private readonly options: { db: Kysely<PlatformTables>; commands: CommandRunner; clock: Clock }) {
     this.db = options.db as unknown as Kysely<Db>;
+    this.tokens = new TtlCache(10_000, 50_000, () => this.now().getTime());
   }
 
   private now(): Date {
@@ -129,6 +134,7 @@ export class OpenPlatformService implements AppDirectory {
     if (patch.eventUrl !== undefined) set.event_url = patch.eventUrl;
     if (patch.encryptKey !== undefined) set.encrypt_key = patch.encryptKey || null;
     if (patch.verificationToken !== undefined) set.verification_token = patch.verificationToken || null;
+    this.forgetCachedTokens();
     await this.options.commands.run(ctx, async (trx, emit) => {
       await (trx as unknown as Transaction<Db>).updateTable('op_app').set(set).where('app_id', '=', appId).execute();
       await emit({
@@ -145,6 +151,7 @@ export class OpenPlatformService implements AppDirectory {
     this.assertAdmin(ctx);
     await this.requireAppRow(ctx.tenantId, appId);
     const appSecret = randomToken(24);
+    this.forgetCachedTokens();
     await this.options.commands.run(ctx, async (trx, emit) => {
       const tx = trx as unknown as Transaction<Db>;
       await tx
@@ -168,6 +175,7 @@ export class OpenPlatformService implements AppDirectory {
   async deleteApp(ctx: Ctx, appId: string): Promise<void> {
     this.assertAdmin(ctx);
     await this.requireAppRow(ctx.tenantId, appId);
+    this.forgetCachedTokens();
     await this.options.commands.run(ctx, async (trx, emit) => {
       const tx = trx as unknown as Transaction<Db>;
       await tx.updateTable('op_app').set({ deleted_at: this.now() }).where('app_id', '=', appId).execute();
@@ -298,11 +306,20 @@ export class OpenPlatformService implements AppDirectory {
   }
 
   async refresh(app: AppRecord, refreshToken: string) {
-    const resolved = await this.resolve(refreshToken);
-    if (resolved?.kind !== 'refresh' || resolved.app?.appId !== app.appId || !resolved.userId) {
-      throw new AppError('invalid_refresh_token', 'The refresh token is invalid or expired', { status: 400, openCode: 99_991_669 });
-    }
-    await this.db.updateTable('op_token').set({ revoked_at: this.now() }).where('id', '=', resolved.id).execute();
+    const invalid = () =>
+      new AppError('invalid_refresh_token', 'The refresh token is invalid or expired', { status: 400, openCode: 99_991_669 });
+    // Single use: read past the cache, and spend the token atomically so two racing refreshes
+    // cannot both succeed.
+    const resolved = await this.resolveUncached(refreshToken);
+    if (resolved?.kind !== 'refresh' || resolved.app?.appId !== app.appId || !resolved.userId) throw invalid();
+    const spent = await this.db
+      .updateTable('op_token')
+      .set({ revoked_at: this.now() })
+      .where('id', '=', resolved.id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(spent.numUpdatedRows) !== 1) throw invalid();
+    this.tokens.delete(hashToken(refreshToken));
     return this.userTokenPair(app, resolved.userId);
   }
 
@@ -361,6 +378,21 @@ export class OpenPlatformService implements AppDirectory {
   /** Resolves any bearer token; null when unknown, expired or revoked. */
   async resolve(token: string): Promise<ResolvedToken | null> {
     if (token.length > 200) return null;
+    const key = hashToken(token);
+    const cached = this.tokens.get(key);
+    if (cached && cached.expiresAt > this.now()) return cached;
+    const readAt = this.now().getTime();
+    const resolved = await this.resolveUncached(token);
+    if (resolved) this.tokens.set(key, resolved, readAt);
+    return resolved;
+  }
+
+  /** Revocations, secret rotation, scope changes: cached tokens are read again (this node). */
+  forgetCachedTokens(): void {
+    this.tokens.clear();
+  }
+
+  private async resolveUncached(token: string): Promise<ResolvedToken | null> {
     const row = await this.db
       .selectFrom('op_token as t')
       .innerJoin('tenant', 'tenant.id', 't.tenant_id')
@@ -383,7 +415,15 @@ export class OpenPlatformService implements AppDirectory {
     if (row.kind === 'pat' && (!row.last_used_at || this.now().getTime() - row.last_used_at.getTime() > 60_000)) {
       await this.db.updateTable('op_token').set({ last_used_at: this.now() }).where('id', '=', row.id).execute();
     }
-    return { id: row.id, kind: row.kind, tenantId: row.tenant_id, tenantKey: row.tenant_key, app, userId: row.user_id };
+    return {
+      id: row.id,
+      kind: row.kind,
+      tenantId: row.tenant_id,
+      tenantKey: row.tenant_key,
+      app,
+      userId: row.user_id,
+      expiresAt: row.expires_at,
+    };
   }
 
   async tenantKeyOf(tenantId: string): Promise<string> {
@@ -416,6 +456,7 @@ export class OpenPlatformService implements AppDirectory {
 
   async revokePersonalToken(ctx: Ctx, id: string): Promise<void> {
     this.assertAdmin(ctx);
+    this.forgetCachedTokens();
     await this.options.commands.run(ctx, async (trx, emit) => {
       const result = await (trx as unknown as Transaction<Db>)
         .updateTable('op_token')

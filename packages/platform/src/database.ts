@@ -133,3 +133,14 @@ function commandOf(sql: string): PostgresQueryResult<unknown>['command'] {
   if (word.startsWith('MERGE')) return 'MERGE';
   return 'SELECT';
 }
+
+/**
+ * The unique index or constraint a write ran into (PostgreSQL 23505) on either engine, '' when the
+ * driver did not name it; undefined for any other error. Check-then-insert code uses it for the race
+ * its own check cannot see: two requests inserting the same value at once.
+ */
+export function uniqueViolation(error: unknown): string | undefined {
+  const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+  if (code !== '23505') return undefined;
+  return typeof constraint === 'string' ? constraint : '';
+}

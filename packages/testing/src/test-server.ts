@@ -27,7 +27,7 @@ let databaseCounter = 0;
  * the PostgreSQL server named by KITE_TEST_PG_URL (dropped on close).
  */
 export async function startTestServer(
-  options: { engine?: Engine; clock?: ManualClock; env?: Record<string, string> } = {},
+  options: { engine?: Engine; clock?: ManualClock; env?: Record<string, string>; webDist?: string } = {},
 ): Promise<TestServer> {
   const engine = options.engine ?? 'pglite';
   const dataDir = mkdtempSync(join(tmpdir(), 'kite-test-'));
@@ -61,11 +61,21 @@ export async function startTestServer(
     }),
     databaseUrl,
     dataDir: engine === 'pglite' ? 'memory://' : dataDir,
-    webDist: join(dataDir, 'no-web'),
+    webDist: options.webDist ?? join(dataDir, 'no-web'),
   };
   const clock = options.clock;
-  const kite = await createKite(config, { lockDataDir: false, ...(clock ? { clock } : {}), adminSecret: 'test-admin-secret' });
-  const url = await kite.listen();
+  let kite: Kite | undefined;
+  let url: string;
+  try {
+    kite = await createKite(config, { lockDataDir: false, ...(clock ? { clock } : {}), adminSecret: 'test-admin-secret' });
+    url = await kite.listen();
+  } catch (error) {
+    // A server that fails to start leaves no database or directory behind.
+    await kite?.close().catch(() => undefined);
+    await dropDatabase?.();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     kite,
     url,

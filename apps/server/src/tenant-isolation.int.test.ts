@@ -1,0 +1,768 @@
+import type { DepartmentView, GroupView, UserView } from '@kite/contact/contract';
+import type { AuditEntryView } from '@kite/platform/audit';
+import { createSecondTenant, setUpTenant, startTestServer, type TestServer, testEngines, WebClient } from '@kite/testing/test-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+
+/**
+ * Two tenants on one server. Tenant B's administrator, B's app and B's user tokens try every route
+ * against tenant A's objects: each answer must be 404/403 or carry none of A's data, and A must be
+ * unchanged afterwards. A route registered later under /api or /open-apis fails the coverage check
+ * below until it gets a probe here.
+ */
+
+interface TenantFixture {
+  admin: WebClient;
+  tenantId: string;
+  adminEmail: string;
+  user: UserView;
+  userPassword: string;
+  department: DepartmentView;
+  group: GroupView;
+  invitation: { id: string; token: string };
+  app: { appId: string; appSecret: string };
+  tenantToken: string;
+  personalToken: { id: string; token: string };
+  oidc: { accessToken: string; refreshToken: string };
+}
+
+interface Probe {
+  /** The route pattern as registered, e.g. `PATCH /api/contact/users/:id`. */
+  route: string;
+  method: string;
+  path: string;
+  body?: unknown;
+  /** Expected HTTP status; lists answer 200 without A's data. */
+  status: number | number[];
+  /** Send the B tenant token (open-apis) instead of B's session cookie. */
+  auth?: 'session' | 'tenant-token' | 'user-token' | 'none';
+  check?(body: unknown): void;
+}
+
+/** Routes whose answer does not depend on a tenant's objects. */
+const NOT_TENANT_SCOPED: Record<string, string> = {
+  'POST /api/setup': 'first-run only; 409 once any tenant exists',
+  'GET /api/setup/status': 'a boolean',
+  'POST /api/auth/login': 'by e-mail and password',
+  'POST /api/_cli': 'loopback admin channel with the data-dir secret',
+  'GET /api/invitations/:token': 'public: the link itself is the credential',
+  'POST /api/invitations/:token/accept': 'public: the link itself is the credential',
+};
+
+/** (method, path) pairs of every registered route, from Fastify's route tree. */
+function registeredRoutes(tree: string): string[] {
+  const routes: string[] = [];
+  const stack: string[] = [];
+  for (const line of tree.split('\n')) {
+    const match = /^([│ ]*)[├└]── (\S+) \(([A-Z, ]+)\)/.exec(line);
+    if (!match) continue;
+    const depth = match[1]!.length / 4;
+    stack.length = depth;
+    stack[depth] = match[2]!;
+    const path = stack.join('');
+    for (const method of match[3]!.split(', ')) if (method !== 'HEAD') routes.push(`${method} ${path}`);
+  }
+  return routes;
+}
+
+async function tenantToken(baseUrl: string, appId: string, appSecret: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/open-apis/auth/v3/tenant_access_token/internal`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ app_id: appId, app_secret: appSecret }),
+  });
+  const body = (await response.json()) as { code: number; tenant_access_token: string };
+  expect(body.code).toBe(0);
+  return body.tenant_access_token;
+}
+
+async function openApi(baseUrl: string, token: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    redirect: 'manual',
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+}
+
+describe.each(testEngines())('tenant isolation (%s)', (engine) => {
+  let server: TestServer;
+  let a: TenantFixture;
+  let b: TenantFixture;
+
+  /** Everything a tenant owns, through its own administrator. */
+  async function build(admin: WebClient, tenantId: string, adminEmail: string, prefix: string): Promise<TenantFixture> {
+    const department = (
+      await admin.post<DepartmentView>('/api/contact/departments', { name: `${prefix} Department`, departmentId: 'SAME-ID' })
+    ).body;
+    const userPassword = `${prefix.toLowerCase()}-user-password`;
+    const created = await admin.post<{ user: UserView }>('/api/contact/users', {
+      name: `${prefix} Person`,
+      email: `person@${prefix.toLowerCase()}.test`,
+      mobile: prefix === 'Alpha' ? '13100000001' : '13100000002',
+      employeeId: `${prefix}-E1`,
+      departmentIds: [department.id],
+      password: userPassword,
+    });
+    expect(created.status).toBe(200);
+    const user = created.body.user;
+    const group = (await admin.post<GroupView>('/api/contact/groups', { name: `${prefix} Group` })).body;
+    await admin.post(`/api/contact/groups/${group.id}/members`, { userIds: [user.id] });
+    const invitation = (await admin.post<{ id: string; token: string }>('/api/admin/invitations', { departmentId: department.id })).body;
+    const app = await admin.post<{ app: { appId: string }; appSecret: string }>('/api/admin/apps', { name: `${prefix} App` });
+    expect(app.status).toBe(200);
+    const appId = app.body.app.appId;
+    const token = await tenantToken(server.url, appId, app.body.appSecret);
+
+    // A personal access token, issued the way `kite token` does it on a running server.
+    const cli = await fetch(`${server.url}/api/_cli`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-kite-admin-secret': 'test-admin-secret' },
+      body: JSON.stringify({ command: 'token', app: appId, user: user.email, name: `${prefix} script` }),
+    });
+    const personal = (await cli.json()) as { user_access_token: string };
+    const tokens = await admin.get<{ items: Array<{ id: string }> }>('/api/admin/tokens');
+
+    // An OIDC user token for the same user.
+    const userClient = new WebClient(server.url);
+    await userClient.login(user.email!, userPassword);
+    const authorize = await userClient.get(
+      `/open-apis/authen/v1/authorize?app_id=${appId}&redirect_uri=${encodeURIComponent('http://app.test/cb')}`,
+    );
+    const code = new URL(authorize.headers.get('location')!).searchParams.get('code')!;
+    const exchanged = await openApi(server.url, token, 'POST', '/open-apis/authen/v1/oidc/access_token', {
+      grant_type: 'authorization_code',
+      code,
+    });
+    const data = exchanged.body.data as { access_token: string; refresh_token: string };
+
+    return {
+      admin,
+      tenantId,
+      adminEmail,
+      user,
+      userPassword,
+      department,
+      group,
+      invitation,
+      app: { appId, appSecret: app.body.appSecret },
+      tenantToken: token,
+      personalToken: { id: tokens.body.items[0]!.id, token: personal.user_access_token },
+      oidc: { accessToken: data.access_token, refreshToken: data.refresh_token },
+    };
+  }
+
+  /** Strings that only tenant A's data contains. */
+  function markersOfA(): string[] {
+    return [
+      a.tenantId,
+      'Alpha',
+      a.adminEmail,
+      a.user.id,
+      a.user.openId,
+      a.user.unionId,
+      a.user.email!,
+      a.department.id,
+      a.department.openDepartmentId,
+      a.group.id,
+      a.group.groupId,
+      a.invitation.id,
+      a.invitation.token,
+      a.app.appId,
+      a.personalToken.id,
+    ];
+  }
+
+  async function snapshotOfA() {
+    await server.kite.dispatcher.settle();
+    const get = async (path: string) => (await a.admin.get(path)).body;
+    return {
+      users: await get('/api/contact/users?status=all&limit=200'),
+      departments: await get('/api/contact/departments'),
+      groups: await get('/api/contact/groups'),
+      members: await get(`/api/contact/groups/${a.group.id}/members`),
+      invitations: await get('/api/admin/invitations'),
+      apps: await get('/api/admin/apps'),
+      tokens: await get('/api/admin/tokens'),
+      audit: await get('/api/admin/audit?limit=200'),
+      user: await get(`/api/contact/users/${a.user.id}`),
+    };
+  }
+
+  beforeAll(async () => {
+    server = await startTestServer({ engine });
+    const first = await setUpTenant(server, { tenantName: 'Alpha Corp', adminEmail: 'admin@alpha.test' });
+    a = await build(first.admin, first.tenant.id, first.email, 'Alpha');
+    const second = await createSecondTenant(server, 'Beta Corp');
+    b = await build(second.admin, second.tenantId, second.email, 'Beta');
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('refuses every internal and open-platform route on the other tenant’s objects, and leaks nothing', async () => {
+    // A code A's user got for A's app (taken before the snapshot: signing in is audited).
+    const userOfA = new WebClient(server.url);
+    await userOfA.login(a.user.email!, a.userPassword);
+    const codeOfA = new URL(
+      (
+        await userOfA.get(`/open-apis/authen/v1/authorize?app_id=${a.app.appId}&redirect_uri=${encodeURIComponent('http://app.test/cb')}`)
+      ).headers.get('location')!,
+    ).searchParams.get('code');
+    const before = await snapshotOfA();
+    const uA = a.user;
+    const dA = a.department;
+    const userQuery = (type: string) => `user_id_type=${type}`;
+    const probes: Probe[] = [
+      // Session and self.
+      { route: 'GET /api/auth/session', method: 'GET', path: '/api/auth/session', status: 200 },
+      { route: 'POST /api/auth/logout', method: 'POST', path: '/api/auth/logout', body: {}, status: 200, auth: 'none' },
+      { route: 'PATCH /api/me', method: 'PATCH', path: '/api/me', body: { locale: 'en-US' }, status: 200 },
+      // Users.
+      { route: 'GET /api/contact/users', method: 'GET', path: '/api/contact/users?status=all&limit=200', status: 200 },
+      {
+        route: 'GET /api/contact/users',
+        method: 'GET',
+        path: `/api/contact/users?departmentId=${dA.id}`,
+        status: 200,
+        check: (body) => expect(body).toEqual({ items: [], nextCursor: null }),
+      },
+      {
+        route: 'GET /api/contact/users',
+        method: 'GET',
+        path: '/api/contact/users?q=alpha',
+        status: 200,
+        check: (body) => expect(body).toEqual({ items: [], nextCursor: null }),
+      },
+      { route: 'GET /api/contact/users/:id', method: 'GET', path: `/api/contact/users/${uA.id}`, status: 404 },
+      {
+        route: 'PATCH /api/contact/users/:id',
+        method: 'PATCH',
+        path: `/api/contact/users/${uA.id}`,
+        body: { title: 'Owned by Beta' },
+        status: 404,
+      },
+      {
+        route: 'PATCH /api/contact/users/:id',
+        method: 'PATCH',
+        path: `/api/contact/users/${b.user.id}`,
+        body: { managerId: uA.id },
+        status: 404,
+      },
+      {
+        route: 'PATCH /api/contact/users/:id',
+        method: 'PATCH',
+        path: `/api/contact/users/${b.user.id}`,
+        body: { departmentIds: [dA.id] },
+        status: 404,
+      },
+      {
+        route: 'POST /api/contact/users',
+        method: 'POST',
+        path: '/api/contact/users',
+        body: { name: 'Beta Spy', email: 'spy1@beta.test', departmentIds: [dA.id] },
+        status: 404,
+      },
+      {
+        route: 'POST /api/contact/users',
+        method: 'POST',
+        path: '/api/contact/users',
+        body: { name: 'Beta Spy', email: 'spy2@beta.test', managerId: uA.id },
+        status: 404,
+      },
+      {
+        route: 'POST /api/contact/users/:id/deactivate',
+        method: 'POST',
+        path: `/api/contact/users/${uA.id}/deactivate`,
+        body: {},
+        status: 404,
+      },
+      {
+        route: 'POST /api/contact/users/:id/reactivate',
+        method: 'POST',
+        path: `/api/contact/users/${uA.id}/reactivate`,
+        body: {},
+        status: 404,
+      },
+      {
+        route: 'POST /api/contact/users/:id/reset-password',
+        method: 'POST',
+        path: `/api/contact/users/${uA.id}/reset-password`,
+        body: { password: 'taken-over-by-beta' },
+        status: 404,
+      },
+      // Departments.
+      { route: 'GET /api/contact/departments', method: 'GET', path: '/api/contact/departments', status: 200 },
+      {
+        route: 'POST /api/contact/departments',
+        method: 'POST',
+        path: '/api/contact/departments',
+        body: { name: 'Beta Child', parentId: dA.id },
+        status: 404,
+      },
+      {
+        route: 'POST /api/contact/departments',
+        method: 'POST',
+        path: '/api/contact/departments',
+        body: { name: 'Beta Led', leaderUserIds: [uA.id] },
+        status: 404,
+      },
+      {
+        route: 'PATCH /api/contact/departments/:id',
+        method: 'PATCH',
+        path: `/api/contact/departments/${dA.id}`,
+        body: { name: 'Owned by Beta' },
+        status: 404,
+      },
+      {
+        route: 'PATCH /api/contact/departments/:id',
+        method: 'PATCH',
+        path: `/api/contact/departments/${b.department.id}`,
+        body: { parentId: dA.id },
+        status: 404,
+      },
+      {
+        route: 'PATCH /api/contact/departments/:id',
+        method: 'PATCH',
+        path: `/api/contact/departments/${b.department.id}`,
+        body: { leaderUserIds: [uA.id] },
+        status: 404,
+      },
+      { route: 'DELETE /api/contact/departments/:id', method: 'DELETE', path: `/api/contact/departments/${dA.id}`, status: 404 },
+      // Groups.
+      { route: 'GET /api/contact/groups', method: 'GET', path: '/api/contact/groups', status: 200 },
+      { route: 'POST /api/contact/groups', method: 'POST', path: '/api/contact/groups', body: { name: 'Beta Only' }, status: 200 },
+      {
+        route: 'PATCH /api/contact/groups/:id',
+        method: 'PATCH',
+        path: `/api/contact/groups/${a.group.id}`,
+        body: { name: 'Owned by Beta' },
+        status: 404,
+      },
+      { route: 'DELETE /api/contact/groups/:id', method: 'DELETE', path: `/api/contact/groups/${a.group.id}`, status: 404 },
+      { route: 'GET /api/contact/groups/:id/members', method: 'GET', path: `/api/contact/groups/${a.group.id}/members`, status: 404 },
+      {
+        route: 'POST /api/contact/groups/:id/members',
+        method: 'POST',
+        path: `/api/contact/groups/${a.group.id}/members`,
+        body: { userIds: [b.user.id] },
+        status: 404,
+      },
+      {
+        route: 'POST /api/contact/groups/:id/members',
+        method: 'POST',
+        path: `/api/contact/groups/${b.group.id}/members`,
+        body: { userIds: [uA.id] },
+        status: 404,
+      },
+      {
+        route: 'DELETE /api/contact/groups/:id/members',
+        method: 'DELETE',
+        path: `/api/contact/groups/${a.group.id}/members`,
+        body: { userIds: [uA.id] },
+        status: 404,
+      },
+      // Import: another tenant's people are not managers here, and its departments are not reused.
+      {
+        route: 'POST /api/contact/import',
+        method: 'POST',
+        path: '/api/contact/import',
+        body: { csv: `name,email,department,manager_email\nBeta Import,import@beta.test,Alpha Department,${uA.email}` },
+        status: 200,
+        check: (body) => expect(body).toMatchObject({ ok: false, errors: [{ row: 2, column: 'manager_email' }] }),
+      },
+      // Administration.
+      { route: 'GET /api/admin/invitations', method: 'GET', path: '/api/admin/invitations', status: 200 },
+      { route: 'POST /api/admin/invitations', method: 'POST', path: '/api/admin/invitations', body: { departmentId: dA.id }, status: 404 },
+      { route: 'DELETE /api/admin/invitations/:id', method: 'DELETE', path: `/api/admin/invitations/${a.invitation.id}`, status: 404 },
+      { route: 'GET /api/admin/apps', method: 'GET', path: '/api/admin/apps', status: 200 },
+      { route: 'POST /api/admin/apps', method: 'POST', path: '/api/admin/apps', body: { name: 'Beta Second App' }, status: 200 },
+      {
+        route: 'PATCH /api/admin/apps/:appId',
+        method: 'PATCH',
+        path: `/api/admin/apps/${a.app.appId}`,
+        body: { name: 'Owned by Beta' },
+        status: 404,
+      },
+      {
+        route: 'POST /api/admin/apps/:appId/rotate-secret',
+        method: 'POST',
+        path: `/api/admin/apps/${a.app.appId}/rotate-secret`,
+        body: {},
+        status: 404,
+      },
+      { route: 'DELETE /api/admin/apps/:appId', method: 'DELETE', path: `/api/admin/apps/${a.app.appId}`, status: 404 },
+      { route: 'GET /api/admin/tokens', method: 'GET', path: '/api/admin/tokens', status: 200 },
+      { route: 'DELETE /api/admin/tokens/:id', method: 'DELETE', path: `/api/admin/tokens/${a.personalToken.id}`, status: 404 },
+      { route: 'GET /api/admin/audit', method: 'GET', path: '/api/admin/audit?limit=200', status: 200 },
+      { route: 'GET /api/admin/audit', method: 'GET', path: '/api/admin/audit?action=contact', status: 200 },
+      // Open platform, contact v3, with B's tenant token and A's ids of every kind.
+      ...(['open_id', 'union_id', 'user_id'] as const).flatMap((type): Probe[] => {
+        const id = type === 'open_id' ? uA.openId : type === 'union_id' ? uA.unionId : uA.userId;
+        return [
+          {
+            route: 'GET /open-apis/contact/v3/users/:user_id',
+            method: 'GET',
+            path: `/open-apis/contact/v3/users/${id}?${userQuery(type)}`,
+            status: 404,
+            auth: 'tenant-token',
+          },
+          {
+            route: 'PATCH /open-apis/contact/v3/users/:user_id',
+            method: 'PATCH',
+            path: `/open-apis/contact/v3/users/${id}?${userQuery(type)}`,
+            body: { name: 'Owned' },
+            status: 404,
+            auth: 'tenant-token',
+          },
+          {
+            route: 'DELETE /open-apis/contact/v3/users/:user_id',
+            method: 'DELETE',
+            path: `/open-apis/contact/v3/users/${id}?${userQuery(type)}`,
+            status: 404,
+            auth: 'tenant-token',
+          },
+        ];
+      }),
+      {
+        route: 'GET /open-apis/contact/v3/users',
+        method: 'GET',
+        path: '/open-apis/contact/v3/users?page_size=100',
+        status: 200,
+        auth: 'tenant-token',
+      },
+      {
+        route: 'GET /open-apis/contact/v3/users',
+        method: 'GET',
+        path: `/open-apis/contact/v3/users?department_id=${dA.openDepartmentId}`,
+        status: 404,
+        auth: 'tenant-token',
+      },
+      {
+        route: 'GET /open-apis/contact/v3/users/find_by_department',
+        method: 'GET',
+        path: `/open-apis/contact/v3/users/find_by_department?department_id=${dA.openDepartmentId}`,
+        status: 404,
+        auth: 'tenant-token',
+      },
+      {
+        route: 'GET /open-apis/contact/v3/users/find_by_department',
+        method: 'GET',
+        path: `/open-apis/contact/v3/users/find_by_department?department_id=${dA.id}&department_id_type=department_id`,
+        status: 404,
+        auth: 'tenant-token',
+      },
+      {
+        route: 'POST /open-apis/contact/v3/users/batch_get_id',
+        method: 'POST',
+        path: '/open-apis/contact/v3/users/batch_get_id',
+        body: { emails: [uA.email], mobiles: [uA.mobile] },
+        status: 200,
+        auth: 'tenant-token',
+        check: (body) => expect((body as { data: unknown }).data).toEqual({ user_list: [{ email: uA.email }, { mobile: uA.mobile }] }),
+      },
+      {
+        route: 'POST /open-apis/contact/v3/users',
+        method: 'POST',
+        path: '/open-apis/contact/v3/users',
+        body: { name: 'Beta Spy', department_ids: [dA.openDepartmentId] },
+        status: 404,
+        auth: 'tenant-token',
+      },
+      {
+        route: 'POST /open-apis/contact/v3/users',
+        method: 'POST',
+        path: '/open-apis/contact/v3/users',
+        body: { name: 'Beta Spy', leader_user_id: uA.openId },
+        status: 404,
+        auth: 'tenant-token',
+      },
+      {
+        route: 'GET /open-apis/contact/v3/departments/:department_id',
+        method: 'GET',
+        path: `/open-apis/contact/v3/departments/${dA.openDepartmentId}`,
+        status: 404,
+        auth: 'tenant-token',
+      },
+      {
+        route: 'PATCH /open-apis/contact/v3/departments/:department_id',
+        method: 'PATCH',
+        path: `/open-apis/contact/v3/departments/${dA.openDepartmentId}`,
+        body: { name: 'Owned' },
+        status: 404,
+        auth: 'tenant-token',
+      },
+      {
+        route: 'PATCH /open-apis/contact/v3/departments/:department_id',
+        method: 'PATCH',
+        path: `/open-apis/contact/v3/departments/${b.department.openDepartmentId}`,
+        body: { parent_department_id: dA.openDepartmentId },
+        status: 404,
+        auth: 'tenant-token',
+      },
+      {
+        route: 'DELETE /open-apis/contact/v3/departments/:department_id',
+        method: 'DELETE',
+        path: `/open-apis/contact/v3/departments/${dA.openDepartmentId}`,
+        status: 404,
+        auth: 'tenant-token',
+      },
+      {
+        route: 'GET /open-apis/contact/v3/departments/:department_id/children',
+        method: 'GET',
+        path: `/open-apis/contact/v3/departments/${dA.openDepartmentId}/children`,
+        status: 404,
+        auth: 'tenant-token',
+      },
+      {
+        route: 'GET /open-apis/contact/v3/departments',
+        method: 'GET',
+        path: '/open-apis/contact/v3/departments?fetch_child=true&page_size=50',
+        status: 200,
+        auth: 'tenant-token',
+      },
+      {
+        route: 'GET /open-apis/contact/v3/departments',
+        method: 'GET',
+        path: `/open-apis/contact/v3/departments?parent_department_id=${dA.openDepartmentId}`,
+        status: 404,
+        auth: 'tenant-token',
+      },
+      {
+        route: 'POST /open-apis/contact/v3/departments',
+        method: 'POST',
+        path: '/open-apis/contact/v3/departments',
+        body: { name: 'Beta Child', parent_department_id: dA.openDepartmentId },
+        status: 404,
+        auth: 'tenant-token',
+      },
+      // The same department id string exists in both tenants: each token sees its own.
+      {
+        route: 'GET /open-apis/contact/v3/departments/:department_id',
+        method: 'GET',
+        path: '/open-apis/contact/v3/departments/SAME-ID?department_id_type=department_id',
+        status: 200,
+        auth: 'tenant-token',
+        check: (body) => expect((body as { data: { department: { name: string } } }).data.department.name).toBe('Beta Department'),
+      },
+      // Tokens and OIDC across tenants.
+      {
+        route: 'POST /open-apis/auth/v3/tenant_access_token/internal',
+        method: 'POST',
+        path: '/open-apis/auth/v3/tenant_access_token/internal',
+        body: { app_id: a.app.appId, app_secret: b.app.appSecret },
+        status: 200,
+        auth: 'none',
+        check: (body) => expect(body).toEqual({ code: 10014, msg: 'app secret invalid' }),
+      },
+      {
+        route: 'POST /open-apis/auth/v3/app_access_token/internal',
+        method: 'POST',
+        path: '/open-apis/auth/v3/app_access_token/internal',
+        body: { app_id: a.app.appId, app_secret: b.app.appSecret },
+        status: 200,
+        auth: 'none',
+        check: (body) => expect(body).toEqual({ code: 10014, msg: 'app secret invalid' }),
+      },
+      {
+        route: 'POST /open-apis/authen/v1/oidc/refresh_access_token',
+        method: 'POST',
+        path: '/open-apis/authen/v1/oidc/refresh_access_token',
+        body: { grant_type: 'refresh_token', refresh_token: a.oidc.refreshToken },
+        status: 400,
+        auth: 'tenant-token',
+        check: (body) => expect((body as { code: number }).code).toBe(99_991_669),
+      },
+      {
+        route: 'GET /open-apis/authen/v1/user_info',
+        method: 'GET',
+        path: '/open-apis/authen/v1/user_info',
+        status: 200,
+        auth: 'user-token',
+        check: (body) => expect((body as { data: { open_id: string } }).data.open_id).toBe(b.user.openId),
+      },
+    ];
+
+    // Signed in to B, authorizing A's app gives no code for A.
+    const authorize = await b.admin.get(
+      `/open-apis/authen/v1/authorize?app_id=${a.app.appId}&redirect_uri=${encodeURIComponent('http://evil.test/cb')}`,
+    );
+    expect(authorize.status).toBe(302);
+    expect(authorize.headers.get('location')).toMatch(/^\/login\?next=/);
+    // That code cannot be exchanged with B's app token.
+    probes.push({
+      route: 'POST /open-apis/authen/v1/oidc/access_token',
+      method: 'POST',
+      path: '/open-apis/authen/v1/oidc/access_token',
+      body: { grant_type: 'authorization_code', code: codeOfA },
+      status: 400,
+      auth: 'tenant-token',
+      check: (body) => expect((body as { code: number }).code).toBe(20_003),
+    });
+    probes.push({ route: 'GET /open-apis/authen/v1/authorize', method: 'GET', path: '/open-apis/authen/v1/authorize', status: 0 });
+
+    const markers = markersOfA();
+    for (const probe of probes) {
+      if (probe.status === 0) continue;
+      let status: number;
+      let body: unknown;
+      const auth = probe.auth ?? 'session';
+      if (auth === 'session') {
+        ({ status, body } = await b.admin.request(probe.method, probe.path, probe.body));
+      } else if (auth === 'none') {
+        const response = await fetch(`${server.url}${probe.path}`, {
+          method: probe.method,
+          headers: probe.body === undefined ? {} : { 'content-type': 'application/json' },
+          body: probe.body === undefined ? undefined : JSON.stringify(probe.body),
+        });
+        status = response.status;
+        body = await response.json();
+      } else {
+        const token = auth === 'tenant-token' ? b.tenantToken : b.oidc.accessToken;
+        ({ status, body } = await openApi(server.url, token, probe.method, probe.path, probe.body));
+      }
+      const label = `${probe.method} ${probe.path} ${JSON.stringify(probe.body ?? '')}`;
+      expect([probe.status].flat(), label).toContain(status);
+      const text = JSON.stringify(body);
+      // What B itself sent may come back (validation messages, batch_get_id echoes); nothing else of A.
+      const sent = `${probe.path} ${JSON.stringify(probe.body ?? '')}`;
+      for (const marker of markers.filter((m) => !sent.includes(m)))
+        expect(text.includes(marker), `${label} leaks ${marker}: ${text}`).toBe(false);
+      probe.check?.(body);
+    }
+
+    // A is exactly as before.
+    const after = await snapshotOfA();
+    expect(after).toEqual(before);
+    expect(JSON.stringify(after.audit)).not.toContain('Beta');
+
+    // A's personal and OIDC tokens act in A only.
+    const own = await openApi(server.url, a.personalToken.token, 'GET', `/open-apis/contact/v3/users/${b.user.openId}`);
+    expect(own.status).toBe(404);
+    expect((await openApi(server.url, a.personalToken.token, 'GET', `/open-apis/contact/v3/users/${a.user.openId}`)).status).toBe(200);
+    const ownOidc = await openApi(
+      server.url,
+      a.oidc.accessToken,
+      'GET',
+      `/open-apis/contact/v3/departments/${b.department.openDepartmentId}`,
+    );
+    expect(ownOidc.status).toBe(404);
+
+    // Every tenant-facing route has at least one probe (or a stated reason not to).
+    const covered = new Set(probes.map((probe) => probe.route));
+    const missing = registeredRoutes(server.kite.app.printRoutes({ commonPrefix: false }))
+      .filter((route) => / \/(api|open-apis)\//.test(route))
+      .filter((route) => !covered.has(route) && !NOT_TENANT_SCOPED[route]);
+    expect(missing).toEqual([]);
+  });
+
+  it('sends one tenant’s realtime events to that tenant only', async () => {
+    const connect = (client: WebClient) => {
+      const frames: Array<{ t: string; type?: string; payload?: { id: string } }> = [];
+      const socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws/client`, { headers: { cookie: client.cookieHeader() } });
+      socket.on('message', (data) => frames.push(JSON.parse(String(data))));
+      return { frames, socket };
+    };
+    const waitFor = async (done: () => boolean) => {
+      for (let waited = 0; !done(); waited += 20) {
+        if (waited > 10_000) throw new Error('timed out');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    const alpha = connect(a.admin);
+    const beta = connect(b.admin);
+    try {
+      await waitFor(() => alpha.frames.length > 0 && beta.frames.length > 0);
+      const created = await a.admin.post<{ user: UserView }>('/api/contact/users', {
+        name: 'Alpha Realtime',
+        email: 'realtime@alpha.test',
+      });
+      const mine = await b.admin.post<{ user: UserView }>('/api/contact/users', { name: 'Beta Realtime', email: 'realtime@beta.test' });
+      await waitFor(
+        () =>
+          alpha.frames.some((f) => f.payload?.id === created.body.user.id) && beta.frames.some((f) => f.payload?.id === mine.body.user.id),
+      );
+      expect(beta.frames.some((f) => f.payload?.id === created.body.user.id)).toBe(false);
+      expect(alpha.frames.some((f) => f.payload?.id === mine.body.user.id)).toBe(false);
+      // Replay on reconnect is per tenant too.
+      const replay = new WebSocket(`${server.url.replace('http', 'ws')}/ws/client?after=1`, {
+        headers: { cookie: b.admin.cookieHeader() },
+      });
+      const replayed: Array<{ t: string; payload?: { id: string } }> = [];
+      replay.on('message', (data) => replayed.push(JSON.parse(String(data))));
+      await waitFor(() => replayed.some((f) => f.t === 'hello'));
+      replay.close();
+      expect(JSON.stringify(replayed)).not.toContain(created.body.user.id);
+      expect(JSON.stringify(replayed)).toContain(mine.body.user.id);
+    } finally {
+      alpha.socket.close();
+      beta.socket.close();
+    }
+  });
+
+  it('records in the audit log who did what, from which address, per tenant', async () => {
+    const created = await a.admin.request<DepartmentView>(
+      'POST',
+      '/api/contact/departments',
+      { name: 'Alpha Audited' },
+      { 'user-agent': 'isolation-test/1.0', 'x-forwarded-for': '203.0.113.9' },
+    );
+    expect(created.status).toBe(200);
+    const viaApp = await openApi(server.url, a.tenantToken, 'PATCH', `/open-apis/contact/v3/departments/${created.body.openDepartmentId}`, {
+      name: 'Alpha Audited By App',
+    });
+    expect(viaApp.body.code).toBe(0);
+    await server.kite.dispatcher.settle();
+
+    const audit = await a.admin.get<{ items: AuditEntryView[]; nextCursor: string | null }>('/api/admin/audit?action=contact.department');
+    expect(audit.status).toBe(200);
+    expect(audit.body.items.every((entry) => entry.action.startsWith('contact.department'))).toBe(true);
+    const [updated, made] = audit.body.items;
+    const adminOfA = (await a.admin.get<{ user: UserView }>('/api/auth/session')).body.user;
+    expect(made).toMatchObject({
+      action: 'contact.department.created',
+      subjectType: 'department',
+      subjectId: created.body.id,
+      actor: { type: 'user', id: adminOfA.id, name: 'Admin' },
+      // The server does not trust X-Forwarded-For from a direct client.
+      ip: '127.0.0.1',
+      userAgent: 'isolation-test/1.0',
+    });
+    expect(Number.isNaN(Date.parse(made!.createdAt))).toBe(false);
+    expect(updated).toMatchObject({
+      action: 'contact.department.updated',
+      subjectId: created.body.id,
+      actor: { type: 'app', id: a.app.appId, name: 'Alpha App' },
+      ip: '127.0.0.1',
+    });
+    expect(updated!.seq).toBeGreaterThan(made!.seq);
+
+    // Sign-ins are audited with their address; B's log holds none of it.
+    const logins = await a.admin.get<{ items: AuditEntryView[] }>('/api/admin/audit?action=auth.login');
+    expect(logins.body.items.length).toBeGreaterThan(0);
+    expect(logins.body.items.every((entry) => entry.ip === '127.0.0.1')).toBe(true);
+    const ofB = await b.admin.get<{ items: AuditEntryView[] }>('/api/admin/audit?limit=200');
+    expect(ofB.body.items.map((entry) => entry.subjectId)).not.toContain(created.body.id);
+
+    // Paging backwards with the cursor covers the log without repeats; members may not read it.
+    const all: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: AuditEntryView[]; nextCursor: string | null } } = await a.admin.get(
+        `/api/admin/audit?limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      all.push(...page.body.items.map((entry) => entry.seq));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(all).toEqual([...all].sort((x, y) => y - x));
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.length).toBe((await a.admin.get<{ items: unknown[] }>('/api/admin/audit?limit=200')).body.items.length);
+
+    const memberOfA = new WebClient(server.url);
+    await memberOfA.login(a.user.email!, a.userPassword);
+    const forbidden = await memberOfA.get<{ error: { code: string } }>('/api/admin/audit');
+    expect(forbidden.status).toBe(403);
+  });
+});
