@@ -7,8 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { freePort, measure, report, startProcess } from './harness.ts';
+import { createBenchDatabase, freePort, measure, report, startProcess } from './harness.ts';
 
 const { values } = parseArgs({
   options: {
@@ -42,25 +41,9 @@ async function json(url: string, init: RequestInit & { cookie?: string; csrf?: s
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'kite-bench-'));
-  let databaseUrl: string | undefined;
-  let dropDatabase: (() => Promise<void>) | undefined;
-  if (values.pg) {
-    const admin = process.env.KITE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-    const name = `kite_bench_${Date.now()}`;
-    const client = new pg.Client({ connectionString: admin });
-    await client.connect();
-    await client.query(`create database ${name}`);
-    await client.end();
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    dropDatabase = async () => {
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    };
-  }
+  const database = values.pg ? await createBenchDatabase('kite_bench') : undefined;
+  const databaseUrl = database?.url;
+  const dropDatabase = database?.drop;
   const basePort = await freePort();
   const kitePort = await freePort();
   const baselineServer = await startProcess(

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import pg from 'pg';
 
 export const root = join(import.meta.dirname, '..');
 
@@ -18,11 +19,17 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts a server in its own process (the load generator keeps the other core). */
-export async function startProcess(args: string[], env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
+export async function startProcess(
+  args: string[],
+  env: Record<string, string>,
+  readyUrl: string,
+  timeoutMs = 30_000,
+  alsoReady: () => boolean = () => true,
+): Promise<ChildProcess> {
   const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  for (let attempt = 0; attempt < 300; attempt++) {
+  for (const started = Date.now(); Date.now() - started < timeoutMs; ) {
     try {
-      if ((await fetch(readyUrl)).ok) return child;
+      if ((await fetch(readyUrl)).ok && alsoReady()) return child;
     } catch {
       // not listening yet
     }
@@ -92,4 +99,28 @@ export function report(benchName: string, context: Record<string, unknown>, rows
   );
   writeFileSync(join(dir, `${benchName}-${stamp}.md`), `${table}\n`);
   return table;
+}
+
+/**
+ * A fresh PostgreSQL database for one benchmark run (from KITE_TEST_PG_URL, default the local
+ * server), dropped by `drop()`.
+ */
+export async function createBenchDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = process.env.KITE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const name = `${prefix}_${Date.now()}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`create database ${name}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: admin });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
 }

@@ -2,17 +2,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setUpTenant, startTestServer, type TestServer, testEngines, type WebClient } from '../../../packages/testing/src/test-server.ts';
-
-async function waitFor<T>(read: () => T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import {
+  setUpTenant,
+  startTestServer,
+  type TestServer,
+  testEngines,
+  type WebClient,
+  waitFor,
+} from '../../../packages/testing/src/test-server.ts';
 
 describe.each(testEngines())('apps receive directory events through the whole server (%s)', (engine) => {
   let server: TestServer;
@@ -63,6 +60,57 @@ describe.each(testEngines())('apps receive directory events through the whole se
     // The admin, created before the app existed, is not announced to it.
     expect(hookEvents.filter((e) => e.event_type === 'contact.user.created_v3')).toHaveLength(1);
     expect(event).toMatchObject({ app_id: created.body.app.appId, object: { open_id: user.body.user.openId, name: '王五' } });
+  });
+
+  it('announces every person a CSV import creates to the app as contact.user.created_v3', async () => {
+    const csv = [
+      'name,email,mobile,employee_id,title,department,manager_email,is_admin',
+      'Import Lead,lead@csv.test,13700000001,CSV-1,Lead,CSV Corp/Platform,,',
+      '导入 成员,member@csv.test,,CSV-2,Engineer,CSV Corp/Platform,lead@csv.test,',
+      'Outside Person,outside@csv.test,,,,,,',
+    ].join('\n');
+    const imported = await admin.post('/api/contact/import', { csv });
+    expect(imported.body).toMatchObject({ ok: true, created: { users: 3, departments: 2 } });
+
+    const ofImport = () =>
+      hookEvents.filter(
+        (e) => e.event_type === 'contact.user.created_v3' && String((e.object as { email?: string }).email).endsWith('@csv.test'),
+      );
+    const events = await waitFor(() => (ofImport().length >= 3 ? ofImport() : undefined), 'a webhook event per imported person');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(ofImport()).toHaveLength(3);
+
+    const users = (await admin.get<{ items: Array<{ email: string; openId: string; unionId: string }> }>('/api/contact/users?q=csv.test'))
+      .body.items;
+    const openIdOf = (email: string) => users.find((user) => user.email === email)!.openId;
+    const platform = (
+      await admin.get<{ items: Array<{ name: string; openDepartmentId: string }> }>('/api/contact/departments')
+    ).body.items.find((department) => department.name === 'Platform')!;
+    const tenantKey = (await admin.get<{ tenant: { tenantKey: string } }>('/api/auth/session')).body.tenant.tenantKey;
+    const member = events.find((e) => (e.object as { email: string }).email === 'member@csv.test')!;
+    expect(member).toMatchObject({
+      event_type: 'contact.user.created_v3',
+      object: {
+        open_id: openIdOf('member@csv.test'),
+        name: '导入 成员',
+        user_id: 'CSV-2',
+        job_title: 'Engineer',
+        leader_user_id: openIdOf('lead@csv.test'),
+        department_ids: [platform.openDepartmentId],
+        tenant_key: tenantKey,
+      },
+    });
+    // The new departments are announced too, before the people in them.
+    const departments = await waitFor(() => {
+      const found = hookEvents.filter(
+        (e) => e.event_type === 'contact.department.created_v3' && ['CSV Corp', 'Platform'].includes((e.object as { name: string }).name),
+      );
+      return found.length === 2 ? found : undefined;
+    }, 'the imported departments');
+    expect(departments.map((e) => (e.object as { open_department_id: string }).open_department_id)).toContain(platform.openDepartmentId);
+    // Exactly the fields of a person created by hand (王五 above).
+    const byHand = hookEvents.find((e) => (e.object as { name?: string }).name === '王五')!;
+    expect(Object.keys(member.object as object).sort()).toEqual(Object.keys(byHand.object as object).sort());
   });
 
   it('pushes events to the SDK WSClient over the long connection', async () => {

@@ -179,3 +179,14 @@ export async function createSecondTenant(server: TestServer, name = 'Other Corp'
   await admin.login(email, password);
   return { admin, tenantId, tenantKey, email, password };
 }
+
+/** Polls `read` until it returns a value (events, sockets, deliveries); fails after `timeoutMs`. */
+export async function waitFor<T>(read: () => T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
