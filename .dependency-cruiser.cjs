@@ -5,8 +5,9 @@
  *
  * tier 0: packages/kernel, packages/platform, packages/ui
  * tier 1: auth, contact, openplatform, events, realtime
+ * tier 2: im
  */
-const TIER = { auth: 1, contact: 1, openplatform: 1, events: 1, realtime: 1 };
+const TIER = { auth: 1, contact: 1, openplatform: 1, events: 1, realtime: 1, im: 2 };
 const modules = Object.keys(TIER);
 
 /** Named exceptions, each with its reason. */

@@ -30,6 +30,8 @@ export interface KiteConfig {
   bodyLimit: number;
   /** Where the built web app lives; the server runs without it (API only). */
   webDist: string;
+  /** How long senders may recall their own messages (`KITE_IM_RECALL_MINUTES`; chat owners and admins: any time). */
+  imRecallMinutes: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): KiteConfig {
@@ -52,5 +54,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KiteConfig {
     tokenRateLimit: Number(env.KITE_TOKEN_RATE_LIMIT ?? 600),
     bodyLimit: Number(env.KITE_BODY_LIMIT ?? 1024 * 1024),
     webDist: resolve(env.KITE_WEB_DIST ?? new URL('../../web/dist', import.meta.url).pathname),
+    imRecallMinutes: Number(env.KITE_IM_RECALL_MINUTES ?? 1440),
   };
 }

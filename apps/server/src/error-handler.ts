@@ -39,7 +39,8 @@ export function createErrorHandler(logger: Logger) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     let shaped: Shaped | undefined;
     if (isAppError(error)) {
-      shaped = { status: error.status, code: error.code, openCode: error.openCode, message: error.message, details: error.details };
+      const status = request.url.startsWith('/open-apis/') ? error.openStatus : error.status;
+      shaped = { status, code: error.code, openCode: error.openCode, message: error.message, details: error.details };
     } else if (uniqueViolation(error) !== undefined) {
       // A unique index caught a race the code's own check could not see (two requests at once).
       shaped = {

@@ -1,6 +1,7 @@
 import type { AuthService } from '@kite/auth/server';
 import type { ContactService } from '@kite/contact/server';
 import type { EventsService } from '@kite/events/server';
+import type { ImService } from '@kite/im/server';
 import type { Logger } from '@kite/kernel/logger';
 import type { OpenPlatformService } from '@kite/openplatform/server';
 import type { Database } from '@kite/platform/database';
@@ -18,6 +19,7 @@ export interface Kite {
   dispatcher: OutboxDispatcher;
   commands: CommandRunner;
   contacts: ContactService;
+  im: ImService;
   auth: AuthService;
   openPlatform: OpenPlatformService;
   gateway: ClientGateway;

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
+import { authEvents, type LogoutEventPayload } from '@kite/auth/contract';
 import { AuthService, authMigrations, InvitationService, registerAuthRoutes } from '@kite/auth/server';
 import { type ContactDirectory, contactEvents } from '@kite/contact/contract';
 import {
@@ -14,23 +15,36 @@ import {
   registerContactRoutes,
 } from '@kite/contact/server';
 import { createEventsService, eventsMigrations, WS_ENDPOINT_PATH } from '@kite/events/server';
+import {
+  chatTopic,
+  ImService,
+  imEventAudience,
+  imMigrations,
+  OpenImApi,
+  registerImOpenEvents,
+  registerImOpenRoutes,
+  registerImRoutes,
+} from '@kite/im/server';
 import { type Clock, systemClock } from '@kite/kernel/clock';
 import { AppError } from '@kite/kernel/errors';
 import { createLogger } from '@kite/kernel/logger';
 import {
   createOpenAuthenticator,
+  createTokenRevocationHandler,
   OpenPlatformService,
   openPlatformMigrations,
   registerOpenPlatformRoutes,
+  TOKEN_REVOCATION_CONSUMER,
 } from '@kite/openplatform/server';
-import { writeAuditEntries } from '@kite/platform/audit';
+import { createAuditConsumer } from '@kite/platform/audit';
 import { acquireDataDirLock } from '@kite/platform/data-dir-lock';
 import { type Database, openDatabase } from '@kite/platform/database';
 import type { Authenticators } from '@kite/platform/http';
 import { migrateToLatest } from '@kite/platform/migrations';
-import { createCommandRunner, OutboxDispatcher } from '@kite/platform/outbox';
+import { createCommandRunner, type DomainEvent, OutboxDispatcher } from '@kite/platform/outbox';
 import { platformMigrations } from '@kite/platform/platform-migrations';
 import { RateLimiter } from '@kite/platform/rate-limit';
+import { type EventAudience, tenantTopic, userTopic } from '@kite/realtime/contract';
 import { ClientGateway } from '@kite/realtime/server';
 import Fastify from 'fastify';
 import { registerAdminRoutes } from './admin-routes.ts';
@@ -50,8 +64,32 @@ export interface CreateKiteOptions {
   adminSecret?: string;
 }
 
-/** Event types the web client receives (everyone in the tenant may see the directory change). */
-const CLIENT_EVENT_PREFIXES = ['contact.'];
+/**
+ * Who receives an outbox event on the client gateway: directory changes go to the whole tenant
+ * (everyone may see the directory), im events to the chat's members (im decides), nothing else.
+ */
+function clientAudience(event: DomainEvent): EventAudience | null {
+  if (event.type.startsWith('contact.')) return { topics: [tenantTopic(event.tenantId)] };
+  if (event.type.startsWith('im.')) return imEventAudience(event);
+  return null;
+}
+
+/**
+ * The person whose credentials an event ends — password reset, deactivation: their sessions, live
+ * connections, and the OIDC and personal tokens apps and scripts use in their name.
+ */
+function endsCredentialsOf(event: DomainEvent): string | null {
+  return event.type === contactEvents.userDeactivated || event.type === authEvents.passwordReset
+    ? ((event.payload as { id?: string }).id ?? null)
+    : null;
+}
+
+/** The one browser session a sign-out ends (its live connections close; the user's others stay). */
+function endsSessionOf(event: DomainEvent): { userId: string; sessionId: string } | null {
+  if (event.type !== authEvents.loggedOut) return null;
+  const payload = event.payload as Partial<LogoutEventPayload>;
+  return payload.id && payload.sessionId ? { userId: payload.id, sessionId: payload.sessionId } : null;
+}
 
 /**
  * The composition root: opens the database, runs migrations, builds every module's services and
@@ -78,6 +116,7 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
       authMigrations,
       openPlatformMigrations,
       eventsMigrations,
+      imMigrations,
     );
   } catch (error) {
     lock?.release();
@@ -87,14 +126,21 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
 
   const dispatcher = new OutboxDispatcher(db, logger);
   const commands = createCommandRunner(db, dispatcher);
-  dispatcher.addDurable('platform.audit', writeAuditEntries);
+  // Chat content stays out of the audit log; recalls and every chat administration stay in.
+  const everydayContent = /^im\.(message\.(created|updated)|reaction\.|read$)/;
+  dispatcher.addDurable(
+    'platform.audit',
+    createAuditConsumer((type) => !everydayContent.test(type)),
+  );
   // Caches of sessions and tokens on every node follow changes made on any node.
   dispatcher.addLive('auth.cache', (events) => {
     for (const event of events) {
-      if (event.type.startsWith('contact.user.') || event.type === 'auth.logout' || event.type === 'auth.password.reset') {
+      // A new person has no sessions yet (a CSV import announces thousands at once).
+      const userChanged = event.type.startsWith('contact.user.') && event.type !== contactEvents.userCreated;
+      if (userChanged || event.type === authEvents.loggedOut || event.type === authEvents.passwordReset) {
         auth.invalidateSessions(event.subjectId);
       }
-      if (event.type.startsWith('openplatform.')) openPlatform.forgetCachedTokens();
+      if (event.type.startsWith('openplatform.') || endsCredentialsOf(event)) openPlatform.forgetCachedTokens();
     }
   });
 
@@ -110,6 +156,8 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
   contacts = new ContactService({ db: db as never, commands, credentials: auth });
   const invitations = new InvitationService({ db, commands, directory, auth, clock, publicUrl: () => config.publicUrl });
   const openPlatform = new OpenPlatformService({ db, commands, clock });
+  // A password reset or deactivation revokes the person's user, refresh and personal tokens.
+  dispatcher.addDurable(TOKEN_REVOCATION_CONSUMER, createTokenRevocationHandler(openPlatform, endsCredentialsOf));
   const openContact = new OpenContactApi(db as never, contacts, (tenantId) => openPlatform.tenantKeyOf(tenantId));
 
   // Apps receive Feishu events for outbox events, by webhook or over the SDK's long connection.
@@ -122,6 +170,18 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
     clock,
   });
   registerContactOpenEvents(events.registerOpenEvent);
+  registerImOpenEvents(events.registerOpenEvent);
+
+  // The messenger sees people through contact's UserLookup and bots through the app directory.
+  const im = new ImService({
+    db: db as never,
+    commands,
+    users: contacts,
+    apps: openPlatform,
+    clock,
+    recallMinutes: config.imRecallMinutes,
+  });
+  const openIm = new OpenImApi(im, contacts, openPlatform, (tenantId) => openPlatform.tenantKeyOf(tenantId));
 
   const authenticate: Authenticators = {
     user: createSessionAuthenticator(auth),
@@ -136,12 +196,16 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
     dispatcher,
     logger,
     authenticate: (request) => sessionFromUpgrade(auth, request),
-    isVisible: (event) => CLIENT_EVENT_PREFIXES.some((prefix) => event.type.startsWith(prefix)),
-    // Deactivation and a password reset end all of a user's sessions, live connections included.
-    endsSessionsOf: (event) =>
-      event.type === contactEvents.userDeactivated || event.type === 'auth.password.reset'
-        ? ((event.payload as { id?: string }).id ?? null)
-        : null,
+    topicsFor: async (identity) => [
+      tenantTopic(identity.tenantId),
+      userTopic(identity.userId),
+      ...(await im.chatIdsOfUser(identity.tenantId, identity.userId)).map(chatTopic),
+    ],
+    audienceOf: clientAudience,
+    // Deactivation and a password reset end all of a user's sessions, live connections included;
+    // signing out ends that browser's connections only.
+    endsSessionsOf: endsCredentialsOf,
+    endsSession: endsSessionOf,
   });
 
   const handleError = createErrorHandler(logger);
@@ -186,6 +250,8 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
   });
   registerContactRoutes(app, { contacts, importer: new CsvImporter(contacts, commands), authenticate });
   registerContactOpenRoutes(app, { api: openContact, authenticate });
+  registerImRoutes(app, { im, authenticate });
+  registerImOpenRoutes(app, { api: openIm, authenticate });
   registerOpenPlatformRoutes(app, {
     openPlatform,
     directory,
@@ -263,6 +329,7 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
     dispatcher,
     commands,
     contacts,
+    im,
     auth,
     openPlatform,
     gateway,

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { AuthService } from '@kite/auth/server';
-import { SESSION_COOKIE } from '@kite/auth/server';
+import { SESSION_COOKIE, sha256 } from '@kite/auth/server';
 import { AppError, errors } from '@kite/kernel/errors';
 import { clientInfo, type UserContext } from '@kite/platform/http';
 import type { FastifyRequest } from 'fastify';
@@ -29,12 +29,15 @@ export function createSessionAuthenticator(auth: AuthService) {
   };
 }
 
-/** Session lookup for WebSocket upgrades, which carry the cookie but no Fastify request. */
+/**
+ * Session lookup for WebSocket upgrades, which carry the cookie but no Fastify request. The session id
+ * (sha256 of the token, as `auth.logout` names it) lets sign-out close this browser's sockets only.
+ */
 export async function sessionFromUpgrade(auth: AuthService, request: IncomingMessage) {
   const cookies = parseCookies(request.headers.cookie ?? '');
   const token = cookies[SESSION_COOKIE];
   const session = token ? await auth.resolveSession(token) : null;
-  return session ? { tenantId: session.user.tenantId, userId: session.user.id } : null;
+  return session && token ? { tenantId: session.user.tenantId, userId: session.user.id, sessionId: sha256(token) } : null;
 }
 
 function parseCookies(header: string): Record<string, string> {

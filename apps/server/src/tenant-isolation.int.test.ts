@@ -24,6 +24,8 @@ interface TenantFixture {
   tenantToken: string;
   personalToken: { id: string; token: string };
   oidc: { accessToken: string; refreshToken: string };
+  chat: { id: string; chatId: string };
+  message: { id: string; messageId: string };
 }
 
 interface Probe {
@@ -111,7 +113,10 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
     const group = (await admin.post<GroupView>('/api/contact/groups', { name: `${prefix} Group` })).body;
     await admin.post(`/api/contact/groups/${group.id}/members`, { userIds: [user.id] });
     const invitation = (await admin.post<{ id: string; token: string }>('/api/admin/invitations', { departmentId: department.id })).body;
-    const app = await admin.post<{ app: { appId: string }; appSecret: string }>('/api/admin/apps', { name: `${prefix} App` });
+    const app = await admin.post<{ app: { appId: string }; appSecret: string }>('/api/admin/apps', {
+      name: `${prefix} App`,
+      redirectUrls: ['http://app.test/cb'],
+    });
     expect(app.status).toBe(200);
     const appId = app.body.app.appId;
     const token = await tenantToken(server.url, appId, app.body.appSecret);
@@ -138,6 +143,18 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
     });
     const data = exchanged.body.data as { access_token: string; refresh_token: string };
 
+    // A group chat with a message and a reaction in it.
+    const chat = (
+      await admin.post<{ id: string; chatId: string }>('/api/im/chats', { chatType: 'group', name: `${prefix} Chat`, userIds: [user.id] })
+    ).body;
+    const message = (
+      await admin.post<{ id: string; messageId: string }>(`/api/im/chats/${chat.id}/messages`, {
+        msgType: 'text',
+        content: JSON.stringify({ text: `${prefix} secret plan` }),
+      })
+    ).body;
+    await admin.post(`/api/im/messages/${message.id}/reactions`, { emojiType: 'OK' });
+
     return {
       admin,
       tenantId,
@@ -151,6 +168,8 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       tenantToken: token,
       personalToken: { id: tokens.body.items[0]!.id, token: personal.user_access_token },
       oidc: { accessToken: data.access_token, refreshToken: data.refresh_token },
+      chat: { id: chat.id, chatId: chat.chatId },
+      message: { id: message.id, messageId: message.messageId },
     };
   }
 
@@ -172,6 +191,86 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       a.invitation.token,
       a.app.appId,
       a.personalToken.id,
+      a.chat.id,
+      a.chat.chatId,
+      a.message.id,
+      a.message.messageId,
+    ];
+  }
+
+  /** Messenger routes with A's chat and message ids of both kinds (internal id and oc_/om_). */
+  function imProbes(): Probe[] {
+    const uA = a.user;
+    const chats = [a.chat.id, a.chat.chatId];
+    const messages = [a.message.id, a.message.messageId];
+    const text = JSON.stringify({ text: 'Beta was here' });
+    const internal = (route: string, method: string, path: string, body?: unknown, status: number | number[] = 404): Probe => ({
+      route: `${method} /api/im/${route}`,
+      method,
+      path: `/api/im/${path}`,
+      ...(body === undefined ? {} : { body }),
+      status,
+    });
+    const open = (route: string, method: string, path: string, body?: unknown, status: number | number[] = 400): Probe => ({
+      route: `${method} /open-apis/im/v1/${route}`,
+      method,
+      path: `/open-apis/im/v1/${path}`,
+      ...(body === undefined ? {} : { body }),
+      status,
+      auth: 'tenant-token',
+    });
+    return [
+      internal('chats', 'GET', 'chats?limit=100', undefined, 200),
+      internal('chats', 'POST', 'chats', { chatType: 'p2p', userId: uA.id }),
+      internal('chats', 'POST', 'chats', { chatType: 'group', name: 'Beta spy', userIds: [uA.id] }),
+      internal('search', 'GET', 'search?q=secret', undefined, 200),
+      internal('search', 'GET', `search?q=secret&chatId=${a.chat.id}`),
+      ...chats.flatMap((id) => [
+        internal('chats/:id', 'GET', `chats/${id}`),
+        internal('chats/:id', 'PATCH', `chats/${id}`, { name: 'Owned' }),
+        internal('chats/:id', 'DELETE', `chats/${id}`),
+        internal('chats/:id/leave', 'POST', `chats/${id}/leave`, {}),
+        internal('chats/:id/transfer', 'POST', `chats/${id}/transfer`, { userId: uA.id }),
+        internal('chats/:id/members', 'GET', `chats/${id}/members`),
+        internal('chats/:id/members', 'POST', `chats/${id}/members`, { userIds: [uA.id] }),
+        internal('chats/:id/members', 'DELETE', `chats/${id}/members`, { userIds: [uA.id] }),
+        internal('chats/:id/admins', 'POST', `chats/${id}/admins`, { userIds: [uA.id] }),
+        internal('chats/:id/admins', 'DELETE', `chats/${id}/admins`, { userIds: [uA.id] }),
+        internal('chats/:id/me', 'PATCH', `chats/${id}/me`, { pinned: true }),
+        internal('chats/:id/read', 'POST', `chats/${id}/read`, { seq: 1 }),
+        internal('chats/:id/messages', 'GET', `chats/${id}/messages`),
+        internal('chats/:id/messages', 'POST', `chats/${id}/messages`, { msgType: 'text', content: text }),
+      ]),
+      ...messages.flatMap((id) => [
+        internal('messages/:id', 'PATCH', `messages/${id}`, { content: text }),
+        internal('messages/:id/recall', 'POST', `messages/${id}/recall`, {}),
+        internal('messages/:id/reactions', 'POST', `messages/${id}/reactions`, { emojiType: 'OK' }),
+        internal('messages/:id/reactions', 'DELETE', `messages/${id}/reactions`, { emojiType: 'OK' }),
+        internal('messages/:id/read-users', 'GET', `messages/${id}/read-users`),
+      ]),
+      open('chats', 'POST', 'chats', { name: 'Beta spy', user_id_list: [uA.openId] }),
+      open('chats', 'GET', 'chats?page_size=100', undefined, 200),
+      open('chats/search', 'GET', 'chats/search?query=Alpha', undefined, 200),
+      open('chats/:chat_id', 'GET', `chats/${a.chat.chatId}`),
+      open('chats/:chat_id', 'PUT', `chats/${a.chat.chatId}`, { name: 'Owned' }),
+      open('chats/:chat_id', 'DELETE', `chats/${a.chat.chatId}`),
+      open('chats/:chat_id/members', 'GET', `chats/${a.chat.chatId}/members`),
+      open('chats/:chat_id/members', 'POST', `chats/${a.chat.chatId}/members`, { id_list: [b.user.openId] }),
+      open('chats/:chat_id/members', 'DELETE', `chats/${a.chat.chatId}/members`, { id_list: [uA.openId] }),
+      open('chats/:chat_id/members/is_in_chat', 'GET', `chats/${a.chat.chatId}/members/is_in_chat`),
+      open('messages', 'POST', 'messages?receive_id_type=chat_id', { receive_id: a.chat.chatId, msg_type: 'text', content: text }),
+      open('messages', 'POST', 'messages?receive_id_type=open_id', { receive_id: uA.openId, msg_type: 'text', content: text }),
+      open('messages', 'POST', 'messages?receive_id_type=email', { receive_id: uA.email, msg_type: 'text', content: text }),
+      open('messages', 'GET', `messages?container_id_type=chat&container_id=${a.chat.chatId}`),
+      open('messages/:message_id', 'GET', `messages/${a.message.messageId}`),
+      open('messages/:message_id', 'PATCH', `messages/${a.message.messageId}`, { content: text }),
+      open('messages/:message_id', 'PUT', `messages/${a.message.messageId}`, { msg_type: 'text', content: text }),
+      open('messages/:message_id', 'DELETE', `messages/${a.message.messageId}`),
+      open('messages/:message_id/reply', 'POST', `messages/${a.message.messageId}/reply`, { msg_type: 'text', content: text }),
+      open('messages/:message_id/read_users', 'GET', `messages/${a.message.messageId}/read_users`),
+      open('messages/:message_id/reactions', 'GET', `messages/${a.message.messageId}/reactions`),
+      open('messages/:message_id/reactions', 'POST', `messages/${a.message.messageId}/reactions`, { reaction_type: { emoji_type: 'OK' } }),
+      open('messages/:message_id/reactions/:reaction_id', 'DELETE', `messages/${a.message.messageId}/reactions/r1`),
     ];
   }
 
@@ -188,6 +287,9 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       tokens: await get('/api/admin/tokens'),
       audit: await get('/api/admin/audit?limit=200'),
       user: await get(`/api/contact/users/${a.user.id}`),
+      chat: await get(`/api/im/chats/${a.chat.id}`),
+      messages: await get(`/api/im/chats/${a.chat.id}/messages`),
+      chatMembers: await get(`/api/im/chats/${a.chat.id}/members`),
     };
   }
 
@@ -585,12 +687,21 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       },
     ];
 
-    // Signed in to B, authorizing A's app gives no code for A.
+    probes.push(...imProbes());
+
+    // Signed in to B, authorizing A's app gives no code for A (B is asked to sign in to A)…
     const authorize = await b.admin.get(
-      `/open-apis/authen/v1/authorize?app_id=${a.app.appId}&redirect_uri=${encodeURIComponent('http://evil.test/cb')}`,
+      `/open-apis/authen/v1/authorize?app_id=${a.app.appId}&redirect_uri=${encodeURIComponent('http://app.test/cb')}`,
     );
     expect(authorize.status).toBe(302);
     expect(authorize.headers.get('location')).toMatch(/^\/login\?next=/);
+    // …and a link to a URL A's app did not register goes nowhere, and names nothing of A.
+    const elsewhere = await b.admin.get(
+      `/open-apis/authen/v1/authorize?app_id=${a.app.appId}&redirect_uri=${encodeURIComponent('http://evil.test/cb')}`,
+    );
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.headers.get('location')).toBeNull();
+    for (const marker of markersOfA().filter((m) => m !== a.app.appId)) expect(JSON.stringify(elsewhere.body)).not.toContain(marker);
     // That code cannot be exchanged with B's app token.
     probes.push({
       route: 'POST /open-apis/authen/v1/oidc/access_token',

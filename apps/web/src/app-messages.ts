@@ -45,7 +45,8 @@ export const appMessages = defineMessages(
     findColleaguesDescription: 'Search anyone in the organisation by name, pinyin or initials — “zhangsan” or “zs” finds 张三.',
     findColleaguesPlaceholder: 'Search people',
     modulesTitle: 'What is in Kite',
-    modulesDescription: 'Contacts and the admin console are ready. The other modules are being built and will appear here as they ship.',
+    modulesDescription:
+      'Messenger, Contacts and the admin console are ready. The other modules are being built and will appear here as they ship.',
     moduleReady: 'Ready',
     moduleComingSoon: 'Coming soon',
     // Coming soon
@@ -53,7 +54,7 @@ export const appMessages = defineMessages(
     comingSoonTitle: '{module} is on its way',
     comingSoonWhatItWillDo: 'What it will do',
     comingSoonHonest:
-      'This module is not built yet, so there is nothing to show here — no sample data. Kite ships modules one at a time; Contacts and the admin console are ready today.',
+      'This module is not built yet, so there is nothing to show here — no sample data. Kite ships modules one at a time; Messenger, Contacts and the admin console are ready today.',
     comingSoonBrowseContacts: 'Open Contacts',
     // Admin
     adminTitle: 'Admin console',
@@ -123,13 +124,13 @@ export const appMessages = defineMessages(
     findColleaguesDescription: '按姓名、拼音或首字母搜索组织内的任何人——输入“zhangsan”或“zs”即可找到张三。',
     findColleaguesPlaceholder: '搜索成员',
     modulesTitle: 'Kite 包含哪些功能',
-    modulesDescription: '通讯录和管理后台已可使用。其他模块正在开发中，上线后会出现在这里。',
+    modulesDescription: '消息、通讯录和管理后台已可使用。其他模块正在开发中，上线后会出现在这里。',
     moduleReady: '可使用',
     moduleComingSoon: '即将推出',
     comingSoonBadge: '即将推出',
     comingSoonTitle: '{module}即将上线',
     comingSoonWhatItWillDo: '上线后你可以',
-    comingSoonHonest: '该模块尚未开发完成，因此这里没有任何内容，也不会展示示例数据。Kite 会逐个模块发布；通讯录和管理后台现已可用。',
+    comingSoonHonest: '该模块尚未开发完成，因此这里没有任何内容，也不会展示示例数据。Kite 会逐个模块发布；消息、通讯录和管理后台现已可用。',
     comingSoonBrowseContacts: '打开通讯录',
     adminTitle: '管理后台',
     adminGroupOrganization: '组织架构',

@@ -1,5 +1,6 @@
 import { authRoutes } from '@kite/auth/web';
 import { contactRoutes } from '@kite/contact/web';
+import { imRoutes } from '@kite/im/web';
 import { createBrowserRouter, Navigate, type RouteObject } from 'react-router';
 import { AdminLayout } from './admin/admin-layout.tsx';
 import { adminSections } from './admin/admin-sections.ts';
@@ -36,6 +37,7 @@ export const routes: RouteObject[] = [
         children: [
           { index: true, element: <HomePage /> },
           ...contactRoutes,
+          ...imRoutes,
           ...comingSoonRoutes,
           adminRoutes,
           { path: '*', element: <NotFoundPage /> },

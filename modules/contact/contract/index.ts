@@ -180,3 +180,20 @@ export interface ContactDirectory {
    */
   createUserUnchecked(scope: CommandScope, tenantId: string, input: CreateUserInput): Promise<DirectoryUser>;
 }
+
+/**
+ * Batch lookups of people for modules that show and address them (IM: senders, members, mentions).
+ * Injected from apps/server; never called inside another module's open transaction (on PGlite that
+ * transaction holds the only connection).
+ */
+export interface UserLookup {
+  usersByIds(tenantId: string, ids: readonly string[]): Promise<DirectoryUser[]>;
+  /** By a public id column; unknown values are simply absent from the result. */
+  usersByPublicIds(
+    tenantId: string,
+    type: 'open_id' | 'union_id' | 'user_id' | 'email',
+    values: readonly string[],
+  ): Promise<DirectoryUser[]>;
+  /** Active users directly in any of these departments (internal ids); unknown departments throw not_found. */
+  activeMemberIdsOfDepartments(tenantId: string, departmentIds: readonly string[]): Promise<string[]>;
+}

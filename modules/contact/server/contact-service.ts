@@ -1,4 +1,4 @@
-import type { CredentialStore } from '@kite/auth/contract';
+import { authEvents, type CredentialStore } from '@kite/auth/contract';
 import {
   type CreateDepartmentInput,
   type CreateUserInput,
@@ -24,12 +24,13 @@ import {
   type ContactDb,
   decodeCursor,
   encodeCursor,
+  type NewUserRow,
   type Queryable,
   contactRepository as repo,
   takenError,
   type UserRow,
 } from './contact-repository.ts';
-import { presentOpenDepartment, presentOpenUser } from './open-presenters.ts';
+import { presentDepartmentEvent, presentUserEvent } from './open-presenters.ts';
 import { assertCanManageContacts, assertCanReadContacts } from './policy.ts';
 import { presentDepartment, presentDirectoryUser, presentGroup, presentUser } from './presenters.ts';
 import { avatarColor, normaliseQuery, searchKeys } from './search-keys.ts';
@@ -250,7 +251,7 @@ export class ContactService {
       const temporaryPassword = password ? undefined : temporaryPasswordFor();
       await this.deps.credentials.setPassword(trx, ctx.tenantId, id, password ?? temporaryPassword!);
       await this.deps.credentials.revokeSessions(trx, id);
-      await emit({ type: 'auth.password.reset', subjectType: 'user', subjectId: id, payload: { id } });
+      await emit({ type: authEvents.passwordReset, subjectType: 'user', subjectId: id, payload: { id } });
       return temporaryPassword ? { temporaryPassword } : {};
     });
   }
@@ -390,6 +391,32 @@ export class ContactService {
     return row ? presentDirectoryUser(row) : null;
   }
 
+  // UserLookup (for IM and other modules, injected) ------------------------------------------------
+
+  async usersByIds(tenantId: string, ids: readonly string[]): Promise<DirectoryUser[]> {
+    return (await repo.findUsersByIds(this.db, tenantId, [...new Set(ids)])).map(presentDirectoryUser);
+  }
+
+  async usersByPublicIds(
+    tenantId: string,
+    type: 'open_id' | 'union_id' | 'user_id' | 'email',
+    values: readonly string[],
+  ): Promise<DirectoryUser[]> {
+    const wanted = [...new Set(type === 'email' ? values.map((value) => value.toLowerCase()) : values)];
+    return (await repo.findUsersBy(this.db, tenantId, type, wanted)).map(presentDirectoryUser);
+  }
+
+  async activeMemberIdsOfDepartments(tenantId: string, departmentIds: readonly string[]): Promise<string[]> {
+    await this.assertDepartmentsExist(this.db, tenantId, departmentIds);
+    const ids = new Set<string>();
+    for (const departmentId of new Set(departmentIds)) {
+      // Direct members only, as the web's department picker shows them; a whole subtree is a later option.
+      const rows = await repo.listUsers(this.db, tenantId, { departmentId, status: 'active', limit: 10_000 });
+      for (const row of rows) ids.add(row.id);
+    }
+    return [...ids];
+  }
+
   // Internals -------------------------------------------------------------------------------------
 
   /**
@@ -402,13 +429,12 @@ export class ContactService {
     const departmentIds = (await repo.userDepartmentIds(trx, [id])).get(id) ?? [];
     const departments = await repo.findDepartmentsBy(trx, tenantId, 'id', departmentIds);
     const [manager] = row.manager_id ? await repo.findUsersByIds(trx, tenantId, [row.manager_id]) : [];
-    const object = presentOpenUser(row, {
-      userIdType: 'open_id',
-      departmentIds: departments.map((department) => department.open_department_id),
+    return presentUserEvent(
+      row,
+      departments.map((department) => department.open_department_id),
       manager,
-      tenantKey: '',
-    });
-    return { id, openId: row.open_id, ...(changed ? { changed } : {}), object };
+      changed,
+    );
   }
 
   private async departmentPayload(trx: Queryable, tenantId: string, id: string, changed?: string[]): Promise<DepartmentEventPayload> {
@@ -416,32 +442,39 @@ export class ContactService {
     if (!row) throw errors.notFound('Department');
     const [parent] = row.parent_id ? await repo.findDepartmentsBy(trx, tenantId, 'id', [row.parent_id]) : [];
     const [leader] = row.leader_user_ids[0] ? await repo.findUsersByIds(trx, tenantId, [row.leader_user_ids[0]]) : [];
-    const object = presentOpenDepartment(row, {
-      departmentIdType: 'open_department_id',
-      userIdType: 'open_id',
-      parent,
-      leader,
-      memberCount: 0,
-    });
-    return { id, ...(changed ? { changed } : {}), object };
+    return presentDepartmentEvent(row, parent, leader, changed);
   }
 
-  /** Inserts a user after checking uniqueness and references; shared by every way a user is created. */
-  async insertUser(
-    trx: Queryable,
-    tenantId: string,
-    input: CreateUserInput,
-    options: { temporaryPassword: boolean } = { temporaryPassword: true },
-  ): Promise<{ row: UserRow; temporaryPassword?: string }> {
+  /**
+   * Inserts one user after checking uniqueness and references; shared by every way one user is created
+   * (the CSV import checks and inserts in bulk, and its people get no password).
+   */
+  async insertUser(trx: Queryable, tenantId: string, input: CreateUserInput): Promise<{ row: UserRow; temporaryPassword?: string }> {
     if (input.email) await this.assertUnique(trx, tenantId, 'email', input.email);
     if (input.mobile) await this.assertUnique(trx, tenantId, 'mobile', input.mobile);
     if (input.employeeId) await this.assertUnique(trx, tenantId, 'user_id', input.employeeId);
     const departmentIds = [...new Set(input.departmentIds ?? [])];
     await this.assertDepartmentsExist(trx, tenantId, departmentIds);
     if (input.managerId) await this.assertUsersExist(trx, tenantId, [input.managerId]);
+    const row = this.newUserRow(tenantId, input);
+    const { id } = row;
+    await repo.insertUser(trx, row);
+    await repo.setUserDepartments(trx, tenantId, id, departmentIds);
+    const temporaryPassword = input.password ? undefined : temporaryPasswordFor();
+    const password = input.password ?? temporaryPassword;
+    if (password) await this.deps.credentials.setPassword(trx as Transaction<ContactDb>, tenantId, id, password);
+    const inserted = await repo.findUser(trx, tenantId, id);
+    return { row: inserted!, ...(temporaryPassword ? { temporaryPassword } : {}) };
+  }
+
+  /**
+   * The row of a new user — fresh Feishu ids, search keys, avatar colour — checked by nobody: callers
+   * check uniqueness and references first (insertUser one by one, the CSV import in bulk).
+   */
+  newUserRow(tenantId: string, input: CreateUserInput): NewUserRow {
     const id = newId();
     const keys = searchKeys(input.name);
-    const row = {
+    return {
       id,
       tenant_id: tenantId,
       open_id: publicId.openId(),
@@ -461,14 +494,6 @@ export class ContactService {
       search_pinyin: keys.pinyin,
       search_initials: keys.initials,
     };
-    await repo.insertUser(trx, row);
-    await repo.setUserDepartments(trx, tenantId, id, departmentIds);
-    // Imported people get no password (hashing thousands would take minutes); an admin resets it.
-    const temporaryPassword = input.password || !options.temporaryPassword ? undefined : temporaryPasswordFor();
-    const password = input.password ?? temporaryPassword;
-    if (password) await this.deps.credentials.setPassword(trx as Transaction<ContactDb>, tenantId, id, password);
-    const inserted = await repo.findUser(trx, tenantId, id);
-    return { row: inserted!, ...(temporaryPassword ? { temporaryPassword } : {}) };
   }
 
   async insertDepartment(trx: Queryable, tenantId: string, input: CreateDepartmentInput): Promise<string> {

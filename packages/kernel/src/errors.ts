@@ -8,14 +8,20 @@ export class AppError extends Error {
   readonly status: number;
   /** Numeric code for the Feishu-compatible envelope (`{code,msg}`), when it differs by kind. */
   readonly openCode: number;
+  /**
+   * HTTP status on `/open-apis` when it differs from `status`: Feishu answers most business errors
+   * (not a member, no permission, recalled) with 400 where the internal API uses 403/404/409.
+   */
+  readonly openStatus: number;
   readonly details?: unknown;
 
-  constructor(code: string, message: string, options: { status?: number; openCode?: number; details?: unknown } = {}) {
+  constructor(code: string, message: string, options: { status?: number; openCode?: number; openStatus?: number; details?: unknown } = {}) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.status = options.status ?? 400;
     this.openCode = options.openCode ?? 1_000_400;
+    this.openStatus = options.openStatus ?? this.status;
     this.details = options.details;
   }
 }

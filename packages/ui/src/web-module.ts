@@ -2,6 +2,7 @@
  * The shapes a module's `web/index.ts` hands to the app shell, so the shell can mount any module
  * without knowing what is inside it.
  */
+import type { QueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import type { RouteObject } from 'react-router';
 import type { LocalizedText } from './i18n.tsx';
@@ -27,4 +28,16 @@ export interface RealtimeSubscription {
   prefix: string;
   /** Query keys (prefixes) to invalidate for an event. */
   staleQueries: (event: RealtimeEvent) => ReadonlyArray<readonly unknown[]>;
+  /**
+   * Writes the event straight into cached data (optional), for modules whose screens must move
+   * without a refetch, like a new chat message. Runs before `staleQueries` are invalidated.
+   */
+  apply?: (event: RealtimeEvent, context: RealtimeApplyContext) => void;
+}
+
+/** What a subscription's `apply` gets besides the event. */
+export interface RealtimeApplyContext {
+  queryClient: QueryClient;
+  /** The signed-in person's id. */
+  viewerUserId: string;
 }

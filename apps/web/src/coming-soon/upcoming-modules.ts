@@ -2,7 +2,7 @@ import type { LocalizedText } from '@kite/ui/i18n';
 import type { NavKey } from '../shell/nav-items.tsx';
 
 export interface UpcomingModule {
-  key: Exclude<NavKey, 'contacts' | 'admin'>;
+  key: Exclude<NavKey, 'messenger' | 'contacts' | 'admin'>;
   /** One sentence: the job this module will do for people. */
   summary: LocalizedText;
   /** What people will be able to do, from docs/PRODUCT.md; shown as a list. */
@@ -11,23 +11,6 @@ export interface UpcomingModule {
 
 /** The modules the navigation already shows but that are not built yet. */
 export const upcomingModules: Record<UpcomingModule['key'], UpcomingModule> = {
-  messenger: {
-    key: 'messenger',
-    summary: {
-      'en-US': 'Chat with anyone in the organisation — no friend requests — in one-to-one chats and groups.',
-      'zh-CN': '与组织内任何人直接聊天，无需添加好友，支持单聊和群聊。',
-    },
-    capabilities: [
-      { 'en-US': 'Group chats with owners, admins, announcements and posting rights', 'zh-CN': '群聊支持群主、管理员、群公告和发言权限' },
-      { 'en-US': 'Threads, @mentions, reactions, edits, recalls and pins', 'zh-CN': '话题回复、@提及、表情回应、编辑、撤回和置顶' },
-      { 'en-US': 'Read receipts, unread counts and urgent “buzz” messages', 'zh-CN': '已读回执、未读计数和加急消息' },
-      {
-        'en-US': 'Bots, interactive cards and webhooks from your own systems',
-        'zh-CN': '机器人、交互式卡片，以及来自内部系统的 Webhook 消息',
-      },
-      { 'en-US': 'Search every message, images and files for years', 'zh-CN': '多年的消息、图片和文件都能搜到' },
-    ],
-  },
   docs: {
     key: 'docs',
     summary: {

@@ -35,6 +35,7 @@ export function RealtimeBridge() {
       onEvent: (event) => {
         for (const subscription of realtimeSubscriptions) {
           if (!event.type.startsWith(subscription.prefix)) continue;
+          subscription.apply?.(event, { queryClient, viewerUserId: userId.current });
           for (const queryKey of subscription.staleQueries(event)) void queryClient.invalidateQueries({ queryKey });
         }
         if (event.type.startsWith('contact.user.') && payloadId(event) === userId.current) {

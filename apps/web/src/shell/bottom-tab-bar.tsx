@@ -27,7 +27,10 @@ export function BottomTabBar() {
             className={({ isActive }) => (isActive ? 'kite-tab-bar__item kite-tab-bar__item--active' : 'kite-tab-bar__item')}
             data-testid={`tab-${item.key}`}
           >
-            {item.icon}
+            <span className="kite-tab-bar__icon">
+              {item.icon}
+              {item.badge ? <item.badge /> : null}
+            </span>
             <span>{t(item.label)}</span>
           </NavLink>
         ))}

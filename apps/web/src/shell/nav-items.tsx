@@ -10,8 +10,9 @@ import {
   IconTickCircle,
   IconUserListStroked,
 } from '@douyinfe/semi-icons';
+import { MessengerUnreadBadge } from '@kite/im/web';
 import type { MessageKey } from '@kite/ui/i18n';
-import type { ReactNode } from 'react';
+import type { ComponentType, ReactNode } from 'react';
 import type { appMessages } from '../app-messages.ts';
 
 export type NavKey = 'messenger' | 'docs' | 'wiki' | 'base' | 'calendar' | 'approval' | 'tasks' | 'contacts' | 'workplace' | 'admin';
@@ -27,11 +28,21 @@ export interface NavItem {
   phoneTab?: boolean;
   /** Built and usable today (the others show a coming-soon page). */
   ready: boolean;
+  /** A count shown on the item, e.g. unread messages; renders nothing when there is none. */
+  badge?: ComponentType;
 }
 
 /** The navigation rail, top to bottom. Admin is pinned to the bottom of the rail. */
 export const navItems: readonly NavItem[] = [
-  { key: 'messenger', path: '/messenger', label: 'navMessenger', icon: <IconCommentStroked />, phoneTab: true, ready: false },
+  {
+    key: 'messenger',
+    path: '/messenger',
+    label: 'navMessenger',
+    icon: <IconCommentStroked />,
+    phoneTab: true,
+    ready: true,
+    badge: MessengerUnreadBadge,
+  },
   { key: 'docs', path: '/docs', label: 'navDocs', icon: <IconArticle />, phoneTab: true, ready: false },
   { key: 'wiki', path: '/wiki', label: 'navWiki', icon: <IconBookStroked />, ready: false },
   { key: 'base', path: '/base', label: 'navBase', icon: <IconGridView />, ready: false },

@@ -13,7 +13,10 @@ function RailLink({ item }: { item: NavItem }) {
       className={({ isActive }) => (isActive ? 'kite-rail__item kite-rail__item--active' : 'kite-rail__item')}
       data-testid={`nav-${item.key}`}
     >
-      <span className="kite-rail__icon">{item.icon}</span>
+      <span className="kite-rail__icon">
+        {item.icon}
+        {item.badge ? <item.badge /> : null}
+      </span>
       <span className="kite-rail__label">{t(item.label)}</span>
     </NavLink>
   );

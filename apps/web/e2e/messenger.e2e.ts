@@ -1,0 +1,293 @@
+/**
+ * Messenger through two real browsers, two people, in real time: A starts a 1:1 chat with B and
+ * writes; B sees it arrive (with an unread badge) without reloading and replies; A sees the reply;
+ * B's reaction shows on A's side; A creates a group with B and B gets the @mention.
+ *
+ * Like foundation.e2e.ts it builds the web app into a temp folder and starts a real Kite server
+ * (fresh data dir, free port). Screenshots go to artifacts/e2e/messenger-*.png. Needs Chromium
+ * (KITE_CHROMIUM, default /usr/bin/chromium).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const chromiumPath = process.env.KITE_CHROMIUM ?? '/usr/bin/chromium';
+const screenshots = join(repoRoot, 'artifacts', 'e2e');
+
+const alice = { tenant: '风筝科技', name: '陈管理', email: 'admin@kite-im-e2e.test', password: 'correct horse battery' };
+const bob = { name: '李四', email: 'lisi@kite-im-e2e.test', password: 'another horse battery' };
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealthy(url: string, server: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 150_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`Kite server exited with ${server.exitCode}:\n${output()}`);
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`Kite server did not become healthy:\n${output()}`);
+}
+
+/** JSON over HTTP with the session cookie and CSRF header, for setting up what the test needs. */
+async function apiCall<T>(baseUrl: string, session: { cookie: string; csrf: string }, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', cookie: session.cookie, 'x-csrf-token': session.csrf },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+describe.skipIf(!existsSync(chromiumPath))('messenger in two browsers', () => {
+  let workDir = '';
+  let baseUrl = '';
+  let server: ChildProcess | undefined;
+  let serverOutput = '';
+  let browser: Browser | undefined;
+  let contextA: BrowserContext | undefined;
+  let contextB: BrowserContext | undefined;
+  let pageA: Page;
+  let pageB: Page;
+  let bobId = '';
+
+  async function snap(page: Page, name: string) {
+    await page.screenshot({ path: join(screenshots, `messenger-${name}.png`), fullPage: false });
+  }
+
+  async function signIn(page: Page, email: string, password: string) {
+    await page.goto(`${baseUrl}/login`);
+    await page.getByTestId('login-email').fill(email);
+    await page.getByTestId('login-password').fill(password);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('app-shell').waitFor();
+  }
+
+  beforeAll(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    workDir = mkdtempSync(join(tmpdir(), 'kite-im-e2e-'));
+    const webDist = join(workDir, 'web');
+    // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({
+        configFile: join(repoRoot, 'apps/web/vite.config.ts'),
+        mode: 'production',
+        logLevel: 'warn',
+        build: { outDir: webDist, emptyOutDir: true },
+      });
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+    }
+
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    server = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        KITE_DATA_DIR: join(workDir, 'data'),
+        KITE_WEB_DIST: webDist,
+        KITE_PUBLIC_URL: baseUrl,
+        KITE_LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server.stdout?.on('data', (chunk: Buffer) => {
+      serverOutput += chunk.toString();
+    });
+    server.stderr?.on('data', (chunk: Buffer) => {
+      serverOutput += chunk.toString();
+    });
+    await waitForHealthy(baseUrl, server, () => serverOutput);
+
+    // The organisation and the second person, through the same API the admin console uses.
+    const setup = await fetch(`${baseUrl}/api/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tenantName: alice.tenant, adminName: alice.name, adminEmail: alice.email, adminPassword: alice.password }),
+    });
+    if (!setup.ok) throw new Error(`setup failed: ${setup.status} ${await setup.text()}`);
+    const session = (await setup.json()) as { csrfToken: string };
+    const cookie = setup.headers
+      .getSetCookie()
+      .map((value) => value.split(';')[0])
+      .join('; ');
+    const created = await apiCall<{ user: { id: string } }>(baseUrl, { cookie, csrf: session.csrfToken }, 'POST', '/api/contact/users', {
+      name: bob.name,
+      email: bob.email,
+      title: '前端工程师',
+      password: bob.password,
+    });
+    bobId = created.user.id;
+
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    contextA = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
+    contextB = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
+    pageA = await contextA.newPage();
+    pageB = await contextB.newPage();
+    await signIn(pageA, alice.email, alice.password);
+    await signIn(pageB, bob.email, bob.password);
+  });
+
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail') {
+      const name = context.task.name.replace(/[^a-z0-9]+/gi, '-');
+      await pageA?.screenshot({ path: join(screenshots, `messenger-failed-A-${name}.png`) }).catch(() => undefined);
+      await pageB?.screenshot({ path: join(screenshots, `messenger-failed-B-${name}.png`) }).catch(() => undefined);
+    }
+  });
+
+  afterAll(async () => {
+    await contextA?.close();
+    await contextB?.close();
+    await browser?.close();
+    if (server && server.exitCode === null) {
+      const exited = new Promise((resolve) => server?.once('exit', resolve));
+      server.kill('SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      if (server.exitCode === null) server.kill('SIGKILL');
+    }
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it('shows an empty messenger with a way to start a chat', async () => {
+    await pageA.getByTestId('nav-messenger').click();
+    await pageA.getByTestId('chats-empty').waitFor();
+    await pageB.goto(`${baseUrl}/messenger`);
+    await pageB.getByTestId('chats-empty').waitFor();
+    await snap(pageA, '01-empty-zh-CN');
+  });
+
+  it('lets A open a 1:1 chat with B by pinyin and send a message', async () => {
+    await pageA.getByTestId('empty-start-chat').click();
+    await pageA.getByTestId('people-search-input').fill('lisi');
+    await pageA.getByTestId(`pick-person-${bobId}`).click();
+    await pageA.getByTestId('conversation').waitFor();
+    await expect(pageA.getByTestId('conversation-name').textContent()).resolves.toContain(bob.name);
+    await pageA.getByTestId('composer-input').fill('你好李四，新版消息模块上线了 https://kite.example/im');
+    await pageA.getByTestId('composer-input').press('Enter');
+    const bubble = pageA.getByTestId('message-bubble').filter({ hasText: '新版消息模块上线了' });
+    await bubble.waitFor();
+    await expect(pageA.getByTestId('composer-input').inputValue()).resolves.toBe('');
+    await expect(bubble.locator('a[href="https://kite.example/im"]').count()).resolves.toBe(1);
+    await snap(pageA, '02-A-sent');
+  });
+
+  it('shows B the new chat with an unread badge, without a reload', async () => {
+    const item = pageB.locator('[data-testid^="chat-item-"]').filter({ hasText: alice.name });
+    await item.waitFor({ timeout: 15_000 });
+    await expect(item.getByTestId('chat-unread-badge').textContent()).resolves.toBe('1');
+    await expect(item.textContent()).resolves.toContain('新版消息模块上线了');
+    await expect(pageB.getByTestId('messenger-unread-total').textContent()).resolves.toBe('1');
+    await snap(pageB, '03-B-unread-en-US');
+
+    await item.click();
+    await pageB.getByTestId('message-bubble').filter({ hasText: '新版消息模块上线了' }).waitFor();
+    // Reading the chat clears its badge and the total.
+    await expect.poll(() => pageB.getByTestId('messenger-unread-total').count()).toBe(0);
+  });
+
+  it('delivers B’s reply to A', async () => {
+    await pageB.getByTestId('composer-input').fill('Got it, looks great!');
+    await pageB.getByTestId('composer-send').click();
+    await pageB.getByTestId('message-bubble').filter({ hasText: 'Got it, looks great!' }).waitFor();
+    await pageA.getByTestId('message-bubble').filter({ hasText: 'Got it, looks great!' }).waitFor({ timeout: 15_000 });
+    await snap(pageA, '04-A-sees-reply');
+  });
+
+  it('shows B’s reaction on A’s side', async () => {
+    const message = pageB.getByTestId('message').filter({ hasText: '新版消息模块上线了' });
+    await message.hover();
+    await message.getByTestId('action-react').click();
+    await pageB.getByTestId('emoji-picker').getByTestId('emoji-THUMBSUP').click();
+    await message.getByTestId('reaction-THUMBSUP').waitFor();
+    await expect(message.getByTestId('reaction-THUMBSUP').getAttribute('aria-pressed')).resolves.toBe('true');
+
+    const onA = pageA.getByTestId('message').filter({ hasText: '新版消息模块上线了' }).getByTestId('reaction-THUMBSUP');
+    await onA.waitFor({ timeout: 15_000 });
+    await expect(onA.getAttribute('data-count')).resolves.toBe('1');
+    // A did not react; the button is not pressed for A.
+    await expect(onA.getAttribute('aria-pressed')).resolves.toBe('false');
+    await snap(pageA, '05-A-sees-reaction');
+  });
+
+  it('lets A create a group with B and @mention B', async () => {
+    await pageA.getByTestId('new-chat').click();
+    await pageA.getByTestId('new-group').click();
+    await pageA.getByTestId('group-name-input').fill('发布小组');
+    await pageA.getByTestId('people-search-input').fill('ls');
+    await pageA.getByTestId(`pick-person-${bobId}`).click();
+    await pageA.getByTestId('create-group-submit').click();
+    await pageA.getByTestId('conversation').waitFor();
+    await expect.poll(() => pageA.getByTestId('conversation-name').textContent()).toContain('发布小组');
+
+    const input = pageA.getByTestId('composer-input');
+    await input.click();
+    await input.pressSequentially('@li');
+    await pageA.getByTestId('mention-picker').waitFor();
+    await snap(pageA, '06-A-mention-picker');
+    await input.press('Enter');
+    await expect(input.inputValue()).resolves.toBe(`@${bob.name} `);
+    await input.pressSequentially('please review the release notes');
+    await input.press('Enter');
+    const sent = pageA.getByTestId('message-bubble').filter({ hasText: 'please review the release notes' });
+    await sent.waitFor();
+    await expect(sent.locator('.kite-im-mention').textContent()).resolves.toBe(`@${bob.name}`);
+    await snap(pageA, '07-A-group-mention');
+  });
+
+  it('brings the group and the mention to B', async () => {
+    const item = pageB.locator('[data-testid^="chat-item-"]').filter({ hasText: '发布小组' });
+    await item.waitFor({ timeout: 15_000 });
+    await expect(item.getByTestId('chat-unread-badge').textContent()).resolves.toBe('1');
+    await expect(item.textContent()).resolves.toContain('[@You]');
+    await snap(pageB, '08-B-mentioned');
+    await item.click();
+    const mention = pageB
+      .getByTestId('message-bubble')
+      .filter({ hasText: 'please review the release notes' })
+      .locator('.kite-im-mention--me');
+    await mention.waitFor();
+    await expect(mention.textContent()).resolves.toBe(`@${bob.name}`);
+    await snap(pageB, '09-B-group-conversation');
+  });
+});

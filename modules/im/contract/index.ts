@@ -1,0 +1,278 @@
+import { z } from 'zod';
+
+/**
+ * Messenger contract: what the web app and other modules may rely on. Message content uses Feishu's
+ * format everywhere (reference/feishu-openapi.md §8): `msgType` + `content` (a JSON string), so the
+ * internal API, the open API and bots share one representation.
+ */
+
+export const MSG_TYPES = ['text', 'post', 'image', 'file', 'interactive', 'share_chat', 'share_user', 'system'] as const;
+export type MsgType = (typeof MSG_TYPES)[number];
+
+/** Largest `content` string accepted (Feishu: 150 KB for text/post, 30 KB for cards). */
+export const MAX_CONTENT_BYTES = 150 * 1024;
+
+export const CreateChatInput = z.discriminatedUnion('chatType', [
+  z.object({ chatType: z.literal('p2p'), userId: z.string().min(1).max(64) }),
+  z.object({
+    chatType: z.literal('group'),
+    name: z.string().trim().min(1).max(100),
+    description: z.string().trim().max(500).optional(),
+    userIds: z.array(z.string().min(1).max(64)).max(1000).optional(),
+    departmentIds: z.array(z.string().min(1).max(64)).max(50).optional(),
+  }),
+]);
+export type CreateChatInput = z.infer<typeof CreateChatInput>;
+
+export const ChatSettings = z.object({
+  /** Who may post: everyone, owner + admins, or owner + admins + listed members. */
+  postPolicy: z.enum(['all', 'admins', 'listed']),
+  postAllowedUserIds: z.array(z.string().max(64)).max(1000),
+  /** Who may add members. */
+  addMemberPolicy: z.enum(['all', 'admins']),
+  /** Who may @all. */
+  atAllPolicy: z.enum(['all', 'admins']),
+});
+export type ChatSettings = z.infer<typeof ChatSettings>;
+
+export const UpdateChatInput = z.object({
+  name: z.string().trim().min(1).max(100).optional(),
+  description: z.string().trim().max(500).optional(),
+  announcement: z.string().max(10_000).optional(),
+  settings: ChatSettings.partial().optional(),
+});
+
+export const MembersInput = z.object({
+  userIds: z.array(z.string().min(1).max(64)).max(1000).optional(),
+  departmentIds: z.array(z.string().min(1).max(64)).max(50).optional(),
+});
+
+export const SendMessageInput = z.object({
+  msgType: z.enum(MSG_TYPES).exclude(['system']),
+  /** JSON string in Feishu's content format for `msgType`; the server checks its size in bytes (413 `content_invalid`). */
+  content: z
+    .string()
+    .min(2)
+    .max(4 * MAX_CONTENT_BYTES),
+  /** Reply to this message (`om_…`); the reply joins its thread. */
+  parentId: z.string().max(64).optional(),
+  /** Client-chosen id: a retried send with the same uuid returns the first message. */
+  uuid: z.string().max(50).optional(),
+});
+export type SendMessageInput = z.infer<typeof SendMessageInput>;
+
+export const ListMessagesQuery = z.object({
+  /** Messages with `seq` below this (older page); omit for the newest. */
+  before: z.coerce.number().int().positive().optional(),
+  /** Messages with `seq` above this (newer page, for catching up). */
+  after: z.coerce.number().int().nonnegative().optional(),
+  /** Only the thread of this root message. */
+  threadRootId: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+export const ListChatsQuery = z.object({
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+export const UserIdsInput = z.object({ userIds: z.array(z.string().min(1).max(64)).min(1).max(1000) });
+export const TransferInput = z.object({ userId: z.string().min(1).max(64) });
+export const MemberPrefsInput = z.object({
+  muted: z.boolean().optional(),
+  pinned: z.boolean().optional(),
+  draft: z.string().max(10_000).optional(),
+});
+export const ReadInput = z.object({ seq: z.number().int().nonnegative() });
+export const EditMessageInput = z.object({
+  content: z
+    .string()
+    .min(2)
+    .max(4 * MAX_CONTENT_BYTES),
+});
+export const ReactionInput = z.object({ emojiType: z.string().trim().min(1).max(50) });
+export const SearchQuery = z.object({
+  q: z.string().trim().min(1).max(100),
+  chatId: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+export const MembersPageQuery = z.object({
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+});
+
+export interface UserRef {
+  id: string;
+  openId: string;
+  name: string;
+  avatarColor: string;
+}
+
+export interface ChatView {
+  id: string;
+  /** `oc_…` */
+  chatId: string;
+  chatType: 'p2p' | 'group';
+  name: string;
+  description: string;
+  announcement: string;
+  /** p2p: the other person. */
+  peer: UserRef | null;
+  /** The owner's user id, or an app id when a bot created the group. */
+  ownerId: string | null;
+  memberCount: number;
+  settings: ChatSettings;
+  lastMessage: MessageView | null;
+  /** Highest message sequence in the chat. */
+  lastSeq: number;
+  /** The caller's read position and derived unread count. */
+  lastReadSeq: number;
+  unreadCount: number;
+  /** Unread messages that mention the caller (or @all). */
+  unreadMentionCount: number;
+  muted: boolean;
+  pinned: boolean;
+  /** The caller's rights here, so the UI never re-derives them. */
+  permissions: { post: boolean; manage: boolean; addMembers: boolean; atAll: boolean; leave: boolean; dissolve: boolean };
+  role: 'owner' | 'admin' | 'member';
+  updatedAt: string;
+}
+
+export interface MessageView {
+  id: string;
+  /** `om_…` */
+  messageId: string;
+  /** The chat's `id` (ChatView.id, not the `oc_…` chatId). */
+  chatId: string;
+  /** Position in the chat, gap-free, from 1. */
+  seq: number;
+  msgType: MsgType;
+  content: string;
+  /** A user (`id` = user id) or a bot (`id` = app id); null for system messages. */
+  sender: { type: 'user' | 'app'; id: string; name: string; avatarColor: string } | null;
+  /** `id` of the message replied to, and of its thread's first message. */
+  parentId: string | null;
+  rootId: string | null;
+  /** Replies in the thread this message starts. */
+  replyCount: number;
+  mentions: Array<{ key: string; id: string; name: string }>;
+  mentionsAll: boolean;
+  reactions: Array<{ emojiType: string; count: number; reactedByMe: boolean }>;
+  edited: boolean;
+  recalled: boolean;
+  createdAt: string;
+  updatedAt: string;
+  /** Members (sender excluded) who have not read it yet; null for a recalled message. */
+  unreadCount: number | null;
+}
+
+/** A message as realtime events carry it: the fields that are the same for every viewer. */
+export type MessageEventView = Omit<MessageView, 'reactions' | 'unreadCount'>;
+
+/** A chat as realtime events carry it: no per-viewer fields (read state, prefs, permissions). */
+export type ChatEventView = Pick<
+  ChatView,
+  'id' | 'chatId' | 'chatType' | 'name' | 'description' | 'announcement' | 'ownerId' | 'memberCount' | 'settings' | 'lastSeq' | 'updatedAt'
+>;
+
+/** A person or a bot, with every id an event consumer may need (apps pick by their id type). */
+export interface ImParty {
+  type: 'user' | 'app';
+  /** User id, or app id (`cli_…`). */
+  id: string;
+  /** `ou_…`; a bot's open id for apps. */
+  openId: string;
+  unionId: string;
+  /** Tenant-scoped employee id; `''` for apps. */
+  userId: string;
+  name: string;
+}
+
+/** What every im event says about its chat, so consumers (apps' mappers) need no lookup. */
+export interface ChatEventRef {
+  id: string;
+  /** `oc_…` */
+  chatId: string;
+  chatType: 'p2p' | 'group';
+  name: string;
+  /** Apps whose bots are members after the change. */
+  appIds: string[];
+}
+
+/** `im.message.created|updated|recalled`. */
+export interface MessageEventPayload {
+  chatId: string;
+  chat: ChatEventRef;
+  message: MessageEventView;
+  sender: ImParty | null;
+  mentions: Array<ImParty & { key: string }>;
+  /** `om_…` of the parent and root, for Feishu-shaped consumers. */
+  parentMessageId: string | null;
+  rootMessageId: string | null;
+  operator: ImParty | null;
+}
+
+/** `im.reaction.added|removed`. */
+export interface ReactionEventPayload {
+  chatId: string;
+  chat: ChatEventRef;
+  messageId: string;
+  /** `om_…` */
+  openMessageId: string;
+  reactionId: string;
+  emojiType: string;
+  reactor: ImParty;
+  /** Counts after the change. */
+  reactions: Array<{ emojiType: string; count: number }>;
+  actionTime: string;
+}
+
+/** `im.chat.created|updated|disbanded`. */
+export interface ChatEventPayload {
+  chatId: string;
+  chat: ChatEventRef;
+  view: ChatEventView;
+  /** Fields that changed (updated), and their values before. */
+  changed?: string[];
+  before?: Partial<ChatEventView>;
+  /** Users who are members (created, disbanded): they start / stop following the chat. */
+  memberUserIds?: string[];
+  operator: ImParty | null;
+}
+
+/** `im.chat.members_added|members_removed`. */
+export interface MembersEventPayload {
+  chatId: string;
+  chat: ChatEventRef;
+  users: ImParty[];
+  apps: ImParty[];
+  operator: ImParty | null;
+}
+
+/** `im.read`: the reader's other tabs, and apps whose messages were read. */
+export interface ReadEventPayload {
+  chatId: string;
+  chat: ChatEventRef;
+  userId: string;
+  lastReadSeq: number;
+  unreadCount: number;
+  reader: ImParty;
+  readAt: string;
+  /** Bot messages this read covered, per app (at most 100 per read). */
+  appMessages: Array<{ appId: string; messageIds: string[] }>;
+}
+
+/** Domain events (outbox `type`). Payloads carry ids plus what realtime clients need to apply them. */
+export const imEvents = {
+  chatCreated: 'im.chat.created',
+  chatUpdated: 'im.chat.updated',
+  chatDisbanded: 'im.chat.disbanded',
+  membersAdded: 'im.chat.members_added',
+  membersRemoved: 'im.chat.members_removed',
+  messageCreated: 'im.message.created',
+  messageUpdated: 'im.message.updated',
+  messageRecalled: 'im.message.recalled',
+  reactionAdded: 'im.reaction.added',
+  reactionRemoved: 'im.reaction.removed',
+  read: 'im.read',
+} as const;

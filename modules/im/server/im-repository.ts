@@ -1,0 +1,448 @@
+import type { PlatformTables } from '@kite/platform/platform-tables';
+import { type Insertable, type Kysely, type Selectable, sql, type Transaction, type Updateable } from 'kysely';
+import type { ImTables, MemberKind } from './tables.ts';
+
+export type ImDb = PlatformTables & ImTables;
+export type Queryable = Kysely<ImDb> | Transaction<ImDb>;
+export type ChatRow = Selectable<ImTables['im_chat']>;
+export type MemberRow = Selectable<ImTables['im_member']>;
+export type MessageRow = Selectable<ImTables['im_message']>;
+export type ReactionRow = Selectable<ImTables['im_reaction']>;
+
+/** Who a member (or a sender, or a reactor) is. */
+export interface Party {
+  kind: MemberKind;
+  id: string;
+}
+
+/** Keyset position in a chat list ordered pinned first, then by last activity. */
+export interface ChatCursor {
+  pinned: boolean;
+  activity: string;
+  id: string;
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+/** Public ids carry a prefix (`oc_`, `om_`); anything else is an internal id. */
+function byRef(ref: string, prefix: string): 'id' | 'public' {
+  return ref.startsWith(prefix) ? 'public' : 'id';
+}
+
+export const imRepository = {
+  // Chats -----------------------------------------------------------------------------------------
+
+  async findChat(db: Queryable, tenantId: string, ref: string): Promise<ChatRow | undefined> {
+    return db
+      .selectFrom('im_chat')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where(byRef(ref, 'oc_') === 'public' ? 'chat_id' : 'id', '=', ref)
+      .executeTakeFirst();
+  },
+
+  /** Locks the chat row until the transaction ends: sends, membership and settings changes serialise on it. */
+  async lockChat(trx: Transaction<ImDb>, tenantId: string, id: string): Promise<ChatRow | undefined> {
+    return trx.selectFrom('im_chat').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).forUpdate().executeTakeFirst();
+  },
+
+  async findP2p(db: Queryable, tenantId: string, p2pKey: string): Promise<ChatRow | undefined> {
+    return db.selectFrom('im_chat').selectAll().where('tenant_id', '=', tenantId).where('p2p_key', '=', p2pKey).executeTakeFirst();
+  },
+
+  async insertChat(db: Queryable, row: Insertable<ImTables['im_chat']>): Promise<void> {
+    await db.insertInto('im_chat').values(row).execute();
+  },
+
+  async updateChat(db: Queryable, tenantId: string, id: string, patch: Updateable<ImTables['im_chat']>): Promise<void> {
+    await db
+      .updateTable('im_chat')
+      .set({ ...patch, updated_at: new Date() })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .execute();
+  },
+
+  /** The next message sequence of a chat; the caller holds the chat's row lock. */
+  async nextSeq(trx: Transaction<ImDb>, id: string, at: Date): Promise<number> {
+    const row = await trx
+      .updateTable('im_chat')
+      .set((eb) => ({ last_seq: eb('last_seq', '+', 1), last_message_at: at, updated_at: at }))
+      .where('id', '=', id)
+      .returning('last_seq')
+      .executeTakeFirstOrThrow();
+    return Number(row.last_seq);
+  },
+
+  /** Chats of a member, pinned first then most recent activity, keyset-paged. */
+  async listChatsOf(db: Queryable, tenantId: string, party: Party, options: { after?: ChatCursor; limit: number; q?: string }) {
+    let query = db
+      .selectFrom('im_member as m')
+      .innerJoin('im_chat as c', 'c.id', 'm.chat_id')
+      .selectAll('c')
+      .select(['m.pinned as member_pinned', sql<Date>`coalesce(c.last_message_at, c.created_at)`.as('activity')])
+      .where('m.tenant_id', '=', tenantId)
+      .where('m.member_kind', '=', party.kind)
+      .where('m.member_id', '=', party.id)
+      .where('c.dissolved', '=', false);
+    if (options.q) query = query.where('c.name', 'ilike', `%${escapeLike(options.q)}%`);
+    if (options.after) {
+      const { pinned, activity, id } = options.after;
+      query = query.where(
+        sql<boolean>`(m.pinned, coalesce(c.last_message_at, c.created_at), c.id) < (${pinned}, ${new Date(activity)}::timestamptz, ${id})`,
+      );
+    }
+    return query
+      .orderBy('m.pinned', 'desc')
+      .orderBy(sql`coalesce(c.last_message_at, c.created_at)`, 'desc')
+      .orderBy('c.id', 'desc')
+      .limit(options.limit)
+      .execute();
+  },
+
+  /** Ids of every live chat a user is in: the gateway's topics at connect. */
+  async chatIdsOfUser(db: Queryable, tenantId: string, userId: string): Promise<string[]> {
+    const rows = await db
+      .selectFrom('im_member as m')
+      .innerJoin('im_chat as c', 'c.id', 'm.chat_id')
+      .select('c.id')
+      .where('m.tenant_id', '=', tenantId)
+      .where('m.member_kind', '=', 'user')
+      .where('m.member_id', '=', userId)
+      .where('c.dissolved', '=', false)
+      .execute();
+    return rows.map((row) => row.id);
+  },
+
+  /** Unread messages across a user's chats, muted chats excluded (they do not ask for attention). */
+  async totalUnread(db: Queryable, tenantId: string, userId: string): Promise<number> {
+    const row = await db
+      .selectFrom('im_member as m')
+      .innerJoin('im_chat as c', 'c.id', 'm.chat_id')
+      .select(sql<number>`coalesce(sum(greatest(c.last_seq - m.last_read_seq, 0)), 0)`.as('total'))
+      .where('m.tenant_id', '=', tenantId)
+      .where('m.member_kind', '=', 'user')
+      .where('m.member_id', '=', userId)
+      .where('m.muted', '=', false)
+      .where('c.dissolved', '=', false)
+      .executeTakeFirst();
+    return Number(row?.total ?? 0);
+  },
+
+  // Members ---------------------------------------------------------------------------------------
+
+  async findMember(db: Queryable, chatId: string, party: Party): Promise<MemberRow | undefined> {
+    return db
+      .selectFrom('im_member')
+      .selectAll()
+      .where('chat_id', '=', chatId)
+      .where('member_kind', '=', party.kind)
+      .where('member_id', '=', party.id)
+      .executeTakeFirst();
+  },
+
+  async findMembers(db: Queryable, chatId: string, kind: MemberKind, ids: readonly string[]): Promise<MemberRow[]> {
+    if (ids.length === 0) return [];
+    return db
+      .selectFrom('im_member')
+      .selectAll()
+      .where('chat_id', '=', chatId)
+      .where('member_kind', '=', kind)
+      .where('member_id', 'in', [...ids])
+      .execute();
+  },
+
+  /** Members of one kind, keyset-paged by (role rank, member id): owner and admins first. */
+  async listMembers(db: Queryable, chatId: string, options: { kind?: MemberKind; afterId?: string; limit: number }) {
+    let query = db.selectFrom('im_member').selectAll().where('chat_id', '=', chatId);
+    if (options.kind) query = query.where('member_kind', '=', options.kind);
+    if (options.afterId) query = query.where('member_id', '>', options.afterId);
+    return query.orderBy('member_id').limit(options.limit).execute();
+  },
+
+  async allMembers(db: Queryable, chatId: string): Promise<MemberRow[]> {
+    return db.selectFrom('im_member').selectAll().where('chat_id', '=', chatId).execute();
+  },
+
+  async memberCounts(db: Queryable, chatIds: readonly string[]): Promise<Map<string, number>> {
+    if (chatIds.length === 0) return new Map();
+    const rows = await db
+      .selectFrom('im_member')
+      .select(['chat_id', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('chat_id', 'in', [...chatIds])
+      .where('member_kind', '=', 'user')
+      .groupBy('chat_id')
+      .execute();
+    return new Map(rows.map((row) => [row.chat_id, Number(row.count)]));
+  },
+
+  /** The other people in these chats (for p2p peers): at most a few rows per chat. */
+  async otherUserMembers(db: Queryable, chatIds: readonly string[], userId: string): Promise<MemberRow[]> {
+    if (chatIds.length === 0) return [];
+    return db
+      .selectFrom('im_member')
+      .selectAll()
+      .where('chat_id', 'in', [...chatIds])
+      .where((eb) => eb.or([eb('member_kind', '=', 'app'), eb('member_id', '!=', userId)]))
+      .execute();
+  },
+
+  /** Adds members; returns the ones that were not members yet. */
+  async insertMembers(db: Queryable, rows: Array<Insertable<ImTables['im_member']>>): Promise<Party[]> {
+    if (rows.length === 0) return [];
+    const inserted = await db
+      .insertInto('im_member')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['chat_id', 'member_kind', 'member_id']).doNothing())
+      .returning(['member_kind', 'member_id'])
+      .execute();
+    return inserted.map((row) => ({ kind: row.member_kind, id: row.member_id }));
+  },
+
+  async deleteMembers(db: Queryable, chatId: string, kind: MemberKind, ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await db
+      .deleteFrom('im_member')
+      .where('chat_id', '=', chatId)
+      .where('member_kind', '=', kind)
+      .where('member_id', 'in', [...ids])
+      .returning('member_id')
+      .execute();
+    return rows.map((row) => row.member_id);
+  },
+
+  async updateMembers(db: Queryable, chatId: string, kind: MemberKind, ids: readonly string[], patch: Updateable<ImTables['im_member']>) {
+    if (ids.length === 0) return;
+    await db
+      .updateTable('im_member')
+      .set(patch)
+      .where('chat_id', '=', chatId)
+      .where('member_kind', '=', kind)
+      .where('member_id', 'in', [...ids])
+      .execute();
+  },
+
+  /** Moves a member's read position forward only (another tab may already have read further). */
+  async advanceRead(db: Queryable, chatId: string, party: Party, seq: number, at: Date): Promise<MemberRow | undefined> {
+    return db
+      .updateTable('im_member')
+      .set({ last_read_seq: sql`greatest(last_read_seq, ${seq})`, last_read_at: at })
+      .where('chat_id', '=', chatId)
+      .where('member_kind', '=', party.kind)
+      .where('member_id', '=', party.id)
+      .returningAll()
+      .executeTakeFirst();
+  },
+
+  /** How many people have read up to each position: enough to count unread readers per message. */
+  async readHistogram(db: Queryable, chatId: string): Promise<Array<{ seq: number; count: number }>> {
+    const rows = await db
+      .selectFrom('im_member')
+      .select(['last_read_seq', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('chat_id', '=', chatId)
+      .where('member_kind', '=', 'user')
+      .groupBy('last_read_seq')
+      .execute();
+    return rows.map((row) => ({ seq: Number(row.last_read_seq), count: Number(row.count) }));
+  },
+
+  // Messages --------------------------------------------------------------------------------------
+
+  async insertMessage(db: Queryable, row: Insertable<ImTables['im_message']>): Promise<void> {
+    await db.insertInto('im_message').values(row).execute();
+  },
+
+  async findMessage(db: Queryable, tenantId: string, ref: string): Promise<MessageRow | undefined> {
+    return db
+      .selectFrom('im_message')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where(byRef(ref, 'om_') === 'public' ? 'message_id' : 'id', '=', ref)
+      .executeTakeFirst();
+  },
+
+  async findMessagesByIds(db: Queryable, ids: readonly string[]): Promise<MessageRow[]> {
+    if (ids.length === 0) return [];
+    return db
+      .selectFrom('im_message')
+      .selectAll()
+      .where('id', 'in', [...ids])
+      .execute();
+  },
+
+  async findByUuid(db: Queryable, chatId: string, sender: Party, uuid: string): Promise<MessageRow | undefined> {
+    return db
+      .selectFrom('im_message')
+      .selectAll()
+      .where('chat_id', '=', chatId)
+      .where('sender_kind', '=', sender.kind)
+      .where('sender_id', '=', sender.id)
+      .where('uuid', '=', uuid)
+      .executeTakeFirst();
+  },
+
+  /** A page of a chat by sequence; always returned oldest first. */
+  async listMessages(db: Queryable, chatId: string, options: { before?: number; after?: number; rootId?: string; limit: number }) {
+    let query = db.selectFrom('im_message').selectAll().where('chat_id', '=', chatId);
+    if (options.rootId) query = query.where((eb) => eb.or([eb('id', '=', options.rootId!), eb('root_id', '=', options.rootId!)]));
+    if (options.before !== undefined) query = query.where('seq', '<', options.before);
+    if (options.after !== undefined) query = query.where('seq', '>', options.after);
+    // Catching up (`after`) reads forwards; otherwise the newest page, reversed below.
+    const forwards = options.after !== undefined && options.before === undefined;
+    const rows = await query
+      .orderBy('seq', forwards ? 'asc' : 'desc')
+      .limit(options.limit)
+      .execute();
+    return forwards ? rows : rows.reverse();
+  },
+
+  /** A page of a chat by creation time (the open API's list), keyset on seq. */
+  async listByTime(
+    db: Queryable,
+    chatId: string,
+    options: { start?: Date; end?: Date; descending: boolean; afterSeq?: number; limit: number },
+  ): Promise<MessageRow[]> {
+    let query = db.selectFrom('im_message').selectAll().where('chat_id', '=', chatId);
+    if (options.start) query = query.where('created_at', '>=', options.start);
+    if (options.end) query = query.where('created_at', '<=', options.end);
+    if (options.afterSeq !== undefined) query = query.where('seq', options.descending ? '<' : '>', options.afterSeq);
+    return query
+      .orderBy('seq', options.descending ? 'desc' : 'asc')
+      .limit(options.limit)
+      .execute();
+  },
+
+  /** The newest message of each chat (its seq is the chat's last_seq). */
+  async lastMessages(db: Queryable, chatIds: readonly string[]): Promise<MessageRow[]> {
+    if (chatIds.length === 0) return [];
+    return db
+      .selectFrom('im_message as m')
+      .innerJoin('im_chat as c', (join) => join.onRef('c.id', '=', 'm.chat_id').onRef('c.last_seq', '=', 'm.seq'))
+      .selectAll('m')
+      .where('m.chat_id', 'in', [...chatIds])
+      .execute();
+  },
+
+  async replyCounts(db: Queryable, rootIds: readonly string[]): Promise<Map<string, number>> {
+    if (rootIds.length === 0) return new Map();
+    const rows = await db
+      .selectFrom('im_message')
+      .select(['root_id', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('root_id', 'in', [...rootIds])
+      .groupBy('root_id')
+      .execute();
+    return new Map(rows.map((row) => [row.root_id!, Number(row.count)]));
+  },
+
+  /** Unread messages mentioning the user (or @all), per chat, for the chat list. */
+  async unreadMentionCounts(db: Queryable, userId: string, chatIds: readonly string[]): Promise<Map<string, number>> {
+    if (chatIds.length === 0) return new Map();
+    const rows = await db
+      .selectFrom('im_message as msg')
+      .innerJoin('im_member as m', (join) =>
+        join.onRef('m.chat_id', '=', 'msg.chat_id').on('m.member_kind', '=', 'user').on('m.member_id', '=', userId),
+      )
+      .select(['msg.chat_id', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('msg.chat_id', 'in', [...chatIds])
+      .whereRef('msg.seq', '>', 'm.last_read_seq')
+      .where('msg.recalled', '=', false)
+      .where((eb) => eb.or([eb('msg.mentions_all', '=', true), eb(sql.val(userId), '=', eb.fn.any('msg.mention_user_ids'))]))
+      .groupBy('msg.chat_id')
+      .execute();
+    return new Map(rows.map((row) => [row.chat_id, Number(row.count)]));
+  },
+
+  async updateMessage(db: Queryable, id: string, patch: Updateable<ImTables['im_message']>): Promise<void> {
+    await db
+      .updateTable('im_message')
+      .set({ ...patch, updated_at: new Date() })
+      .where('id', '=', id)
+      .execute();
+  },
+
+  /** Messages sent by apps in (fromSeq, toSeq]: the read receipts bots are told about. */
+  async appMessagesBetween(db: Queryable, chatId: string, fromSeq: number, toSeq: number, limit: number) {
+    return db
+      .selectFrom('im_message')
+      .select(['message_id', 'sender_id'])
+      .where('chat_id', '=', chatId)
+      .where('sender_kind', '=', 'app')
+      .where('seq', '>', fromSeq)
+      .where('seq', '<=', toSeq)
+      .where('recalled', '=', false)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+  },
+
+  /**
+   * Messages whose text contains `q`, in chats the user is a member of. A substring scan: works for
+   * any script (a 2-character Chinese query included) without a tokenizer; see the README for the
+   * index that replaces it at scale.
+   */
+  async search(db: Queryable, tenantId: string, userId: string, options: { q: string; chatId?: string; limit: number }) {
+    let query = db
+      .selectFrom('im_message as msg')
+      .innerJoin('im_member as m', (join) =>
+        join.onRef('m.chat_id', '=', 'msg.chat_id').on('m.member_kind', '=', 'user').on('m.member_id', '=', userId),
+      )
+      .innerJoin('im_chat as c', 'c.id', 'msg.chat_id')
+      .selectAll('msg')
+      .where('m.tenant_id', '=', tenantId)
+      .where('c.dissolved', '=', false)
+      .where('msg.recalled', '=', false)
+      .where('msg.search_text', 'ilike', `%${escapeLike(options.q)}%`);
+    if (options.chatId) query = query.where('msg.chat_id', '=', options.chatId);
+    return query.orderBy('msg.created_at', 'desc').orderBy('msg.id', 'desc').limit(options.limit).execute();
+  },
+
+  // Reactions -------------------------------------------------------------------------------------
+
+  async insertReaction(db: Queryable, row: Insertable<ImTables['im_reaction']>): Promise<ReactionRow | undefined> {
+    return db
+      .insertInto('im_reaction')
+      .values(row)
+      .onConflict((oc) => oc.columns(['message_id', 'reactor_kind', 'reactor_id', 'emoji_type']).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+  },
+
+  async findReaction(db: Queryable, messageId: string, party: Party, emojiType: string): Promise<ReactionRow | undefined> {
+    return db
+      .selectFrom('im_reaction')
+      .selectAll()
+      .where('message_id', '=', messageId)
+      .where('reactor_kind', '=', party.kind)
+      .where('reactor_id', '=', party.id)
+      .where('emoji_type', '=', emojiType)
+      .executeTakeFirst();
+  },
+
+  async findReactionById(db: Queryable, messageId: string, id: string): Promise<ReactionRow | undefined> {
+    return db.selectFrom('im_reaction').selectAll().where('message_id', '=', messageId).where('id', '=', id).executeTakeFirst();
+  },
+
+  async deleteReaction(db: Queryable, id: string): Promise<void> {
+    await db.deleteFrom('im_reaction').where('id', '=', id).execute();
+  },
+
+  async reactionsOf(db: Queryable, messageIds: readonly string[]): Promise<ReactionRow[]> {
+    if (messageIds.length === 0) return [];
+    return db
+      .selectFrom('im_reaction')
+      .selectAll()
+      .where('message_id', 'in', [...messageIds])
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+  },
+
+  async listReactions(db: Queryable, messageId: string, options: { emojiType?: string; afterId?: string; limit: number }) {
+    let query = db.selectFrom('im_reaction').selectAll().where('message_id', '=', messageId);
+    if (options.emojiType) query = query.where('emoji_type', '=', options.emojiType);
+    if (options.afterId) query = query.where('id', '>', options.afterId);
+    return query.orderBy('id').limit(options.limit).execute();
+  },
+};

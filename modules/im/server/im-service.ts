@@ -1,0 +1,1416 @@
+import type { UserLookup } from '@kite/contact/contract';
+import {
+  type ChatEventPayload,
+  type ChatSettings,
+  type ChatView,
+  type CreateChatInput,
+  type ImParty,
+  imEvents,
+  type MembersEventPayload,
+  type MessageEventPayload,
+  type MessageEventView,
+  type MessageView,
+  type MsgType,
+  type ReactionEventPayload,
+  type ReadEventPayload,
+  type UserRef,
+} from '@kite/im/contract';
+import type { Clock } from '@kite/kernel/clock';
+import { errors } from '@kite/kernel/errors';
+import { newId, publicId, randomHex } from '@kite/kernel/ids';
+import type { AppDirectory } from '@kite/openplatform/contract';
+import type { RequestContext } from '@kite/platform/context';
+import { uniqueViolation } from '@kite/platform/database';
+import type { CommandRunner, Emit } from '@kite/platform/outbox';
+import type { Kysely, Transaction } from 'kysely';
+import { contentInvalid, type ParsedContent, parseContent, type RawMention, type ResolvedMention } from './content.ts';
+import {
+  type ChatCursor,
+  type ChatRow,
+  type ImDb,
+  type MemberRow,
+  type MessageRow,
+  type Party,
+  type Queryable,
+  type ReactionRow,
+  imRepository as repo,
+} from './im-repository.ts';
+import { assertMember, assertScope, chatPermissions, DEFAULT_SETTINGS, imErrors, partyOf, settingsOf } from './policy.ts';
+import {
+  BOT_AVATAR_COLOR,
+  type PartyInfo,
+  partyKey,
+  presentChat,
+  presentChatEvent,
+  presentChatRef,
+  presentMessage,
+  presentMessageEvent,
+  presentParty,
+  presentReactions,
+  presentUserRef,
+} from './presenters.ts';
+import type { MemberKind, MentionRow } from './tables.ts';
+
+export type Ctx = Pick<RequestContext, 'tenantId' | 'actor' | 'ip' | 'userAgent' | 'scopes' | 'isTenantAdmin'>;
+
+export interface ImServiceDeps {
+  db: Kysely<ImDb>;
+  commands: CommandRunner;
+  users: UserLookup;
+  apps: Pick<AppDirectory, 'listTenantApps'>;
+  clock: Clock;
+  /** How long senders may recall their own messages (chat owners and admins: any time). */
+  recallMinutes: number;
+}
+
+/** A message with everything a Feishu-shaped consumer needs (the open API presents these). */
+export interface MessageRecord {
+  message: MessageEventView;
+  chat: { chatId: string; chatType: 'p2p' | 'group' };
+  sender: ImParty | null;
+  mentions: Array<ImParty & { key: string }>;
+  parentMessageId: string | null;
+  rootMessageId: string | null;
+}
+
+export interface GroupInput {
+  name: string;
+  description?: string;
+  userIds?: string[];
+  departmentIds?: string[];
+  appIds?: string[];
+  /** Owner when an app creates the group for people; default: the creator. */
+  ownerUserId?: string;
+  settings?: Partial<ChatSettings>;
+}
+
+export interface ChatChanges {
+  name?: string;
+  description?: string;
+  announcement?: string;
+  settings?: Partial<ChatSettings>;
+}
+
+type Scope = { trx: Transaction<ImDb>; emit: Emit };
+
+const MAX_READ_EVENT_MESSAGES = 100;
+
+function encodeChatCursor(cursor: ChatCursor): string {
+  return Buffer.from(JSON.stringify([cursor.pinned, cursor.activity, cursor.id])).toString('base64url');
+}
+
+function decodeChatCursor(token: string | undefined): ChatCursor | undefined {
+  if (!token) return undefined;
+  try {
+    const [pinned, activity, id] = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as [unknown, unknown, unknown];
+    if (typeof pinned === 'boolean' && typeof activity === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(activity))) {
+      return { pinned, activity, id };
+    }
+  } catch {
+    // a malformed cursor is the caller's bad input, reported below
+  }
+  throw errors.validation('Invalid cursor');
+}
+
+const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The messenger: chats, members, messages, reactions, read state. Commands check the same
+ * permissions for the web, user tokens and bots, write, and emit one `im.*` event in the
+ * transaction; the event payload is self-contained so realtime clients and apps need no lookup.
+ *
+ * Directory lookups (people, apps) run before a transaction opens, never inside it: on PGlite the
+ * transaction holds the only connection.
+ */
+export class ImService {
+  constructor(private readonly deps: ImServiceDeps) {}
+
+  private get db() {
+    return this.deps.db;
+  }
+
+  private run<T>(ctx: Ctx, body: (scope: Scope) => Promise<T>): Promise<T> {
+    return this.deps.commands.run(ctx, (trx, emit) => body({ trx: trx as unknown as Transaction<ImDb>, emit }));
+  }
+
+  // Lookups ---------------------------------------------------------------------------------------
+
+  /** People and bots by party, with names and every id; unknown ones are absent. */
+  async parties(tenantId: string, list: readonly Party[]): Promise<Map<string, PartyInfo>> {
+    const result = new Map<string, PartyInfo>();
+    const userIds = [...new Set(list.filter((party) => party.kind === 'user').map((party) => party.id))];
+    const appIds = new Set(list.filter((party) => party.kind === 'app').map((party) => party.id));
+    for (const user of await this.deps.users.usersByIds(tenantId, userIds)) {
+      result.set(partyKey('user', user.id), {
+        type: 'user',
+        id: user.id,
+        openId: user.openId,
+        unionId: user.unionId,
+        userId: user.userId,
+        name: user.name,
+        avatarColor: user.avatarColor,
+      });
+    }
+    if (appIds.size > 0) {
+      for (const app of await this.deps.apps.listTenantApps(tenantId)) {
+        if (!appIds.has(app.appId)) continue;
+        result.set(partyKey('app', app.appId), {
+          type: 'app',
+          id: app.appId,
+          openId: app.botOpenId,
+          unionId: '',
+          userId: '',
+          name: app.name,
+          avatarColor: BOT_AVATAR_COLOR,
+        });
+      }
+    }
+    return result;
+  }
+
+  private async party(tenantId: string, party: Party): Promise<PartyInfo> {
+    const found = (await this.parties(tenantId, [party])).get(partyKey(party.kind, party.id));
+    if (!found) throw party.kind === 'user' ? imErrors.userNotFound() : errors.notFound('App');
+    return found;
+  }
+
+  /** Active users of the tenant by internal id; any unknown or deactivated id is an error. */
+  private async requireActiveUsers(tenantId: string, ids: readonly string[]): Promise<void> {
+    const unique = [...new Set(ids)];
+    const found = await this.deps.users.usersByIds(tenantId, unique);
+    if (found.filter((user) => user.status === 'active').length !== unique.length) throw imErrors.userNotFound();
+  }
+
+  private async requireApps(tenantId: string, appIds: readonly string[]): Promise<void> {
+    if (appIds.length === 0) return;
+    const known = new Set((await this.deps.apps.listTenantApps(tenantId)).map((app) => app.appId));
+    if (!appIds.every((id) => known.has(id))) throw errors.notFound('App');
+  }
+
+  /**
+   * Resolves what a sender wrote in `<at user_id="…">`: an open id (`ou_…`, a person's or a bot's),
+   * an app id, an internal user id or an employee user id. Unresolved refs stay plain text.
+   */
+  private async resolveMentions(tenantId: string, raw: readonly RawMention[]) {
+    const byRef = new Map<string, ResolvedMention>();
+    const infos = new Map<string, PartyInfo>();
+    if (raw.length > 0) {
+      const refs = raw.map((mention) => mention.ref);
+      const apps = await this.deps.apps.listTenantApps(tenantId);
+      const users = [
+        ...(await this.deps.users.usersByPublicIds(
+          tenantId,
+          'open_id',
+          refs.filter((ref) => ref.startsWith('ou_')),
+        )),
+        ...(await this.deps.users.usersByIds(
+          tenantId,
+          refs.filter((ref) => UUID_SHAPE.test(ref)),
+        )),
+        ...(await this.deps.users.usersByPublicIds(tenantId, 'user_id', refs)),
+      ];
+      let index = 0;
+      for (const ref of refs) {
+        const user = users.find((u) => u.openId === ref || u.id === ref || u.userId === ref);
+        const app = user ? undefined : apps.find((a) => a.botOpenId === ref || a.appId === ref);
+        if (!user && !app) continue;
+        const info: PartyInfo = user
+          ? {
+              type: 'user',
+              id: user.id,
+              openId: user.openId,
+              unionId: user.unionId,
+              userId: user.userId,
+              name: user.name,
+              avatarColor: user.avatarColor,
+            }
+          : {
+              type: 'app',
+              id: app!.appId,
+              openId: app!.botOpenId,
+              unionId: '',
+              userId: '',
+              name: app!.name,
+              avatarColor: BOT_AVATAR_COLOR,
+            };
+        const existing = [...byRef.values()].find((m) => m.kind === info.type && m.id === info.id);
+        byRef.set(ref, existing ?? { key: `@_user_${++index}`, kind: info.type, id: info.id, name: info.name });
+        infos.set(partyKey(info.type, info.id), info);
+      }
+    }
+    const list = [...new Map([...byRef.values()].map((m) => [m.key, m])).values()];
+    return { byRef, list, infos };
+  }
+
+  private async standing(ctx: Ctx, chatRef: string) {
+    const party = partyOf(ctx);
+    const chat = await repo.findChat(this.db, ctx.tenantId, chatRef);
+    if (!chat) throw imErrors.chatNotFound();
+    const member = await repo.findMember(this.db, chat.id, party);
+    return { chat, member, party };
+  }
+
+  private async messageStanding(ctx: Ctx, messageRef: string) {
+    const message = await repo.findMessage(this.db, ctx.tenantId, messageRef);
+    if (!message) throw imErrors.messageNotFound();
+    const standing = await this.standing(ctx, message.chat_id);
+    assertMember(standing.chat, standing.member, 'message');
+    return { ...standing, member: standing.member, message };
+  }
+
+  private async appIdsOf(db: Queryable, chatId: string): Promise<string[]> {
+    return (await repo.listMembers(db, chatId, { kind: 'app', limit: 1000 })).map((member) => member.member_id);
+  }
+
+  // Queries: chats --------------------------------------------------------------------------------
+
+  /** A page of the caller's chats (pinned first, then recent activity), optionally by name. */
+  async chatPage(ctx: Ctx, query: { cursor?: string; limit: number; q?: string }): Promise<{ rows: ChatRow[]; nextCursor: string | null }> {
+    const party = partyOf(ctx);
+    const rows = await repo.listChatsOf(this.db, ctx.tenantId, party, {
+      after: decodeChatCursor(query.cursor),
+      limit: query.limit + 1,
+      q: query.q,
+    });
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      rows: page,
+      nextCursor:
+        rows.length > query.limit && last
+          ? encodeChatCursor({ pinned: last.member_pinned, activity: new Date(last.activity).toISOString(), id: last.id })
+          : null,
+    };
+  }
+
+  async listChats(
+    ctx: Ctx,
+    query: { cursor?: string; limit: number },
+  ): Promise<{ items: ChatView[]; nextCursor: string | null; totalUnread: number }> {
+    const party = partyOf(ctx);
+    const { rows, nextCursor } = await this.chatPage(ctx, query);
+    return {
+      items: await this.chatViews(ctx, rows),
+      nextCursor,
+      totalUnread: party.kind === 'user' ? await repo.totalUnread(this.db, ctx.tenantId, party.id) : 0,
+    };
+  }
+
+  async getChat(ctx: Ctx, chatRef: string): Promise<ChatView> {
+    const { chat, member } = await this.standing(ctx, chatRef);
+    assertMember(chat, member, 'chat');
+    const [view] = await this.chatViews(ctx, [chat]);
+    return view!;
+  }
+
+  /** The chat row for the open API's own presenters, with the caller's membership checked. */
+  async chatForOpen(ctx: Ctx, chatRef: string): Promise<{ chat: ChatRow; memberCount: number; appCount: number; admins: string[] }> {
+    const { chat, member } = await this.standing(ctx, chatRef);
+    assertMember(chat, member, 'chat');
+    const members = await repo.allMembers(this.db, chat.id);
+    return {
+      chat,
+      memberCount: members.filter((m) => m.member_kind === 'user').length,
+      appCount: members.filter((m) => m.member_kind === 'app').length,
+      admins: members.filter((m) => m.role === 'admin' && m.member_kind === 'user').map((m) => m.member_id),
+    };
+  }
+
+  async isMember(ctx: Ctx, chatRef: string): Promise<boolean> {
+    const { chat, member } = await this.standing(ctx, chatRef);
+    return Boolean(member) && !chat.dissolved;
+  }
+
+  private async chatViews(ctx: Ctx, rows: ChatRow[]): Promise<ChatView[]> {
+    if (rows.length === 0) return [];
+    const party = partyOf(ctx);
+    const ids = rows.map((row) => row.id);
+    const counts = await repo.memberCounts(this.db, ids);
+    const members = new Map<string, MemberRow>();
+    for (const row of rows) {
+      const member = await repo.findMember(this.db, row.id, party);
+      if (member) members.set(row.id, member);
+    }
+    const p2p = rows.filter((row) => row.chat_type === 'p2p').map((row) => row.id);
+    const peers = await repo.otherUserMembers(this.db, p2p, party.kind === 'user' ? party.id : '');
+    const lastRows = await repo.lastMessages(this.db, ids);
+    const lastViews = new Map((await this.messageViews(ctx, lastRows)).map((view) => [view.chatId, view]));
+    const mentionCounts = party.kind === 'user' ? await repo.unreadMentionCounts(this.db, party.id, ids) : new Map<string, number>();
+    const peerParties = await this.parties(
+      ctx.tenantId,
+      peers
+        .filter((peer) => !(peer.member_kind === party.kind && peer.member_id === party.id))
+        .map((peer) => ({ kind: peer.member_kind, id: peer.member_id })),
+    );
+    return rows.map((row) => {
+      const peer = peers.find(
+        (candidate) => candidate.chat_id === row.id && !(candidate.member_kind === party.kind && candidate.member_id === party.id),
+      );
+      return presentChat(row, {
+        member: members.get(row.id),
+        memberCount: counts.get(row.id) ?? 0,
+        peer: peer ? peerParties.get(partyKey(peer.member_kind, peer.member_id)) : undefined,
+        lastMessage: lastViews.get(row.id) ?? null,
+        unreadMentionCount: mentionCounts.get(row.id) ?? 0,
+      });
+    });
+  }
+
+  async listMembers(
+    ctx: Ctx,
+    chatRef: string,
+    query: { cursor?: string; limit: number },
+  ): Promise<{ items: Array<{ user: UserRef; role: MemberRow['role'] }>; nextCursor: string | null; total: number }> {
+    const { chat, member } = await this.standing(ctx, chatRef);
+    assertMember(chat, member, 'chat');
+    const rows = await repo.listMembers(this.db, chat.id, { kind: 'user', afterId: query.cursor, limit: query.limit + 1 });
+    const page = rows.slice(0, query.limit);
+    const parties = await this.parties(
+      ctx.tenantId,
+      page.map((row) => ({ kind: 'user' as const, id: row.member_id })),
+    );
+    return {
+      items: page.flatMap((row) => {
+        const party = parties.get(partyKey('user', row.member_id));
+        return party ? [{ user: presentUserRef(party), role: row.role }] : [];
+      }),
+      nextCursor: rows.length > query.limit ? (page[page.length - 1]?.member_id ?? null) : null,
+      total: (await repo.memberCounts(this.db, [chat.id])).get(chat.id) ?? 0,
+    };
+  }
+
+  /** Members with every id, for the open API (people only, as Feishu lists them). */
+  async memberParties(ctx: Ctx, chatRef: string, query: { afterId?: string; limit: number }) {
+    const { chat, member } = await this.standing(ctx, chatRef);
+    assertMember(chat, member, 'chat');
+    const rows = await repo.listMembers(this.db, chat.id, { kind: 'user', afterId: query.afterId, limit: query.limit + 1 });
+    const page = rows.slice(0, query.limit);
+    const parties = await this.parties(
+      ctx.tenantId,
+      page.map((row) => ({ kind: 'user' as const, id: row.member_id })),
+    );
+    return {
+      items: page.flatMap((row) => parties.get(partyKey('user', row.member_id)) ?? []),
+      nextAfterId: rows.length > query.limit ? (page[page.length - 1]?.member_id ?? null) : null,
+      total: (await repo.memberCounts(this.db, [chat.id])).get(chat.id) ?? 0,
+    };
+  }
+
+  /** Chat ids a user follows on the realtime gateway. */
+  async chatIdsOfUser(tenantId: string, userId: string): Promise<string[]> {
+    return repo.chatIdsOfUser(this.db, tenantId, userId);
+  }
+
+  // Queries: messages -----------------------------------------------------------------------------
+
+  async listMessages(
+    ctx: Ctx,
+    chatRef: string,
+    query: { before?: number; after?: number; threadRootId?: string; limit: number },
+  ): Promise<{ items: MessageView[]; hasMore: boolean }> {
+    assertScope(ctx, 'im:message');
+    const { chat, member } = await this.standing(ctx, chatRef);
+    assertMember(chat, member, 'message');
+    let rootId: string | undefined;
+    if (query.threadRootId) {
+      const root = await repo.findMessage(this.db, ctx.tenantId, query.threadRootId);
+      if (!root || root.chat_id !== chat.id) throw imErrors.messageNotFound();
+      rootId = root.id;
+    }
+    const rows = await repo.listMessages(this.db, chat.id, { before: query.before, after: query.after, rootId, limit: query.limit + 1 });
+    const forwards = query.after !== undefined && query.before === undefined;
+    const hasMore = rows.length > query.limit;
+    const page = hasMore ? (forwards ? rows.slice(0, query.limit) : rows.slice(1)) : rows;
+    return { items: await this.messageViews(ctx, page), hasMore };
+  }
+
+  async getMessage(ctx: Ctx, messageRef: string): Promise<MessageView> {
+    assertScope(ctx, 'im:message');
+    const { message } = await this.messageStanding(ctx, messageRef);
+    const [view] = await this.messageViews(ctx, [message]);
+    return view!;
+  }
+
+  async search(ctx: Ctx, query: { q: string; chatId?: string; limit: number }): Promise<{ items: MessageView[] }> {
+    const party = partyOf(ctx);
+    if (party.kind !== 'user') throw errors.forbidden('Only people search messages');
+    let chatId: string | undefined;
+    if (query.chatId) {
+      const { chat, member } = await this.standing(ctx, query.chatId);
+      assertMember(chat, member, 'message');
+      chatId = chat.id;
+    }
+    const rows = await repo.search(this.db, ctx.tenantId, party.id, { q: query.q, chatId, limit: query.limit });
+    return { items: await this.messageViews(ctx, rows) };
+  }
+
+  /** Who has and has not read a message (its sender excluded); only the sender may ask. */
+  async readUsers(ctx: Ctx, messageRef: string): Promise<{ read: PartyInfo[]; unread: PartyInfo[]; readAt: Map<string, Date> }> {
+    assertScope(ctx, 'im:message');
+    const { message, party } = await this.messageStanding(ctx, messageRef);
+    if (message.sender_kind !== party.kind || message.sender_id !== party.id) {
+      throw imErrors.forbidden('message', 'Only the sender sees who has read a message');
+    }
+    const members = (await repo.allMembers(this.db, message.chat_id)).filter(
+      (member) => member.member_kind === 'user' && !(member.member_kind === message.sender_kind && member.member_id === message.sender_id),
+    );
+    const parties = await this.parties(
+      ctx.tenantId,
+      members.map((member) => ({ kind: 'user' as const, id: member.member_id })),
+    );
+    const read: PartyInfo[] = [];
+    const unread: PartyInfo[] = [];
+    const readAt = new Map<string, Date>();
+    for (const member of members) {
+      const info = parties.get(partyKey('user', member.member_id));
+      if (!info) continue;
+      if (Number(member.last_read_seq) >= Number(message.seq)) {
+        read.push(info);
+        if (member.last_read_at) readAt.set(info.id, member.last_read_at);
+      } else unread.push(info);
+    }
+    return { read, unread, readAt };
+  }
+
+  /** Internal API: read receipts as UserRefs. */
+  async readReceipts(ctx: Ctx, messageRef: string): Promise<{ read: UserRef[]; unread: UserRef[] }> {
+    const { read, unread } = await this.readUsers(ctx, messageRef);
+    return { read: read.map(presentUserRef), unread: unread.map(presentUserRef) };
+  }
+
+  /** Messages as MessageViews for the caller: reactions (reactedByMe), reply and unread counts. */
+  async messageViews(ctx: Ctx, rows: MessageRow[]): Promise<MessageView[]> {
+    if (rows.length === 0) return [];
+    const viewer = partyOf(ctx);
+    const bases = await this.messageEventViews(ctx.tenantId, rows);
+    const reactions = await repo.reactionsOf(
+      this.db,
+      rows.map((row) => row.id),
+    );
+    const histograms = new Map<string, Array<{ seq: number; count: number }>>();
+    for (const chatId of new Set(rows.map((row) => row.chat_id))) histograms.set(chatId, await repo.readHistogram(this.db, chatId));
+    return rows.map((row, index) => {
+      const histogram = histograms.get(row.chat_id) ?? [];
+      const seq = Number(row.seq);
+      // The sender read their own message when sending it, so everyone counted here is someone else.
+      const unread = row.recalled ? null : histogram.reduce((sum, entry) => (entry.seq < seq ? sum + entry.count : sum), 0);
+      return presentMessage(
+        bases[index]!,
+        presentReactions(
+          reactions.filter((reaction) => reaction.message_id === row.id),
+          viewer,
+        ),
+        unread,
+      );
+    });
+  }
+
+  private async messageEventViews(tenantId: string, rows: MessageRow[]): Promise<MessageEventView[]> {
+    const parties = await this.parties(tenantId, [
+      ...rows.flatMap((row) => (row.sender_kind === 'system' ? [] : [{ kind: row.sender_kind, id: row.sender_id }])),
+      ...rows.flatMap((row) => row.mentions.map((mention) => ({ kind: mention.kind, id: mention.id }))),
+    ]);
+    const replies = await repo.replyCounts(
+      this.db,
+      rows.map((row) => row.id),
+    );
+    return rows.map((row) =>
+      presentMessageEvent(row, parties.get(partyKey(row.sender_kind, row.sender_id)), parties, replies.get(row.id) ?? 0),
+    );
+  }
+
+  /** Messages with every id of their sender and mentions: what the open API presents. */
+  async messageRecords(ctx: Ctx, rows: MessageRow[]): Promise<MessageRecord[]> {
+    if (rows.length === 0) return [];
+    const bases = await this.messageEventViews(ctx.tenantId, rows);
+    const parties = await this.parties(ctx.tenantId, [
+      ...rows.flatMap((row) => (row.sender_kind === 'system' ? [] : [{ kind: row.sender_kind, id: row.sender_id }])),
+      ...rows.flatMap((row) => row.mentions.map((mention) => ({ kind: mention.kind, id: mention.id }))),
+    ]);
+    const related = await repo.findMessagesByIds(this.db, [
+      ...new Set(rows.flatMap((row) => [row.parent_id, row.root_id].filter((id): id is string => Boolean(id)))),
+    ]);
+    const publicIds = new Map(related.map((row) => [row.id, row.message_id]));
+    const chats = new Map<string, ChatRow>();
+    for (const chatId of new Set(rows.map((row) => row.chat_id))) {
+      const chat = await repo.findChat(this.db, ctx.tenantId, chatId);
+      if (chat) chats.set(chatId, chat);
+    }
+    return rows.map((row, index) => {
+      const chat = chats.get(row.chat_id)!;
+      const sender = parties.get(partyKey(row.sender_kind, row.sender_id));
+      return {
+        message: bases[index]!,
+        chat: { chatId: chat.chat_id, chatType: chat.chat_type },
+        sender: sender ? presentParty(sender) : null,
+        mentions: row.mentions.flatMap((mention) => {
+          const info = parties.get(partyKey(mention.kind, mention.id));
+          return info ? [{ ...presentParty(info), key: mention.key }] : [];
+        }),
+        parentMessageId: row.parent_id ? (publicIds.get(row.parent_id) ?? null) : null,
+        rootMessageId: row.root_id ? (publicIds.get(row.root_id) ?? null) : null,
+      };
+    });
+  }
+
+  /** Open API: one message, its chat membership checked. */
+  async messageRecord(ctx: Ctx, messageRef: string): Promise<MessageRecord> {
+    assertScope(ctx, 'im:message');
+    const { message } = await this.messageStanding(ctx, messageRef);
+    const [record] = await this.messageRecords(ctx, [message]);
+    return record!;
+  }
+
+  /** Open API: a chat's messages by creation time, keyset on seq. */
+  async messagesByTime(
+    ctx: Ctx,
+    chatRef: string,
+    query: { start?: Date; end?: Date; descending: boolean; afterSeq?: number; limit: number },
+  ): Promise<{ records: MessageRecord[]; nextSeq: number | null }> {
+    assertScope(ctx, 'im:message');
+    const { chat, member } = await this.standing(ctx, chatRef);
+    assertMember(chat, member, 'message');
+    const rows = await repo.listByTime(this.db, chat.id, { ...query, limit: query.limit + 1 });
+    const page = rows.slice(0, query.limit);
+    return {
+      records: await this.messageRecords(ctx, page),
+      nextSeq: rows.length > query.limit ? Number(page[page.length - 1]!.seq) : null,
+    };
+  }
+
+  async reactionList(ctx: Ctx, messageRef: string, query: { emojiType?: string; afterId?: string; limit: number }) {
+    assertScope(ctx, 'im:message');
+    const { message } = await this.messageStanding(ctx, messageRef);
+    const rows = await repo.listReactions(this.db, message.id, { ...query, limit: query.limit + 1 });
+    const page = rows.slice(0, query.limit);
+    const parties = await this.parties(
+      ctx.tenantId,
+      page.map((row) => ({ kind: row.reactor_kind, id: row.reactor_id })),
+    );
+    return {
+      items: page.map((row) => ({ row, reactor: parties.get(partyKey(row.reactor_kind, row.reactor_id)) })),
+      nextAfterId: rows.length > query.limit ? (page[page.length - 1]?.id ?? null) : null,
+    };
+  }
+
+  // Commands: chats -------------------------------------------------------------------------------
+
+  async createChat(ctx: Ctx, input: CreateChatInput): Promise<ChatView> {
+    const id =
+      input.chatType === 'p2p'
+        ? await this.openP2p(ctx, { kind: 'user', id: input.userId })
+        : await this.createGroup(ctx, {
+            name: input.name,
+            description: input.description,
+            userIds: input.userIds,
+            departmentIds: input.departmentIds,
+          });
+    return this.getChat(ctx, id);
+  }
+
+  /**
+   * The one p2p chat between the caller and `other`, created on first use. Idempotent: a second call
+   * (also a concurrent one: the unique p2p key decides) returns the same chat.
+   */
+  async openP2p(ctx: Ctx, other: Party): Promise<string> {
+    const self = partyOf(ctx);
+    if (self.kind === other.kind && self.id === other.id) throw errors.validation('You cannot open a chat with yourself');
+    if (other.kind === 'user') await this.requireActiveUsers(ctx.tenantId, [other.id]);
+    const key = [partyKey(self.kind, self.id), partyKey(other.kind, other.id)].sort().join('|');
+    const existing = await repo.findP2p(this.db, ctx.tenantId, key);
+    if (existing) return existing.id;
+    const operator = await this.party(ctx.tenantId, self);
+    try {
+      return await this.run(ctx, async ({ trx, emit }) => {
+        const now = this.deps.clock.now();
+        const chat: ChatRow = {
+          id: newId(),
+          tenant_id: ctx.tenantId,
+          chat_id: publicId.chatId(),
+          chat_type: 'p2p',
+          name: '',
+          description: '',
+          announcement: '',
+          owner_kind: null,
+          owner_id: null,
+          settings: { ...DEFAULT_SETTINGS },
+          p2p_key: key,
+          last_seq: 0,
+          last_message_at: null,
+          dissolved: false,
+          created_at: now,
+          updated_at: now,
+        };
+        await repo.insertChat(trx, { ...chat, settings: JSON.stringify(chat.settings) });
+        const members = [self, other];
+        await repo.insertMembers(
+          trx,
+          members.map((party) => ({
+            tenant_id: ctx.tenantId,
+            chat_id: chat.id,
+            member_kind: party.kind,
+            member_id: party.id,
+            role: 'member',
+          })),
+        );
+        await this.emitChat(emit, imEvents.chatCreated, chat, members, operator, {
+          memberUserIds: members.filter((party) => party.kind === 'user').map((party) => party.id),
+        });
+        return chat.id;
+      });
+    } catch (error) {
+      // Someone opened the same chat a moment ago: theirs is the chat.
+      if (uniqueViolation(error) === 'im_chat_p2p') {
+        const raced = await repo.findP2p(this.db, ctx.tenantId, key);
+        if (raced) return raced.id;
+      }
+      throw error;
+    }
+  }
+
+  async createGroup(ctx: Ctx, input: GroupInput): Promise<string> {
+    assertScope(ctx, 'im:chat');
+    const self = partyOf(ctx);
+    const departmentUsers = input.departmentIds?.length
+      ? await this.deps.users.activeMemberIdsOfDepartments(ctx.tenantId, input.departmentIds)
+      : [];
+    const userIds = [...new Set([...(input.userIds ?? []), ...(input.ownerUserId ? [input.ownerUserId] : [])])];
+    await this.requireActiveUsers(ctx.tenantId, userIds);
+    const appIds = [...new Set(input.appIds ?? [])];
+    await this.requireApps(ctx.tenantId, appIds);
+    const owner: Party = input.ownerUserId ? { kind: 'user', id: input.ownerUserId } : self;
+    const members = new Map<string, Party>();
+    for (const party of [
+      self,
+      owner,
+      ...[...userIds, ...departmentUsers].map((id) => ({ kind: 'user' as const, id })),
+      ...appIds.map((id) => ({ kind: 'app' as const, id })),
+    ]) {
+      members.set(partyKey(party.kind, party.id), party);
+    }
+    const operator = await this.party(ctx.tenantId, self);
+    return this.run(ctx, async ({ trx, emit }) => {
+      const now = this.deps.clock.now();
+      const chat: ChatRow = {
+        id: newId(),
+        tenant_id: ctx.tenantId,
+        chat_id: publicId.chatId(),
+        chat_type: 'group',
+        name: input.name,
+        description: input.description ?? '',
+        announcement: '',
+        owner_kind: owner.kind,
+        owner_id: owner.id,
+        settings: { ...DEFAULT_SETTINGS, ...input.settings },
+        p2p_key: null,
+        last_seq: 0,
+        last_message_at: null,
+        dissolved: false,
+        created_at: now,
+        updated_at: now,
+      };
+      await repo.insertChat(trx, { ...chat, settings: JSON.stringify(chat.settings) });
+      await repo.insertMembers(
+        trx,
+        [...members.values()].map((party) => ({
+          tenant_id: ctx.tenantId,
+          chat_id: chat.id,
+          member_kind: party.kind,
+          member_id: party.id,
+          role: party.kind === owner.kind && party.id === owner.id ? ('owner' as const) : ('member' as const),
+        })),
+      );
+      await this.emitChat(emit, imEvents.chatCreated, chat, [...members.values()], operator, {
+        memberUserIds: [...members.values()].filter((party) => party.kind === 'user').map((party) => party.id),
+      });
+      return chat.id;
+    });
+  }
+
+  private async emitChat(
+    emit: Emit,
+    type: string,
+    chat: ChatRow,
+    members: readonly Party[] | null,
+    operator: PartyInfo | null,
+    extra: Partial<ChatEventPayload>,
+    trx?: Queryable,
+  ): Promise<void> {
+    const appIds = members
+      ? members.filter((party) => party.kind === 'app').map((party) => party.id)
+      : await this.appIdsOf(trx ?? this.db, chat.id);
+    const memberCount = members
+      ? members.filter((party) => party.kind === 'user').length
+      : ((await repo.memberCounts(trx ?? this.db, [chat.id])).get(chat.id) ?? 0);
+    const payload: ChatEventPayload = {
+      chatId: chat.id,
+      chat: presentChatRef(chat, appIds),
+      view: presentChatEvent(chat, memberCount),
+      operator: operator ? presentParty(operator) : null,
+      ...extra,
+    };
+    await emit({ type, subjectType: 'chat', subjectId: chat.id, payload });
+  }
+
+  async updateChat(ctx: Ctx, chatRef: string, changes: ChatChanges): Promise<ChatView> {
+    assertScope(ctx, 'im:chat');
+    const { chat, member, party } = await this.standing(ctx, chatRef);
+    assertMember(chat, member, 'chat');
+    if (chat.chat_type === 'p2p') throw imErrors.notInP2p();
+    if (!chatPermissions(chat, member).manage) throw imErrors.forbidden('chat', 'Only the owner and admins can change the chat');
+    const operator = await this.party(ctx.tenantId, party);
+    await this.run(ctx, async ({ trx, emit }) => {
+      const current = (await repo.lockChat(trx, ctx.tenantId, chat.id))!;
+      const before = presentChatEvent(current, 0);
+      const patch: Parameters<typeof repo.updateChat>[3] = {};
+      const changed: string[] = [];
+      if (changes.name !== undefined && changes.name !== current.name) {
+        patch.name = changes.name;
+        changed.push('name');
+      }
+      if (changes.description !== undefined && changes.description !== current.description) {
+        patch.description = changes.description;
+        changed.push('description');
+      }
+      if (changes.announcement !== undefined && changes.announcement !== current.announcement) {
+        patch.announcement = changes.announcement;
+        changed.push('announcement');
+      }
+      if (changes.settings) {
+        const next = { ...settingsOf(current), ...changes.settings };
+        if (JSON.stringify(next) !== JSON.stringify(settingsOf(current))) {
+          patch.settings = JSON.stringify(next);
+          changed.push('settings');
+        }
+      }
+      if (changed.length === 0) return;
+      await repo.updateChat(trx, ctx.tenantId, chat.id, patch);
+      const after = (await repo.findChat(trx, ctx.tenantId, chat.id))!;
+      await this.emitChat(
+        emit,
+        imEvents.chatUpdated,
+        after,
+        null,
+        operator,
+        {
+          changed,
+          before: Object.fromEntries(changed.map((field) => [field, before[field as keyof typeof before]])),
+        },
+        trx,
+      );
+    });
+    return this.getChat(ctx, chat.id);
+  }
+
+  async dissolve(ctx: Ctx, chatRef: string): Promise<void> {
+    assertScope(ctx, 'im:chat');
+    const { chat, member, party } = await this.standing(ctx, chatRef);
+    assertMember(chat, member, 'chat');
+    if (chat.chat_type === 'p2p') throw imErrors.notInP2p();
+    if (!chatPermissions(chat, member).dissolve) throw imErrors.forbidden('chat', 'Only the owner can dissolve the chat');
+    const operator = await this.party(ctx.tenantId, party);
+    await this.run(ctx, async ({ trx, emit }) => {
+      await repo.lockChat(trx, ctx.tenantId, chat.id);
+      await repo.updateChat(trx, ctx.tenantId, chat.id, { dissolved: true });
+      const after = (await repo.findChat(trx, ctx.tenantId, chat.id))!;
+      const members = await repo.allMembers(trx, chat.id);
+      await this.emitChat(
+        emit,
+        imEvents.chatDisbanded,
+        after,
+        members.map((m) => ({ kind: m.member_kind, id: m.member_id })),
+        operator,
+        { memberUserIds: members.filter((m) => m.member_kind === 'user').map((m) => m.member_id) },
+      );
+    });
+  }
+
+  async transferOwner(ctx: Ctx, chatRef: string, userId: string): Promise<ChatView> {
+    assertScope(ctx, 'im:chat');
+    const { chat, member, party } = await this.standing(ctx, chatRef);
+    assertMember(chat, member, 'chat');
+    if (chat.chat_type === 'p2p') throw imErrors.notInP2p();
+    if (member.role !== 'owner') throw imErrors.forbidden('chat', 'Only the owner can transfer the chat');
+    const operator = await this.party(ctx.tenantId, party);
+    await this.run(ctx, async ({ trx, emit }) => {
+      await repo.lockChat(trx, ctx.tenantId, chat.id);
+      const [target] = await repo.findMembers(trx, chat.id, 'user', [userId]);
+      if (!target) throw imErrors.notMember('chat');
+      if (target.role === 'owner') return;
+      await repo.updateMembers(trx, chat.id, party.kind, [party.id], { role: 'member' });
+      await repo.updateMembers(trx, chat.id, 'user', [userId], { role: 'owner' });
+      await repo.updateChat(trx, ctx.tenantId, chat.id, { owner_kind: 'user', owner_id: userId });
+      const after = (await repo.findChat(trx, ctx.tenantId, chat.id))!;
+      await this.emitChat(
+        emit,
+        imEvents.chatUpdated,
+        after,
+        null,
+        operator,
+        { changed: ['ownerId'], before: { ownerId: chat.owner_id } },
+        trx,
+      );
+    });
+    return this.getChat(ctx, chat.id);
+  }
+
+  /** Owner only: make members admins, or admins members again. */
+  async setAdmins(ctx: Ctx, chatRef: string, userIds: readonly string[], admin: boolean): Promise<ChatView> {
+    assertScope(ctx, 'im:chat');
+    const { chat, member, party } = await this.standing(ctx, chatRef);
+    assertMember(chat, member, 'chat');
+    if (chat.chat_type === 'p2p') throw imErrors.notInP2p();
+    if (member.role !== 'owner') throw imErrors.forbidden('chat', 'Only the owner can appoint admins');
+    const operator = await this.party(ctx.tenantId, party);
+    await this.run(ctx, async ({ trx, emit }) => {
+      await repo.lockChat(trx, ctx.tenantId, chat.id);
+      const targets = await repo.findMembers(trx, chat.id, 'user', [...new Set(userIds)]);
+      if (targets.length !== new Set(userIds).size) throw imErrors.notMember('chat');
+      const changing = targets.filter((target) => target.role !== 'owner' && (target.role === 'admin') !== admin);
+      if (changing.length === 0) return;
+      await repo.updateMembers(
+        trx,
+        chat.id,
+        'user',
+        changing.map((target) => target.member_id),
+        { role: admin ? 'admin' : 'member' },
+      );
+      const after = (await repo.findChat(trx, ctx.tenantId, chat.id))!;
+      await this.emitChat(emit, imEvents.chatUpdated, after, null, operator, { changed: ['admins'] }, trx);
+    });
+    return this.getChat(ctx, chat.id);
+  }
+
+  /**
+   * Adds people and bots. Returns who was added (already-members are skipped silently, as Feishu
+   * does). Unknown ids are the caller's to filter out first (open API: `invalid_id_list`).
+   */
+  async addMembers(ctx: Ctx, chatRef: string, parties: readonly Party[]): Promise<Party[]> {
+    assertScope(ctx, 'im:chat');
+    const { chat, member, party } = await this.standing(ctx, chatRef);
+    assertMember(chat, member, 'chat');
+    if (chat.chat_type === 'p2p') throw imErrors.notInP2p();
+    if (!chatPermissions(chat, member).addMembers) throw imErrors.forbidden('chat', 'Only the owner and admins can add members here');
+    await this.requireActiveUsers(
+      ctx.tenantId,
+      parties.filter((p) => p.kind === 'user').map((p) => p.id),
+    );
+    await this.requireApps(
+      ctx.tenantId,
+      parties.filter((p) => p.kind === 'app').map((p) => p.id),
+    );
+    const infos = await this.parties(ctx.tenantId, [...parties, party]);
+    return this.run(ctx, async ({ trx, emit }) => {
+      const locked = await repo.lockChat(trx, ctx.tenantId, chat.id);
+      if (!locked || locked.dissolved) throw imErrors.chatDissolved();
+      // New members start reading at the newest message: what was said before is history, not unread.
+      const added = await repo.insertMembers(
+        trx,
+        parties.map((p) => ({
+          tenant_id: ctx.tenantId,
+          chat_id: chat.id,
+          member_kind: p.kind,
+          member_id: p.id,
+          role: 'member' as const,
+          last_read_seq: Number(locked.last_seq),
+        })),
+      );
+      if (added.length > 0)
+        await this.emitMembers(trx, emit, imEvents.membersAdded, locked, added, infos, infos.get(partyKey(party.kind, party.id)) ?? null);
+      return added;
+    });
+  }
+
+  async removeMembers(ctx: Ctx, chatRef: string, parties: readonly Party[]): Promise<Party[]> {
+    assertScope(ctx, 'im:chat');
+    const { chat, member, party } = await this.standing(ctx, chatRef);
+    assertMember(chat, member, 'chat');
+    if (chat.chat_type === 'p2p') throw imErrors.notInP2p();
+    if (!chatPermissions(chat, member).manage) throw imErrors.forbidden('chat', 'Only the owner and admins can remove members');
+    const infos = await this.parties(ctx.tenantId, [...parties, party]);
+    return this.run(ctx, async ({ trx, emit }) => {
+      const locked = await repo.lockChat(trx, ctx.tenantId, chat.id);
+      if (!locked || locked.dissolved) throw imErrors.chatDissolved();
+      const removed: Party[] = [];
+      for (const kind of ['user', 'app'] as const) {
+        const targets = await repo.findMembers(
+          trx,
+          chat.id,
+          kind,
+          parties.filter((p) => p.kind === kind).map((p) => p.id),
+        );
+        for (const target of targets) {
+          if (target.role === 'owner') throw imErrors.forbidden('chat', 'The owner cannot be removed; transfer the chat first');
+          if (target.role === 'admin' && member.role !== 'owner') throw imErrors.forbidden('chat', 'Only the owner can remove admins');
+        }
+        const ids = await repo.deleteMembers(
+          trx,
+          chat.id,
+          kind,
+          targets.map((t) => t.member_id),
+        );
+        removed.push(...ids.map((id) => ({ kind, id })));
+      }
+      if (removed.length > 0)
+        await this.emitMembers(
+          trx,
+          emit,
+          imEvents.membersRemoved,
+          locked,
+          removed,
+          infos,
+          infos.get(partyKey(party.kind, party.id)) ?? null,
+        );
+      return removed;
+    });
+  }
+
+  async leave(ctx: Ctx, chatRef: string): Promise<void> {
+    const { chat, member, party } = await this.standing(ctx, chatRef);
+    assertMember(chat, member, 'chat');
+    if (chat.chat_type === 'p2p') throw imErrors.notInP2p();
+    if (member.role === 'owner') throw imErrors.ownerMustTransfer();
+    const infos = await this.parties(ctx.tenantId, [party]);
+    await this.run(ctx, async ({ trx, emit }) => {
+      const locked = (await repo.lockChat(trx, ctx.tenantId, chat.id))!;
+      const removed = await repo.deleteMembers(trx, chat.id, party.kind, [party.id]);
+      if (removed.length > 0)
+        await this.emitMembers(
+          trx,
+          emit,
+          imEvents.membersRemoved,
+          locked,
+          [party],
+          infos,
+          infos.get(partyKey(party.kind, party.id)) ?? null,
+        );
+    });
+  }
+
+  private async emitMembers(
+    trx: Transaction<ImDb>,
+    emit: Emit,
+    type: string,
+    chat: ChatRow,
+    changed: readonly Party[],
+    infos: ReadonlyMap<string, PartyInfo>,
+    operator: PartyInfo | null,
+  ): Promise<void> {
+    const appIds = await this.appIdsOf(trx, chat.id);
+    const pick = (kind: MemberKind) =>
+      changed
+        .filter((p) => p.kind === kind)
+        .flatMap((p) => {
+          const info = infos.get(partyKey(p.kind, p.id));
+          return info ? [presentParty(info)] : [];
+        });
+    const payload: MembersEventPayload = {
+      chatId: chat.id,
+      // A removed bot still learns it was removed: its id stays in the ref for this event.
+      chat: presentChatRef(chat, [
+        ...new Set([...appIds, ...(type === imEvents.membersRemoved ? changed.filter((p) => p.kind === 'app').map((p) => p.id) : [])]),
+      ]),
+      users: pick('user'),
+      apps: pick('app'),
+      operator: operator ? presentParty(operator) : null,
+    };
+    await emit({ type, subjectType: 'chat', subjectId: chat.id, payload });
+  }
+
+  /** Internal API: people by user id and whole departments (their direct members). */
+  async addPeople(ctx: Ctx, chatRef: string, input: { userIds?: string[]; departmentIds?: string[] }): Promise<Party[]> {
+    const fromDepartments = input.departmentIds?.length
+      ? await this.deps.users.activeMemberIdsOfDepartments(ctx.tenantId, input.departmentIds)
+      : [];
+    const ids = [...new Set([...(input.userIds ?? []), ...fromDepartments])];
+    if (ids.length === 0) throw errors.validation('Name at least one person or department');
+    return this.addMembers(
+      ctx,
+      chatRef,
+      ids.map((id) => ({ kind: 'user' as const, id })),
+    );
+  }
+
+  async removePeople(ctx: Ctx, chatRef: string, input: { userIds?: string[]; departmentIds?: string[] }): Promise<Party[]> {
+    const fromDepartments = input.departmentIds?.length
+      ? await this.deps.users.activeMemberIdsOfDepartments(ctx.tenantId, input.departmentIds)
+      : [];
+    const ids = [...new Set([...(input.userIds ?? []), ...fromDepartments])];
+    if (ids.length === 0) throw errors.validation('Name at least one person or department');
+    return this.removeMembers(
+      ctx,
+      chatRef,
+      ids.map((id) => ({ kind: 'user' as const, id })),
+    );
+  }
+
+  /** The caller's own preferences for a chat; no event (nobody else sees them). */
+  async updatePreferences(ctx: Ctx, chatRef: string, prefs: { muted?: boolean; pinned?: boolean; draft?: string }): Promise<ChatView> {
+    const { chat, member, party } = await this.standing(ctx, chatRef);
+    assertMember(chat, member, 'chat');
+    const patch = Object.fromEntries(Object.entries(prefs).filter(([, value]) => value !== undefined));
+    if (Object.keys(patch).length > 0) {
+      await this.run(ctx, async ({ trx }) => repo.updateMembers(trx, chat.id, party.kind, [party.id], patch));
+    }
+    return this.getChat(ctx, chat.id);
+  }
+
+  // Commands: messages ----------------------------------------------------------------------------
+
+  /** Sends a message; with a `uuid` already used by this sender in this chat, returns that message. */
+  async send(
+    ctx: Ctx,
+    chatRef: string,
+    input: { msgType: Exclude<MsgType, 'system'>; content: string; parentId?: string; uuid?: string },
+  ): Promise<MessageRow> {
+    assertScope(ctx, 'im:message');
+    const { chat, member, party } = await this.standing(ctx, chatRef);
+    assertMember(chat, member, 'message');
+    const permissions = chatPermissions(chat, member);
+    if (!permissions.post) throw imErrors.postNotAllowed();
+    if (input.uuid) {
+      const existing = await repo.findByUuid(this.db, chat.id, party, input.uuid);
+      if (existing) return existing;
+    }
+    const parsed = parseContent(input.msgType, input.content);
+    if (parsed.mentionsAll && !permissions.atAll) throw imErrors.atAllNotAllowed();
+    let parent: MessageRow | undefined;
+    let root: MessageRow | undefined;
+    if (input.parentId) {
+      parent = await repo.findMessage(this.db, ctx.tenantId, input.parentId);
+      if (!parent || parent.chat_id !== chat.id) throw imErrors.messageNotFound();
+      if (parent.recalled) throw imErrors.recalled();
+      root = parent.root_id ? await repo.findMessage(this.db, ctx.tenantId, parent.root_id) : parent;
+    }
+    const { rendered, mentions, infos } = await this.render(ctx.tenantId, parsed);
+    const sender = await this.party(ctx.tenantId, party);
+    infos.set(partyKey(party.kind, party.id), sender);
+
+    const id = await this.run(ctx, async ({ trx, emit }) => {
+      const locked = await repo.lockChat(trx, ctx.tenantId, chat.id);
+      if (!locked || locked.dissolved) throw imErrors.chatDissolved();
+      // Membership and rights again under the lock: a removal or a policy change may have committed since.
+      const current = await repo.findMember(trx, chat.id, party);
+      if (!current) throw imErrors.notMember('message');
+      if (!chatPermissions(locked, current).post) throw imErrors.postNotAllowed();
+      if (input.uuid) {
+        const existing = await repo.findByUuid(trx, chat.id, party, input.uuid);
+        if (existing) return existing.id;
+      }
+      const now = this.deps.clock.now();
+      const seq = await repo.nextSeq(trx, chat.id, now);
+      const row: MessageRow = {
+        id: newId(),
+        tenant_id: ctx.tenantId,
+        chat_id: chat.id,
+        message_id: publicId.messageId(),
+        seq,
+        sender_kind: party.kind,
+        sender_id: party.id,
+        msg_type: input.msgType,
+        content: rendered.content,
+        search_text: rendered.searchText,
+        parent_id: parent?.id ?? null,
+        root_id: root?.id ?? null,
+        mentions,
+        mention_user_ids: mentions.filter((m) => m.kind === 'user').map((m) => m.id),
+        mentions_all: parsed.mentionsAll,
+        uuid: input.uuid ?? null,
+        edited: false,
+        recalled: false,
+        created_at: now,
+        updated_at: now,
+      };
+      await repo.insertMessage(trx, { ...row, mentions: JSON.stringify(row.mentions) });
+      // Sending is reading: the sender's own message never counts as unread for them.
+      await repo.advanceRead(trx, chat.id, party, seq, now);
+      const chatAfter = { ...locked, last_seq: seq, last_message_at: now, updated_at: now };
+      await this.emitMessage(trx, emit, imEvents.messageCreated, chatAfter, row, infos, sender, {
+        parent: parent?.message_id ?? null,
+        root: root?.message_id ?? null,
+      });
+      return row.id;
+    });
+    return (await repo.findMessage(this.db, ctx.tenantId, id))!;
+  }
+
+  private async render(tenantId: string, parsed: ParsedContent) {
+    const resolved = await this.resolveMentions(tenantId, parsed.mentions);
+    const rendered = parsed.render((ref) => resolved.byRef.get(ref));
+    const mentions: MentionRow[] = resolved.list
+      // Only mentions the rendered content still refers to (an unused ref resolves but is not shown).
+      .filter((mention) => rendered.content.includes(mention.key))
+      .map((mention) => ({ key: mention.key, kind: mention.kind, id: mention.id, name: mention.name }));
+    return { rendered, mentions, infos: resolved.infos };
+  }
+
+  private async emitMessage(
+    trx: Transaction<ImDb>,
+    emit: Emit,
+    type: string,
+    chat: ChatRow,
+    row: MessageRow,
+    infos: ReadonlyMap<string, PartyInfo>,
+    operator: PartyInfo,
+    related: { parent: string | null; root: string | null },
+  ): Promise<void> {
+    const appIds = await this.appIdsOf(trx, chat.id);
+    const replies = row.root_id === null ? ((await repo.replyCounts(trx, [row.id])).get(row.id) ?? 0) : 0;
+    const sender = infos.get(partyKey(row.sender_kind, row.sender_id));
+    const payload: MessageEventPayload = {
+      chatId: chat.id,
+      chat: presentChatRef(chat, appIds),
+      message: presentMessageEvent(row, sender, infos, replies),
+      sender: sender ? presentParty(sender) : null,
+      mentions: row.mentions.flatMap((mention) => {
+        const info = infos.get(partyKey(mention.kind, mention.id));
+        return info ? [{ ...presentParty(info), key: mention.key }] : [];
+      }),
+      parentMessageId: related.parent,
+      rootMessageId: related.root,
+      operator: presentParty(operator),
+    };
+    await emit({ type, subjectType: 'message', subjectId: row.id, payload });
+  }
+
+  private async relatedIds(row: MessageRow) {
+    const related = await repo.findMessagesByIds(
+      this.db,
+      [row.parent_id, row.root_id].filter((id): id is string => Boolean(id)),
+    );
+    return {
+      parent: related.find((r) => r.id === row.parent_id)?.message_id ?? null,
+      root: related.find((r) => r.id === row.root_id)?.message_id ?? null,
+    };
+  }
+
+  /**
+   * Edits the caller's own text or post message (also switching between them, as Feishu's update
+   * allows), or — `card: true` — replaces the content of the caller's own card.
+   */
+  async edit(ctx: Ctx, messageRef: string, input: { content: string; msgType?: MsgType; card?: boolean }): Promise<MessageRow> {
+    assertScope(ctx, 'im:message');
+    const { message, party, chat, member } = await this.messageStanding(ctx, messageRef);
+    if (message.sender_kind !== party.kind || message.sender_id !== party.id) {
+      throw imErrors.forbidden('message', 'Only the sender can edit a message');
+    }
+    if (message.recalled) throw imErrors.recalled();
+    const msgType = (input.msgType ?? message.msg_type) as MsgType;
+    if (input.card) {
+      if (message.msg_type !== 'interactive') throw imErrors.notEditable('Only cards can be patched');
+    } else {
+      if (!['text', 'post'].includes(message.msg_type) || !['text', 'post'].includes(msgType)) {
+        throw imErrors.notEditable('Only text and rich-text messages can be edited');
+      }
+    }
+    if (!chatPermissions(chat, member).post) throw imErrors.postNotAllowed();
+    // Stored text says `@_user_1`; an edit of it keeps pointing at the same people.
+    let content = input.content;
+    if (msgType === 'text' && message.msg_type === 'text') {
+      const keys = new Map(message.mentions.map((mention) => [mention.key, mention]));
+      content = restoreMentionTags(
+        content,
+        keys,
+        await this.parties(
+          ctx.tenantId,
+          message.mentions.map((m) => ({ kind: m.kind, id: m.id })),
+        ),
+      );
+    }
+    const parsed = parseContent(msgType, content);
+    if (parsed.mentionsAll && !chatPermissions(chat, member).atAll) throw imErrors.atAllNotAllowed();
+    const { rendered, mentions, infos } = await this.render(ctx.tenantId, parsed);
+    const sender = await this.party(ctx.tenantId, party);
+    infos.set(partyKey(party.kind, party.id), sender);
+    const related = await this.relatedIds(message);
+    await this.run(ctx, async ({ trx, emit }) => {
+      const locked = (await repo.lockChat(trx, ctx.tenantId, chat.id))!;
+      const current = (await repo.findMessage(trx, ctx.tenantId, message.id))!;
+      if (current.recalled) throw imErrors.recalled();
+      const patch = {
+        msg_type: msgType,
+        content: rendered.content,
+        search_text: rendered.searchText,
+        mentions: JSON.stringify(mentions),
+        mention_user_ids: mentions.filter((m) => m.kind === 'user').map((m) => m.id),
+        mentions_all: parsed.mentionsAll,
+        // A card update is the bot changing its card, not an edit the UI marks.
+        edited: input.card ? current.edited : true,
+      };
+      await repo.updateMessage(trx, message.id, patch);
+      const after = (await repo.findMessage(trx, ctx.tenantId, message.id))!;
+      await this.emitMessage(trx, emit, imEvents.messageUpdated, locked, after, infos, sender, related);
+    });
+    return (await repo.findMessage(this.db, ctx.tenantId, message.id))!;
+  }
+
+  /** The sender within the recall window; the chat's owner and admins at any time. */
+  async recall(ctx: Ctx, messageRef: string): Promise<MessageRow> {
+    assertScope(ctx, 'im:message');
+    const { message, party, chat, member } = await this.messageStanding(ctx, messageRef);
+    if (message.recalled) throw imErrors.recalled();
+    const own = message.sender_kind === party.kind && message.sender_id === party.id;
+    const manager = chat.chat_type === 'group' && (member.role === 'owner' || member.role === 'admin');
+    if (!own && !manager) throw imErrors.forbidden('message', 'You can only recall your own messages');
+    const ageMs = this.deps.clock.now().getTime() - message.created_at.getTime();
+    if (!manager && ageMs > this.deps.recallMinutes * 60_000) throw imErrors.recallWindowPassed();
+    const infos = await this.parties(ctx.tenantId, [party, { kind: message.sender_kind as MemberKind, id: message.sender_id }]);
+    const operator = infos.get(partyKey(party.kind, party.id))!;
+    const related = await this.relatedIds(message);
+    await this.run(ctx, async ({ trx, emit }) => {
+      const locked = (await repo.lockChat(trx, ctx.tenantId, chat.id))!;
+      const current = (await repo.findMessage(trx, ctx.tenantId, message.id))!;
+      if (current.recalled) throw imErrors.recalled();
+      // The content goes; the row stays so sequences, threads and read positions keep their meaning.
+      await repo.updateMessage(trx, message.id, {
+        recalled: true,
+        content: '',
+        search_text: '',
+        mentions: '[]',
+        mention_user_ids: [],
+        mentions_all: false,
+      });
+      const after = (await repo.findMessage(trx, ctx.tenantId, message.id))!;
+      await this.emitMessage(trx, emit, imEvents.messageRecalled, locked, after, infos, operator, related);
+    });
+    return (await repo.findMessage(this.db, ctx.tenantId, message.id))!;
+  }
+
+  /** Adds (or removes) the caller's reaction; adding twice is one reaction. */
+  async react(
+    ctx: Ctx,
+    messageRef: string,
+    emojiType: string,
+    add: boolean,
+  ): Promise<{ message: MessageRow; reaction: ReactionRow | null }> {
+    assertScope(ctx, 'im:message');
+    const { message, party, chat } = await this.messageStanding(ctx, messageRef);
+    if (message.recalled) throw imErrors.recalled();
+    const reactor = await this.party(ctx.tenantId, party);
+    const reaction = await this.run(ctx, async ({ trx, emit }) => {
+      let row: ReactionRow | undefined;
+      if (add) {
+        row = await repo.insertReaction(trx, {
+          id: `${randomHex(12)}`,
+          tenant_id: ctx.tenantId,
+          message_id: message.id,
+          reactor_kind: party.kind,
+          reactor_id: party.id,
+          emoji_type: emojiType,
+          created_at: this.deps.clock.now(),
+        });
+        if (!row) return (await repo.findReaction(trx, message.id, party, emojiType)) ?? null;
+      } else {
+        row = await repo.findReaction(trx, message.id, party, emojiType);
+        if (!row) return null;
+        await repo.deleteReaction(trx, row.id);
+      }
+      await this.emitReaction(trx, emit, add ? imEvents.reactionAdded : imEvents.reactionRemoved, chat, message, row, reactor);
+      return row;
+    });
+    return { message, reaction };
+  }
+
+  /** Open API delete by reaction id: only the reactor's own reaction. */
+  async removeReaction(ctx: Ctx, messageRef: string, reactionId: string): Promise<ReactionRow> {
+    assertScope(ctx, 'im:message');
+    const { message, party, chat } = await this.messageStanding(ctx, messageRef);
+    const row = await repo.findReactionById(this.db, message.id, reactionId);
+    if (!row) throw errors.notFound('Reaction');
+    if (row.reactor_kind !== party.kind || row.reactor_id !== party.id)
+      throw imErrors.forbidden('message', 'Only the reactor can remove a reaction');
+    const reactor = await this.party(ctx.tenantId, party);
+    await this.run(ctx, async ({ trx, emit }) => {
+      await repo.deleteReaction(trx, row.id);
+      await this.emitReaction(trx, emit, imEvents.reactionRemoved, chat, message, row, reactor);
+    });
+    return row;
+  }
+
+  private async emitReaction(
+    trx: Transaction<ImDb>,
+    emit: Emit,
+    type: string,
+    chat: ChatRow,
+    message: MessageRow,
+    reaction: ReactionRow,
+    reactor: PartyInfo,
+  ): Promise<void> {
+    const counts = presentReactions(await repo.reactionsOf(trx, [message.id]), { kind: '', id: '' }).map(({ emojiType, count }) => ({
+      emojiType,
+      count,
+    }));
+    const payload: ReactionEventPayload = {
+      chatId: chat.id,
+      chat: presentChatRef(chat, await this.appIdsOf(trx, chat.id)),
+      messageId: message.id,
+      openMessageId: message.message_id,
+      reactionId: reaction.id,
+      emojiType: reaction.emoji_type,
+      reactor: presentParty(reactor),
+      reactions: counts,
+      actionTime: this.deps.clock.now().toISOString(),
+    };
+    await emit({ type, subjectType: 'message', subjectId: message.id, payload });
+  }
+
+  /** Moves the caller's read position forward (never back); other tabs and bots hear of it. */
+  async markRead(ctx: Ctx, chatRef: string, seq: number): Promise<{ lastReadSeq: number; unreadCount: number }> {
+    const { chat, member, party } = await this.standing(ctx, chatRef);
+    assertMember(chat, member, 'chat');
+    if (party.kind !== 'user') throw errors.forbidden('Only people read messages');
+    const reader = await this.party(ctx.tenantId, party);
+    return this.run(ctx, async ({ trx, emit }) => {
+      const locked = (await repo.lockChat(trx, ctx.tenantId, chat.id))!;
+      const lastSeq = Number(locked.last_seq);
+      const before = await repo.findMember(trx, chat.id, party);
+      if (!before) throw imErrors.notMember('chat');
+      const target = Math.min(seq, lastSeq);
+      const previous = Number(before.last_read_seq);
+      if (target <= previous) return { lastReadSeq: previous, unreadCount: lastSeq - previous };
+      const now = this.deps.clock.now();
+      await repo.advanceRead(trx, chat.id, party, target, now);
+      const byApp = new Map<string, string[]>();
+      for (const row of await repo.appMessagesBetween(trx, chat.id, previous, target, MAX_READ_EVENT_MESSAGES)) {
+        byApp.set(row.sender_id, [...(byApp.get(row.sender_id) ?? []), row.message_id]);
+      }
+      const payload: ReadEventPayload = {
+        chatId: chat.id,
+        chat: presentChatRef(locked, await this.appIdsOf(trx, chat.id)),
+        userId: party.id,
+        lastReadSeq: target,
+        unreadCount: lastSeq - target,
+        reader: presentParty(reader),
+        readAt: now.toISOString(),
+        appMessages: [...byApp].map(([appId, messageIds]) => ({ appId, messageIds })),
+      };
+      await emit({ type: imEvents.read, subjectType: 'chat', subjectId: chat.id, payload });
+      return { lastReadSeq: target, unreadCount: lastSeq - target };
+    });
+  }
+
+  /** The caller's view of one message (after a command). */
+  async viewOf(ctx: Ctx, row: MessageRow): Promise<MessageView> {
+    const [view] = await this.messageViews(ctx, [row]);
+    return view!;
+  }
+}
+
+/** `@_user_1` back to `<at user_id="ou_…">Name</at>`, so a re-parsed edit keeps its mentions. */
+function restoreMentionTags(text: string, keys: ReadonlyMap<string, MentionRow>, parties: ReadonlyMap<string, PartyInfo>): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw contentInvalid('content is not valid JSON');
+  }
+  if (!parsed || typeof parsed !== 'object' || typeof (parsed as { text?: unknown }).text !== 'string') return text;
+  const restored = (parsed as { text: string }).text.replace(/@_user_\d+|@_all/g, (key) => {
+    if (key === '@_all') return '<at user_id="all">all</at>';
+    const mention = keys.get(key);
+    if (!mention) return key;
+    const info = parties.get(partyKey(mention.kind, mention.id));
+    return `<at user_id="${info?.openId ?? mention.id}">${mention.name}</at>`;
+  });
+  return JSON.stringify({ ...(parsed as object), text: restored });
+}

@@ -1,0 +1,130 @@
+import type { ChatSettings, ImParty } from '@kite/im/contract';
+import type { ChatRow, ReactionRow } from './im-repository.ts';
+import type { MessageRecord } from './im-service.ts';
+import { settingsOf } from './policy.ts';
+
+export type UserIdType = 'open_id' | 'union_id' | 'user_id';
+
+/** A party's id of the caller's chosen type; a bot is named by its app id (Feishu's `app_id`). */
+export function idOf(party: Pick<ImParty, 'type' | 'id' | 'openId' | 'unionId' | 'userId'>, type: UserIdType): string {
+  if (party.type === 'app') return party.id;
+  return type === 'open_id' ? party.openId : type === 'union_id' ? party.unionId : party.userId;
+}
+
+function idTypeOf(party: Pick<ImParty, 'type'>, type: UserIdType): string {
+  return party.type === 'app' ? 'app_id' : type;
+}
+
+const ms = (iso: string) => String(Date.parse(iso));
+
+/** Feishu's message object (reference/feishu-openapi.md §8). */
+export function presentOpenMessage(record: MessageRecord, type: UserIdType, tenantKey: string) {
+  const { message, sender } = record;
+  return {
+    message_id: message.messageId,
+    ...(record.rootMessageId ? { root_id: record.rootMessageId } : {}),
+    ...(record.parentMessageId ? { parent_id: record.parentMessageId } : {}),
+    msg_type: message.msgType,
+    create_time: ms(message.createdAt),
+    update_time: ms(message.updatedAt),
+    deleted: message.recalled,
+    updated: message.edited,
+    chat_id: record.chat.chatId,
+    sender: sender
+      ? { id: idOf(sender, type), id_type: idTypeOf(sender, type), sender_type: sender.type, tenant_key: tenantKey }
+      : { id: '', id_type: '', sender_type: 'system', tenant_key: tenantKey },
+    body: { content: message.recalled ? JSON.stringify({ text: 'This message was recalled' }) : message.content },
+    mentions: record.mentions.map((mention) => ({
+      key: mention.key,
+      id: idOf(mention, type),
+      id_type: idTypeOf(mention, type),
+      name: mention.name,
+      tenant_key: tenantKey,
+    })),
+  };
+}
+
+const memberPermission = (policy: 'all' | 'admins') => (policy === 'all' ? 'all_members' : 'only_owner');
+const moderation = (policy: ChatSettings['postPolicy']) =>
+  policy === 'all' ? 'all_members' : policy === 'admins' ? 'only_owner' : 'moderator_list';
+
+/** Feishu's chat object (chat.get; create adds `chat_id`). */
+export function presentOpenChat(
+  chat: ChatRow,
+  options: { owner: ImParty | undefined; admins: ImParty[]; userCount: number; botCount: number; type: UserIdType; tenantKey: string },
+) {
+  const settings = settingsOf(chat);
+  return {
+    avatar: '',
+    name: chat.name,
+    description: chat.description,
+    i18n_names: {},
+    add_member_permission: memberPermission(settings.addMemberPolicy),
+    share_card_permission: 'allowed',
+    at_all_permission: memberPermission(settings.atAllPolicy),
+    edit_permission: 'only_owner',
+    owner_id_type: options.owner ? idTypeOf(options.owner, options.type) : options.type,
+    owner_id: options.owner ? idOf(options.owner, options.type) : '',
+    user_manager_id_list: options.admins.map((admin) => idOf(admin, options.type)),
+    bot_manager_id_list: [],
+    group_message_type: 'chat',
+    chat_mode: chat.chat_type === 'p2p' ? 'p2p' : 'group',
+    chat_type: 'private',
+    chat_tag: 'inner',
+    join_message_visibility: 'all_members',
+    leave_message_visibility: 'all_members',
+    membership_approval: 'no_approval_required',
+    moderation_permission: moderation(settings.postPolicy),
+    external: false,
+    tenant_key: options.tenantKey,
+    user_count: String(options.userCount),
+    bot_count: String(options.botCount),
+  };
+}
+
+/** An item of chat.list / chat.search. */
+export function presentOpenChatItem(chat: ChatRow, owner: ImParty | undefined, type: UserIdType, tenantKey: string) {
+  return {
+    chat_id: chat.chat_id,
+    avatar: '',
+    name: chat.name,
+    description: chat.description,
+    owner_id: owner ? idOf(owner, type) : '',
+    owner_id_type: owner ? idTypeOf(owner, type) : type,
+    external: false,
+    tenant_key: tenantKey,
+    chat_status: 'normal',
+  };
+}
+
+export function presentOpenMember(member: ImParty, type: UserIdType, tenantKey: string) {
+  return { member_id_type: type, member_id: idOf(member, type), name: member.name, tenant_key: tenantKey };
+}
+
+export function presentOpenReaction(row: ReactionRow, reactor: ImParty | undefined, type: UserIdType) {
+  return {
+    reaction_id: row.id,
+    operator: {
+      operator_id: reactor ? idOf(reactor, type) : row.reactor_id,
+      operator_type: row.reactor_kind,
+    },
+    action_time: String(row.created_at.getTime()),
+    reaction_type: { emoji_type: row.emoji_type },
+  };
+}
+
+/** Feishu's moderation / permission names back to Kite's settings. */
+export function settingsFromOpen(input: {
+  add_member_permission?: string;
+  at_all_permission?: string;
+  moderation_permission?: string;
+}): Partial<ChatSettings> {
+  const settings: Partial<ChatSettings> = {};
+  if (input.add_member_permission) settings.addMemberPolicy = input.add_member_permission === 'all_members' ? 'all' : 'admins';
+  if (input.at_all_permission) settings.atAllPolicy = input.at_all_permission === 'all_members' ? 'all' : 'admins';
+  if (input.moderation_permission) {
+    settings.postPolicy =
+      input.moderation_permission === 'all_members' ? 'all' : input.moderation_permission === 'moderator_list' ? 'listed' : 'admins';
+  }
+  return settings;
+}

@@ -1,0 +1,42 @@
+import { type ChatEventPayload, imEvents, type MembersEventPayload, type ReadEventPayload } from '@kite/im/contract';
+import type { DomainEvent } from '@kite/platform/outbox';
+import { type EventAudience, userTopic } from '@kite/realtime/contract';
+
+/** The realtime topic of one chat: its members' connections follow it. */
+export function chatTopic(chatId: string): string {
+  return `chat:${chatId}`;
+}
+
+/**
+ * Who sees an im event on `/ws/client`: the chat's members, through its topic. Membership events
+ * move the topic: new members follow it before the event (they see it), removed members stop after
+ * it (they see their removal, also via their own user topic on a replay). `im.read` goes to the
+ * reader's own connections only (other tabs and devices).
+ */
+export function imEventAudience(event: DomainEvent): EventAudience | null {
+  if (!event.type.startsWith('im.')) return null;
+  const payload = event.payload as { chatId: string };
+  const topic = chatTopic(payload.chatId);
+  switch (event.type) {
+    case imEvents.read:
+      return { topics: [userTopic((payload as ReadEventPayload).userId)] };
+    case imEvents.chatCreated: {
+      const userIds = (payload as ChatEventPayload).memberUserIds ?? [];
+      return { topics: [topic], join: [{ topic, userIds }] };
+    }
+    case imEvents.chatDisbanded: {
+      const userIds = (payload as ChatEventPayload).memberUserIds ?? [];
+      return { topics: [topic], leave: [{ topic, userIds }] };
+    }
+    case imEvents.membersAdded: {
+      const userIds = (payload as MembersEventPayload).users.map((user) => user.id);
+      return { topics: [topic, ...userIds.map(userTopic)], join: [{ topic, userIds }] };
+    }
+    case imEvents.membersRemoved: {
+      const userIds = (payload as MembersEventPayload).users.map((user) => user.id);
+      return { topics: [topic, ...userIds.map(userTopic)], leave: [{ topic, userIds }] };
+    }
+    default:
+      return { topics: [topic] };
+  }
+}

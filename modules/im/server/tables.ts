@@ -1,0 +1,93 @@
+import type { ColumnType } from 'kysely';
+
+type CreatedAt = ColumnType<Date, Date | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | undefined, Date>;
+/** A column with a database default: optional on insert. */
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
+
+/** A chat member is a person (contact user id) or an app's bot (its `cli_…` app id). */
+export type MemberKind = 'user' | 'app';
+export type MemberRole = 'owner' | 'admin' | 'member';
+
+export interface ImTables {
+  im_chat: {
+    id: string;
+    tenant_id: string;
+    /** Public `oc_…` id. */
+    chat_id: string;
+    chat_type: 'p2p' | 'group';
+    name: string;
+    description: string;
+    announcement: string;
+    owner_kind: MemberKind | null;
+    owner_id: string | null;
+    /** ChatSettings as JSON (post/add-member/@all policies). */
+    settings: ColumnType<Record<string, unknown>, string, string>;
+    /** p2p only: the two members' ids sorted and joined, so opening a p2p chat twice finds the first. */
+    p2p_key: string | null;
+    /** Highest message `seq`; taken under the row lock of this chat, so sequences have no gaps. */
+    last_seq: number;
+    last_message_at: Date | null;
+    dissolved: boolean;
+    created_at: CreatedAt;
+    updated_at: UpdatedAt;
+  };
+  im_member: {
+    tenant_id: string;
+    chat_id: string;
+    member_kind: MemberKind;
+    member_id: string;
+    role: Defaulted<MemberRole>;
+    last_read_seq: Defaulted<number>;
+    last_read_at: Defaulted<Date | null>;
+    muted: Defaulted<boolean>;
+    pinned: Defaulted<boolean>;
+    draft: Defaulted<string>;
+    joined_at: CreatedAt;
+  };
+  im_message: {
+    id: string;
+    tenant_id: string;
+    chat_id: string;
+    /** Public `om_…` id. */
+    message_id: string;
+    seq: number;
+    sender_kind: MemberKind | 'system';
+    sender_id: string;
+    msg_type: string;
+    /** Feishu content JSON string; `''` once recalled. */
+    content: string;
+    /** Plain text of the content, for search; `''` for non-text types and recalled messages. */
+    search_text: string;
+    parent_id: string | null;
+    root_id: string | null;
+    /** `[{key, kind, id, name}]`, the people and bots the message mentions. */
+    mentions: ColumnType<MentionRow[], string, string>;
+    mention_user_ids: string[];
+    mentions_all: boolean;
+    uuid: string | null;
+    edited: boolean;
+    recalled: boolean;
+    created_at: CreatedAt;
+    updated_at: UpdatedAt;
+  };
+  im_reaction: {
+    /** Public reaction id (Feishu `reaction_id`). */
+    id: string;
+    tenant_id: string;
+    message_id: string;
+    reactor_kind: MemberKind;
+    reactor_id: string;
+    emoji_type: string;
+    created_at: CreatedAt;
+  };
+}
+
+export interface MentionRow {
+  /** `@_user_1`, the placeholder in text content. */
+  key: string;
+  kind: MemberKind;
+  /** Contact user id or app id. */
+  id: string;
+  name: string;
+}

@@ -1,0 +1,131 @@
+import type { ChatView, MessageView } from '@kite/im/contract';
+import { describe, expect, it } from 'vitest';
+import {
+  chatNameMatches,
+  chatWithNewMessage,
+  filterChats,
+  mergeMessage,
+  reactionsAfterEvent,
+  sortChats,
+  totalUnread,
+} from './chat-list-model.ts';
+
+function chat(id: string, overrides: Partial<ChatView> = {}): ChatView {
+  return {
+    id,
+    chatId: `oc_${id}`,
+    chatType: 'group',
+    name: id,
+    description: '',
+    announcement: '',
+    peer: null,
+    ownerId: null,
+    memberCount: 2,
+    settings: { postPolicy: 'all', postAllowedUserIds: [], addMemberPolicy: 'all', atAllPolicy: 'all' },
+    lastMessage: null,
+    lastSeq: 0,
+    lastReadSeq: 0,
+    unreadCount: 0,
+    unreadMentionCount: 0,
+    muted: false,
+    pinned: false,
+    permissions: { post: true, manage: false, addMembers: true, atAll: true, leave: true, dissolve: false },
+    role: 'member',
+    updatedAt: '2026-11-20T00:00:00Z',
+    ...overrides,
+  };
+}
+
+function message(seq: number, senderId: string, overrides: Partial<MessageView> = {}): MessageView {
+  return {
+    id: `m${seq}`,
+    messageId: `om_${seq}`,
+    chatId: 'c',
+    seq,
+    msgType: 'text',
+    content: '{"text":"x"}',
+    sender: { type: 'user', id: senderId, name: senderId, avatarColor: '#000' },
+    parentId: null,
+    rootId: null,
+    replyCount: 0,
+    mentions: [],
+    mentionsAll: false,
+    reactions: [],
+    edited: false,
+    recalled: false,
+    createdAt: `2026-11-21T00:00:0${seq}Z`,
+    updatedAt: `2026-11-21T00:00:0${seq}Z`,
+    unreadCount: null,
+    ...overrides,
+  };
+}
+
+describe('sortChats and filterChats', () => {
+  it('puts pinned chats first, then the most recent activity', () => {
+    const chats = [
+      chat('old', { updatedAt: '2026-11-01T00:00:00Z' }),
+      chat('new', { updatedAt: '2026-11-20T00:00:00Z' }),
+      chat('pinned', { pinned: true, updatedAt: '2026-10-01T00:00:00Z' }),
+    ];
+    expect(sortChats(chats).map((c) => c.id)).toEqual(['pinned', 'new', 'old']);
+  });
+
+  it('filters by name (pinyin and initials too) and by unread', () => {
+    const chats = [chat('a', { name: '产品研发群', unreadCount: 2 }), chat('b', { name: 'Design' })];
+    expect(chatNameMatches('产品研发群', 'cpyf')).toBe(true);
+    expect(chatNameMatches('产品研发群', 'chanpin')).toBe(true);
+    expect(filterChats(chats, { query: 'des', unreadOnly: false }).map((c) => c.id)).toEqual(['b']);
+    expect(filterChats(chats, { query: '', unreadOnly: true }).map((c) => c.id)).toEqual(['a']);
+  });
+
+  it('counts unread messages of chats that are not muted', () => {
+    expect(totalUnread([chat('a', { unreadCount: 3 }), chat('b', { unreadCount: 5, muted: true })])).toBe(3);
+  });
+});
+
+describe('chatWithNewMessage', () => {
+  const viewer = { userId: 'me', ids: new Set(['me', 'ou_me']) };
+
+  it('counts a message from someone else as unread, and a mention of the viewer', () => {
+    const next = chatWithNewMessage(
+      chat('c', { lastSeq: 4, lastReadSeq: 4 }),
+      message(5, 'other', { mentions: [{ key: '@_user_1', id: 'ou_me', name: 'Me' }] }),
+      viewer,
+    );
+    expect([next.lastSeq, next.unreadCount, next.unreadMentionCount, next.lastMessage?.seq]).toEqual([5, 1, 1, 5]);
+  });
+
+  it('treats an own message as read up to it', () => {
+    const next = chatWithNewMessage(chat('c', { lastSeq: 4, lastReadSeq: 2, unreadCount: 2 }), message(5, 'me'), viewer);
+    expect([next.lastReadSeq, next.unreadCount]).toEqual([5, 0]);
+  });
+
+  it('ignores a message it has already counted', () => {
+    const seen = chatWithNewMessage(chat('c', { lastSeq: 4 }), message(5, 'other'), viewer);
+    expect(chatWithNewMessage(seen, message(5, 'other'), viewer)).toBe(seen);
+  });
+});
+
+describe('mergeMessage and reactionsAfterEvent', () => {
+  it('keeps the cached reactions and read count when an event leaves them out', () => {
+    const cached = message(1, 'a', { reactions: [{ emojiType: 'THUMBSUP', count: 1, reactedByMe: true }], unreadCount: 2 });
+    const { reactions: _reactions, unreadCount: _unread, ...eventView } = message(1, 'a', { edited: true });
+    const merged = mergeMessage(cached, eventView);
+    expect([merged.edited, merged.reactions, merged.unreadCount]).toEqual([true, cached.reactions, 2]);
+  });
+
+  it('takes the reported counts, keeps the viewer’s flags and applies the viewer’s own change', () => {
+    const cached = [{ emojiType: 'THUMBSUP', count: 1, reactedByMe: true }];
+    const counts = [
+      { emojiType: 'THUMBSUP', count: 2 },
+      { emojiType: 'OK', count: 1 },
+    ];
+    expect(reactionsAfterEvent(cached, { emojiType: 'OK', counts, byViewer: false, added: true })).toEqual([
+      { emojiType: 'THUMBSUP', count: 2, reactedByMe: true },
+      { emojiType: 'OK', count: 1, reactedByMe: false },
+    ]);
+    expect(
+      reactionsAfterEvent(cached, { emojiType: 'THUMBSUP', counts: [{ emojiType: 'THUMBSUP', count: 0 }], byViewer: true, added: false }),
+    ).toEqual([]);
+  });
+});

@@ -1,0 +1,99 @@
+import type { ChatView, MessageView } from '@kite/im/contract';
+import { match } from 'pinyin-pro';
+
+/** When a chat last saw activity: its last message, else its last change. */
+export function chatActivityAt(chat: ChatView): string {
+  return chat.lastMessage?.createdAt ?? chat.updatedAt;
+}
+
+/** Pinned chats first, then most recent activity first (the server's order, kept after live updates). */
+export function sortChats(chats: readonly ChatView[]): ChatView[] {
+  return [...chats].sort((a, b) => {
+    if (a.pinned !== b.pinned) return a.pinned ? -1 : 1;
+    return chatActivityAt(b).localeCompare(chatActivityAt(a));
+  });
+}
+
+/** Whether a chat's name matches a search by characters, full pinyin or initials. */
+export function chatNameMatches(name: string, query: string): boolean {
+  const needle = query.trim().toLowerCase().replace(/\s+/g, '');
+  if (!needle) return true;
+  if (name.toLowerCase().replace(/\s+/g, '').includes(needle)) return true;
+  return match(name, needle, { precision: 'start' }) !== null;
+}
+
+export function filterChats(chats: readonly ChatView[], filter: { query: string; unreadOnly: boolean }): ChatView[] {
+  return chats.filter((chat) => (!filter.unreadOnly || chat.unreadCount > 0) && chatNameMatches(chat.name, filter.query));
+}
+
+/** The number on the Messenger item of the rail: unread messages in chats that are not muted. */
+export function totalUnread(chats: readonly ChatView[]): number {
+  return chats.reduce((sum, chat) => sum + (chat.muted ? 0 : chat.unreadCount), 0);
+}
+
+/** Whether a message mentions the viewer (by internal id or open id) or everyone. */
+export function mentionsViewer(message: Pick<MessageView, 'mentions' | 'mentionsAll'>, viewerIds: ReadonlySet<string>): boolean {
+  return message.mentionsAll || message.mentions.some((mention) => viewerIds.has(mention.id));
+}
+
+/**
+ * The chat after a new message arrived: last message and sequence move on; a message from someone
+ * else counts as unread (and as a mention when it names the viewer), one of the viewer's own marks
+ * everything up to it read.
+ */
+export function chatWithNewMessage(
+  chat: ChatView,
+  message: IncomingMessage,
+  viewer: { userId: string; ids: ReadonlySet<string> },
+): ChatView {
+  if (message.seq <= chat.lastSeq && chat.lastMessage && chat.lastMessage.seq >= message.seq) return chat;
+  const own = message.sender?.type === 'user' && message.sender.id === viewer.userId;
+  const unreadDelta = own || message.seq <= chat.lastReadSeq ? 0 : 1;
+  return {
+    ...chat,
+    lastMessage: mergeMessage(undefined, message),
+    lastSeq: Math.max(chat.lastSeq, message.seq),
+    lastReadSeq: own ? Math.max(chat.lastReadSeq, message.seq) : chat.lastReadSeq,
+    unreadCount: own ? 0 : chat.unreadCount + unreadDelta,
+    unreadMentionCount: own ? 0 : chat.unreadMentionCount + (unreadDelta && mentionsViewer(message, viewer.ids) ? 1 : 0),
+    updatedAt: message.createdAt > chat.updatedAt ? message.createdAt : chat.updatedAt,
+  };
+}
+
+/** Whether `chat` is the one an event or route names (internal id or `oc_…`). */
+export function isChat(chat: Pick<ChatView, 'id' | 'chatId'>, id: string): boolean {
+  return chat.id === id || chat.chatId === id;
+}
+
+/** A message as events carry it: no reactions or read count, which differ per reader. */
+export type IncomingMessage = Omit<MessageView, 'reactions' | 'unreadCount'> & Partial<Pick<MessageView, 'reactions' | 'unreadCount'>>;
+
+/**
+ * A message from an answer or a realtime event merged over the cached copy. Events leave out what
+ * differs per reader (reactions, read count): those stay as cached. An answer carries them whole.
+ */
+export function mergeMessage(cached: MessageView | undefined, incoming: IncomingMessage): MessageView {
+  return {
+    ...incoming,
+    reactions: incoming.reactions ?? cached?.reactions ?? [],
+    unreadCount: incoming.unreadCount !== undefined ? incoming.unreadCount : (cached?.unreadCount ?? null),
+  };
+}
+
+/**
+ * Reactions after a reaction event: the counts the event reports, the viewer's own flags kept, and
+ * the flag of the event's emoji set when the viewer made the change.
+ */
+export function reactionsAfterEvent(
+  cached: MessageView['reactions'],
+  event: { emojiType: string; counts: ReadonlyArray<{ emojiType: string; count: number }>; byViewer: boolean; added: boolean },
+): MessageView['reactions'] {
+  const mine = new Set(cached.filter((reaction) => reaction.reactedByMe).map((reaction) => reaction.emojiType));
+  if (event.byViewer) {
+    if (event.added) mine.add(event.emojiType);
+    else mine.delete(event.emojiType);
+  }
+  return event.counts
+    .filter((reaction) => reaction.count > 0)
+    .map((reaction) => ({ emojiType: reaction.emojiType, count: reaction.count, reactedByMe: mine.has(reaction.emojiType) }));
+}

@@ -1,0 +1,149 @@
+import { IconChevronLeft, IconInfoCircle, IconUserGroup } from '@douyinfe/semi-icons';
+import type { ChatView } from '@kite/im/contract';
+import { useMessages } from '@kite/ui/i18n';
+import { useViewer } from '@kite/ui/viewer';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { ChatAvatar } from './chat-avatar.tsx';
+import { Composer } from './composer.tsx';
+import { markRead } from './im-api.ts';
+import { updateCachedChat } from './im-cache.ts';
+import { imMessages } from './im-messages.ts';
+import { MessageHistory } from './message-history.tsx';
+import { useSendMessage } from './use-send-message.ts';
+import { myOpenIds, setChatOnScreen } from './viewer-state.ts';
+
+export type SidePanel = { kind: 'thread'; rootId: string } | { kind: 'members' } | { kind: 'settings' };
+
+/**
+ * Marks the chat read up to its last message while it is on screen and the tab is in front, and
+ * tells the realtime handler so new messages here do not count as unread.
+ */
+function useMarkReadWhileVisible(chat: ChatView) {
+  const queryClient = useQueryClient();
+  const [visible, setVisible] = useState(() => document.visibilityState === 'visible');
+  const requested = useRef(0);
+
+  useEffect(() => {
+    const onChange = () => setVisible(document.visibilityState === 'visible');
+    document.addEventListener('visibilitychange', onChange);
+    return () => document.removeEventListener('visibilitychange', onChange);
+  }, []);
+
+  useEffect(() => {
+    setChatOnScreen(visible ? chat.id : null);
+    return () => setChatOnScreen(null);
+  }, [chat.id, visible]);
+
+  useEffect(() => {
+    if (!visible) return;
+    const unread = chat.lastSeq > chat.lastReadSeq || chat.unreadCount > 0;
+    if (!unread || requested.current >= chat.lastSeq) return;
+    requested.current = chat.lastSeq;
+    const seq = chat.lastSeq;
+    markRead(chat.id, seq)
+      .then((answer) =>
+        updateCachedChat(queryClient, chat.id, (current) => ({
+          ...current,
+          lastReadSeq: Math.max(current.lastReadSeq, answer.lastReadSeq),
+          unreadCount: answer.unreadCount,
+          unreadMentionCount: answer.unreadCount === 0 ? 0 : current.unreadMentionCount,
+        })),
+      )
+      .catch(() => {
+        requested.current = 0;
+      });
+  }, [chat.id, chat.lastSeq, chat.lastReadSeq, chat.unreadCount, visible, queryClient]);
+
+  useEffect(() => {
+    requested.current = 0;
+  }, [chat.id]);
+}
+
+export interface ConversationProps {
+  chat: ChatView;
+  panel: SidePanel | null;
+  onOpenPanel: (panel: SidePanel | null) => void;
+  focusMessageId: string | null;
+  /** Phone width: show a back button to the chat list. */
+  onBack?: () => void;
+}
+
+/** The middle pane: header, history and composer of one chat. */
+export function Conversation({ chat, panel, onOpenPanel, focusMessageId, onBack }: ConversationProps) {
+  const t = useMessages(imMessages);
+  const viewer = useViewer();
+  useMarkReadWhileVisible(chat);
+  const { pending, send, resend, discard } = useSendMessage(chat);
+  // Captured when the chat opens: where the unread part began and how long it was.
+  const [opened] = useState(() => ({
+    firstUnreadSeq: chat.unreadCount > 0 ? chat.lastReadSeq + 1 : null,
+    unreadCount: chat.unreadCount,
+  }));
+  const viewerIds = myOpenIds(viewer.userId);
+  const name = chat.chatType === 'p2p' ? (chat.peer?.name ?? chat.name) : chat.name;
+  const togglePanel = (kind: 'members' | 'settings') => onOpenPanel(panel?.kind === kind ? null : { kind });
+
+  return (
+    <section className="kite-im-conversation" data-testid="conversation" aria-label={name}>
+      <header className="kite-im-conversation__header">
+        {onBack ? (
+          <button type="button" className="kite-im-icon-button" onClick={onBack} aria-label={t('back')} data-testid="conversation-back">
+            <IconChevronLeft />
+          </button>
+        ) : null}
+        <ChatAvatar chat={chat} size={36} />
+        <div className="kite-im-conversation__title">
+          <div className="kite-im-conversation__name" data-testid="conversation-name">
+            <span className="kite-im-ellipsis">{name}</span>
+            {chat.chatType === 'group' ? <span className="kite-im-conversation__count">({chat.memberCount})</span> : null}
+          </div>
+          {chat.announcement ? (
+            <button type="button" className="kite-im-conversation__announcement" onClick={() => onOpenPanel({ kind: 'settings' })}>
+              <span className="kite-im-conversation__announcement-label">{t('announcementLabel')}</span>
+              <span className="kite-im-ellipsis">{chat.announcement.split('\n')[0]}</span>
+            </button>
+          ) : chat.description ? (
+            <div className="kite-im-conversation__subtitle kite-im-ellipsis">{chat.description}</div>
+          ) : null}
+        </div>
+        <div className="kite-im-conversation__actions">
+          {chat.chatType === 'group' ? (
+            <button
+              type="button"
+              className={panel?.kind === 'members' ? 'kite-im-icon-button kite-im-icon-button--active' : 'kite-im-icon-button'}
+              onClick={() => togglePanel('members')}
+              aria-label={t('panelMembers')}
+              title={t('panelMembers')}
+              data-testid="open-members"
+            >
+              <IconUserGroup />
+            </button>
+          ) : null}
+          <button
+            type="button"
+            className={panel?.kind === 'settings' ? 'kite-im-icon-button kite-im-icon-button--active' : 'kite-im-icon-button'}
+            onClick={() => togglePanel('settings')}
+            aria-label={t('panelSettings')}
+            title={t('panelSettings')}
+            data-testid="open-settings"
+          >
+            <IconInfoCircle />
+          </button>
+        </div>
+      </header>
+      <MessageHistory
+        chat={chat}
+        viewerIds={viewerIds}
+        firstUnreadSeq={opened.firstUnreadSeq}
+        unreadAtOpen={opened.unreadCount}
+        focusMessageId={focusMessageId}
+        pending={pending.filter((message) => !message.parentId)}
+        onResend={resend}
+        onDiscard={discard}
+        onOpenThread={(rootId) => onOpenPanel({ kind: 'thread', rootId })}
+      />
+      <Composer chat={chat} draftKey={chat.id} placeholder={t('composerPlaceholder', { name })} onSend={send} syncServerDraft autoFocus />
+    </section>
+  );
+}

@@ -1,0 +1,131 @@
+import type { ChatView, MessageView } from '@kite/im/contract';
+import type { InfiniteData, QueryClient } from '@tanstack/react-query';
+import { type IncomingMessage, isChat, mergeMessage } from './chat-list-model.ts';
+import { type ChatListAnswer, imQueryKeys, type MessagePage } from './im-api.ts';
+
+/**
+ * Writes into the TanStack Query caches that realtime events and mutation answers share, so the
+ * chat list, the open conversation and its thread never disagree. History pages are stored newest
+ * first (page 0 is the latest), each page ascending.
+ */
+
+type ChatPages = InfiniteData<ChatListAnswer, string | null>;
+type HistoryPages = InfiniteData<MessagePage, number | undefined>;
+
+export function cachedChats(queryClient: QueryClient): ChatView[] {
+  return queryClient.getQueryData<ChatPages>(imQueryKeys.chats)?.pages.flatMap((page) => page.items) ?? [];
+}
+
+/** A chat from the list or its own query, by internal id or `oc_…`. */
+export function findCachedChat(queryClient: QueryClient, id: string): ChatView | undefined {
+  return cachedChats(queryClient).find((chat) => isChat(chat, id)) ?? queryClient.getQueryData<ChatView>(imQueryKeys.chat(id));
+}
+
+/** Replaces a chat everywhere it is cached; `insert` adds it to the list when missing (a new chat). */
+export function writeChat(queryClient: QueryClient, chat: ChatView, options: { insert?: boolean } = {}): void {
+  queryClient.setQueryData<ChatView>(imQueryKeys.chat(chat.id), chat);
+  queryClient.setQueryData<ChatPages>(imQueryKeys.chats, (data) => {
+    if (!data) return data;
+    let found = false;
+    const pages = data.pages.map((page) => ({
+      ...page,
+      items: page.items.map((item) => {
+        if (!isChat(item, chat.id)) return item;
+        found = true;
+        return chat;
+      }),
+    }));
+    if (!found && options.insert && pages[0]) pages[0] = { ...pages[0], items: [chat, ...pages[0].items] };
+    return { ...data, pages };
+  });
+}
+
+/** Applies `change` to a cached chat (list and single) if it is cached. */
+export function updateCachedChat(queryClient: QueryClient, id: string, change: (chat: ChatView) => ChatView): ChatView | undefined {
+  const current = findCachedChat(queryClient, id);
+  if (!current) return undefined;
+  const next = change(current);
+  if (next !== current) writeChat(queryClient, next);
+  return next;
+}
+
+export function removeCachedChat(queryClient: QueryClient, id: string): void {
+  queryClient.setQueryData<ChatPages>(imQueryKeys.chats, (data) =>
+    data ? { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.filter((item) => !isChat(item, id)) })) } : data,
+  );
+}
+
+function mapHistory(data: HistoryPages | undefined, change: (message: MessageView) => MessageView): HistoryPages | undefined {
+  if (!data) return data;
+  let changed = false;
+  const pages = data.pages.map((page) => {
+    let pageChanged = false;
+    const items = page.items.map((message) => {
+      const next = change(message);
+      if (next !== message) pageChanged = true;
+      return next;
+    });
+    if (!pageChanged) return page;
+    changed = true;
+    return { ...page, items };
+  });
+  return changed ? { ...data, pages } : data;
+}
+
+function historyHas(data: HistoryPages | undefined, message: IncomingMessage): boolean {
+  return data?.pages.some((page) => page.items.some((item) => item.id === message.id || item.seq === message.seq)) ?? false;
+}
+
+/** Every cached copy of a message (history and threads of its chat) replaced by `change`. */
+export function updateCachedMessage(
+  queryClient: QueryClient,
+  chatKey: string,
+  messageId: string,
+  change: (message: MessageView) => MessageView,
+): void {
+  const apply = (message: MessageView) => (message.id === messageId || message.messageId === messageId ? change(message) : message);
+  queryClient.setQueryData<HistoryPages>(imQueryKeys.messages(chatKey), (data) => mapHistory(data, apply));
+  for (const [key, data] of queryClient.getQueriesData<MessagePage>({ queryKey: ['im', 'thread', chatKey] })) {
+    if (!data) continue;
+    queryClient.setQueryData<MessagePage>(key, { ...data, items: data.items.map(apply) });
+  }
+}
+
+/** A message from an answer or event, merged into every cached copy (keeping per-viewer fields). */
+export function writeMessage(queryClient: QueryClient, chatKey: string, message: IncomingMessage): void {
+  updateCachedMessage(queryClient, chatKey, message.id, (cached) => mergeMessage(cached, message));
+  updateCachedChat(queryClient, chatKey, (chat) =>
+    chat.lastMessage?.id === message.id ? { ...chat, lastMessage: mergeMessage(chat.lastMessage, message) } : chat,
+  );
+}
+
+/** Replies already counted on their root (an own reply arrives as an answer and as an event). */
+const countedReplies = new Set<string>();
+
+/**
+ * Adds a new message at the end of the open history and of its thread; answers whether it was new
+ * to the history (false when the sender's own answer or an earlier event already put it there).
+ */
+export function appendMessage(queryClient: QueryClient, chatKey: string, message: IncomingMessage): boolean {
+  let added = false;
+  queryClient.setQueryData<HistoryPages>(imQueryKeys.messages(chatKey), (data) => {
+    if (!data || historyHas(data, message)) return data;
+    const [latest, ...older] = data.pages;
+    if (!latest) return data;
+    added = true;
+    return { ...data, pages: [{ ...latest, items: [...latest.items, mergeMessage(undefined, message)] }, ...older] };
+  });
+  if (message.rootId) {
+    const rootId = message.rootId;
+    queryClient.setQueryData<MessagePage>(imQueryKeys.thread(chatKey, rootId), (data) => {
+      if (!data || data.items.some((item) => item.id === message.id)) return data;
+      return { ...data, items: [...data.items, mergeMessage(undefined, message)] };
+    });
+    // The root's reply count moves on once per reply, however many times the reply arrives.
+    if (!countedReplies.has(message.id)) {
+      countedReplies.add(message.id);
+      updateCachedMessage(queryClient, chatKey, rootId, (root) => ({ ...root, replyCount: root.replyCount + 1 }));
+    }
+  }
+  return added;
+}

@@ -1,0 +1,84 @@
+import type { ChatView } from '@kite/im/contract';
+import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { isChat, sortChats, totalUnread } from './chat-list-model.ts';
+import { fetchChat, fetchChats, fetchMembers, fetchMessages, fetchReadUsers, imQueryKeys, searchPeople } from './im-api.ts';
+
+/** The viewer's chats, pinned first then by activity, with the unread total for the rail. */
+export function useChatList() {
+  const query = useInfiniteQuery({
+    queryKey: imQueryKeys.chats,
+    queryFn: ({ pageParam }) => fetchChats(pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.nextCursor,
+  });
+  const chats = useMemo(() => sortChats(query.data?.pages.flatMap((page) => page.items) ?? []), [query.data]);
+  // With every page loaded the list is the truth (it moves with realtime events); otherwise chats
+  // beyond the first pages count through the server's total.
+  const unread = query.hasNextPage ? (query.data?.pages[0]?.totalUnread ?? 0) : totalUnread(chats);
+  return { ...query, chats, totalUnread: unread };
+}
+
+/** One chat: from the list when it is there (kept live), else fetched on its own. */
+export function useChat(id: string | null) {
+  const queryClient = useQueryClient();
+  const { chats } = useChatList();
+  const fromList = id ? chats.find((chat) => isChat(chat, id)) : undefined;
+  const single = useQuery({
+    queryKey: imQueryKeys.chat(id ?? ''),
+    queryFn: () => fetchChat(id ?? ''),
+    enabled: Boolean(id) && !fromList,
+    initialData: () => (id ? queryClient.getQueryData<ChatView>(imQueryKeys.chat(id)) : undefined),
+  });
+  return {
+    chat: fromList ?? single.data,
+    isPending: !fromList && single.isPending,
+    error: fromList ? null : single.error,
+    refetch: single.refetch,
+  };
+}
+
+/** History newest page first; `fetchNextPage` loads the page before the oldest one loaded. */
+export function useMessageHistory(chatId: string) {
+  return useInfiniteQuery({
+    queryKey: imQueryKeys.messages(chatId),
+    queryFn: ({ pageParam }) => fetchMessages(chatId, { before: pageParam }),
+    initialPageParam: undefined as number | undefined,
+    getNextPageParam: (page) => (page.hasMore && page.items[0] ? page.items[0].seq : undefined),
+    // Realtime events keep it current; a reset or reconnect gap invalidates it.
+    staleTime: 5 * 60_000,
+  });
+}
+
+/** The replies of one thread (root excluded or included, as the server answers). */
+export function useThread(chatId: string, rootId: string) {
+  return useQuery({
+    queryKey: imQueryKeys.thread(chatId, rootId),
+    queryFn: () => fetchMessages(chatId, { threadRootId: rootId, limit: 100 }),
+    staleTime: 5 * 60_000,
+  });
+}
+
+export function useMembers(chatId: string, enabled = true) {
+  return useInfiniteQuery({
+    queryKey: imQueryKeys.members(chatId),
+    queryFn: ({ pageParam }) => fetchMembers(chatId, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.nextCursor,
+    enabled,
+  });
+}
+
+export function useReadUsers(messageId: string, enabled: boolean) {
+  return useQuery({ queryKey: imQueryKeys.readUsers(messageId), queryFn: () => fetchReadUsers(messageId), enabled, staleTime: 0 });
+}
+
+/** Directory search for the people pickers (pinyin and initials work server-side). */
+export function usePeopleSearch(q: string) {
+  return useQuery({
+    queryKey: imQueryKeys.people(q),
+    queryFn: () => searchPeople(q),
+    placeholderData: keepPreviousData,
+    select: (answer) => answer.items,
+  });
+}

@@ -1,0 +1,99 @@
+import type { MessageEventPayload, ReactionEventPayload, ReadEventPayload } from '@kite/im/contract';
+import type { RealtimeEvent } from '@kite/ui/realtime-connection';
+import type { RealtimeApplyContext, RealtimeSubscription } from '@kite/ui/web-module';
+import { chatWithNewMessage, mentionsViewer, reactionsAfterEvent } from './chat-list-model.ts';
+import { imQueryKeys } from './im-api.ts';
+import { appendMessage, removeCachedChat, updateCachedChat, updateCachedMessage, writeMessage } from './im-cache.ts';
+import { notifyNewMessage } from './notifications.ts';
+import { isChatOnScreen, myOpenIds } from './viewer-state.ts';
+
+/** Every im payload names its chat by internal id (`ChatView.id`), the key the caches use. */
+function chatIdOf(event: RealtimeEvent): string | null {
+  const payload = event.payload as { chatId?: unknown } | null;
+  return typeof payload?.chatId === 'string' ? payload.chatId : null;
+}
+
+function applyNewMessage({ queryClient, viewerUserId }: RealtimeApplyContext, payload: MessageEventPayload): void {
+  const { message, chatId } = payload;
+  appendMessage(queryClient, chatId, message);
+  const viewerIds = myOpenIds(viewerUserId);
+  const onScreen = isChatOnScreen(chatId);
+  const chat = updateCachedChat(queryClient, chatId, (current) => {
+    const next = chatWithNewMessage(current, message, { userId: viewerUserId, ids: viewerIds });
+    // The open conversation marks itself read; do not flash a badge on it meanwhile.
+    return onScreen && next !== current
+      ? { ...next, unreadCount: current.unreadCount, unreadMentionCount: current.unreadMentionCount }
+      : next;
+  });
+  // A chat this list has not seen yet (someone just started it): fetch the list again.
+  if (!chat) void queryClient.invalidateQueries({ queryKey: imQueryKeys.chats });
+  const own = message.sender?.type === 'user' && message.sender.id === viewerUserId;
+  if (!own && !chat?.muted) notifyNewMessage(message, chat, mentionsViewer(message, viewerIds));
+}
+
+function applyEvent(event: RealtimeEvent, context: RealtimeApplyContext): void {
+  const { queryClient, viewerUserId } = context;
+  const chatId = chatIdOf(event);
+  if (!chatId) return;
+  switch (event.type) {
+    case 'im.message.created':
+      applyNewMessage(context, event.payload as MessageEventPayload);
+      return;
+    case 'im.message.updated':
+    case 'im.message.recalled':
+      writeMessage(queryClient, chatId, (event.payload as MessageEventPayload).message);
+      return;
+    case 'im.reaction.added':
+    case 'im.reaction.removed': {
+      const payload = event.payload as ReactionEventPayload;
+      const byViewer = payload.reactor.type === 'user' && payload.reactor.id === viewerUserId;
+      updateCachedMessage(queryClient, chatId, payload.messageId, (message) => ({
+        ...message,
+        reactions: reactionsAfterEvent(message.reactions, {
+          emojiType: payload.emojiType,
+          counts: payload.reactions,
+          byViewer,
+          added: event.type === 'im.reaction.added',
+        }),
+      }));
+      return;
+    }
+    case 'im.read': {
+      const payload = event.payload as ReadEventPayload;
+      updateCachedChat(queryClient, chatId, (chat) => ({
+        ...chat,
+        lastReadSeq: Math.max(chat.lastReadSeq, payload.lastReadSeq),
+        unreadCount: payload.unreadCount,
+        unreadMentionCount: payload.unreadCount === 0 ? 0 : chat.unreadMentionCount,
+      }));
+      return;
+    }
+    case 'im.chat.disbanded':
+      removeCachedChat(queryClient, chatId);
+      return;
+    default:
+      return;
+  }
+}
+
+/**
+ * What an event makes stale. Messages, reactions and read positions are applied directly above;
+ * chat changes touch per-viewer fields (rights, names, membership), so those refetch.
+ */
+function staleQueries(event: RealtimeEvent): ReadonlyArray<readonly unknown[]> {
+  const chatId = chatIdOf(event);
+  switch (event.type) {
+    case 'im.chat.created':
+      return [imQueryKeys.chats];
+    case 'im.chat.updated':
+    case 'im.chat.members_added':
+    case 'im.chat.members_removed':
+    case 'im.chat.disbanded':
+      return chatId ? [imQueryKeys.chats, imQueryKeys.chat(chatId), imQueryKeys.members(chatId)] : [imQueryKeys.chats];
+    default:
+      return [];
+  }
+}
+
+/** Messenger's realtime: new messages, edits, reactions and read positions land in the caches directly. */
+export const imRealtime: RealtimeSubscription = { prefix: 'im.', apply: applyEvent, staleQueries };

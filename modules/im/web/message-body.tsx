@@ -1,0 +1,196 @@
+import { IconFile, IconImage } from '@douyinfe/semi-icons';
+import { Button, Tooltip } from '@douyinfe/semi-ui';
+import { useMessages } from '@kite/ui/i18n';
+import { type ReactNode, useMemo } from 'react';
+import { emojiFor } from './emoji.ts';
+import { imMessages } from './im-messages.ts';
+import {
+  type CardElement,
+  type ContentLine,
+  type ContentModel,
+  type InlineNode,
+  type MentionList,
+  parseContent,
+} from './message-content.ts';
+
+function Inline({ node, viewerIds }: { node: InlineNode; viewerIds: ReadonlySet<string> }) {
+  switch (node.kind) {
+    case 'text': {
+      let content: ReactNode = node.text;
+      if (node.bold) content = <strong>{content}</strong>;
+      if (node.italic) content = <em>{content}</em>;
+      if (node.strike) content = <s>{content}</s>;
+      if (node.underline) content = <u>{content}</u>;
+      return <>{content}</>;
+    }
+    case 'link':
+      return (
+        <a href={node.href} target="_blank" rel="noopener noreferrer nofollow" className="kite-im-link">
+          {node.text}
+        </a>
+      );
+    case 'mention': {
+      const me = node.isAll || viewerIds.has(node.userId);
+      return (
+        <span className={me ? 'kite-im-mention kite-im-mention--me' : 'kite-im-mention'} data-mention={node.userId}>
+          @{node.name}
+        </span>
+      );
+    }
+    case 'emoji':
+      return <span className="kite-im-emoji">{emojiFor(node.emojiType)}</span>;
+    case 'image':
+      return <ImagePlaceholder />;
+    case 'code':
+      return (
+        <pre className="kite-im-code">
+          <code>{node.text}</code>
+        </pre>
+      );
+  }
+}
+
+function Lines({ lines, viewerIds }: { lines: readonly ContentLine[]; viewerIds: ReadonlySet<string> }) {
+  return (
+    <>
+      {lines.map((line, lineIndex) => (
+        <div className="kite-im-line" key={lineIndex}>
+          {line.length === 0 ? '\u00a0' : null}
+          {line.map((node, nodeIndex) => (
+            <Inline key={nodeIndex} node={node} viewerIds={viewerIds} />
+          ))}
+        </div>
+      ))}
+    </>
+  );
+}
+
+function ImagePlaceholder() {
+  const t = useMessages(imMessages);
+  return (
+    <Tooltip content={t('imageUnavailable')}>
+      <span className="kite-im-attachment kite-im-attachment--image" data-testid="image-placeholder">
+        <IconImage size="extra-large" />
+        <span>{t('imagePlaceholder')}</span>
+      </span>
+    </Tooltip>
+  );
+}
+
+function CardView({ model, viewerIds }: { model: Extract<ContentModel, { kind: 'card' }>; viewerIds: ReadonlySet<string> }) {
+  const t = useMessages(imMessages);
+  const element = (item: CardElement, index: number) => {
+    switch (item.kind) {
+      case 'markdown':
+        return (
+          <div className="kite-im-card__text" key={index}>
+            <Lines lines={item.lines} viewerIds={viewerIds} />
+          </div>
+        );
+      case 'divider':
+        return <hr className="kite-im-card__divider" key={index} />;
+      case 'note':
+        return (
+          <div className="kite-im-card__note" key={index}>
+            {item.text}
+          </div>
+        );
+      case 'image':
+        return <ImagePlaceholder key={index} />;
+      case 'actions':
+        return (
+          <div className="kite-im-card__actions" key={index}>
+            {item.buttons.map((button, buttonIndex) =>
+              button.url ? (
+                <a
+                  key={buttonIndex}
+                  href={button.url}
+                  target="_blank"
+                  rel="noopener noreferrer nofollow"
+                  className="kite-im-card__link-button"
+                >
+                  {button.text}
+                </a>
+              ) : (
+                <Tooltip key={buttonIndex} content={t('cardButtonUnavailable')}>
+                  <span>
+                    <Button
+                      size="small"
+                      disabled
+                      type={button.type === 'danger' ? 'danger' : button.type === 'primary' ? 'primary' : 'tertiary'}
+                      theme={button.type === 'primary' ? 'solid' : 'light'}
+                    >
+                      {button.text}
+                    </Button>
+                  </span>
+                </Tooltip>
+              ),
+            )}
+          </div>
+        );
+    }
+  };
+  return (
+    <div className={`kite-im-card kite-im-card--${model.template.replace(/[^a-z-]/g, '')}`} data-testid="message-card">
+      {model.title ? <div className="kite-im-card__header">{model.title}</div> : null}
+      <div className="kite-im-card__body">{model.elements.map(element)}</div>
+    </div>
+  );
+}
+
+/**
+ * A message's content as React nodes (never HTML from the message): text and rich text line by
+ * line, attachments as placeholders until uploads exist, cards as a simple card.
+ */
+export function MessageBody({
+  msgType,
+  content,
+  mentions,
+  viewerIds,
+  preferredLocales,
+}: {
+  msgType: string;
+  content: string;
+  mentions?: MentionList;
+  viewerIds: ReadonlySet<string>;
+  preferredLocales?: readonly string[];
+}) {
+  const t = useMessages(imMessages);
+  const allName = t('mentionAll');
+  const model = useMemo(
+    () => parseContent(msgType, content, { preferredLocales, mentions, allName }),
+    [msgType, content, preferredLocales, mentions, allName],
+  );
+  switch (model.kind) {
+    case 'text':
+      return <Lines lines={model.lines} viewerIds={viewerIds} />;
+    case 'post':
+      return (
+        <>
+          {model.title ? <div className="kite-im-post-title">{model.title}</div> : null}
+          <Lines lines={model.lines} viewerIds={viewerIds} />
+        </>
+      );
+    case 'image':
+      return <ImagePlaceholder />;
+    case 'file':
+      return (
+        <Tooltip content={t('fileUnavailable')}>
+          <span className="kite-im-attachment kite-im-attachment--file" data-testid="file-placeholder">
+            <IconFile size="extra-large" />
+            <span className="kite-im-attachment__name">{model.fileName || t('filePlaceholder')}</span>
+          </span>
+        </Tooltip>
+      );
+    case 'card':
+      return <CardView model={model} viewerIds={viewerIds} />;
+    case 'share_chat':
+      return <span className="kite-muted">{t('sharedChat')}</span>;
+    case 'share_user':
+      return <span className="kite-muted">{t('sharedUser')}</span>;
+    case 'system':
+      return <>{model.text || t('systemMessage')}</>;
+    default:
+      return <span className="kite-muted">{t('unsupportedMessage')}</span>;
+  }
+}

@@ -1,0 +1,319 @@
+import { IconArrowDown, IconArrowUp } from '@douyinfe/semi-icons';
+import { Skeleton } from '@douyinfe/semi-ui';
+import type { ChatView, MessageView } from '@kite/im/contract';
+import { useLocale, useMessages } from '@kite/ui/i18n';
+import { EmptyState, ErrorState } from '@kite/ui/states';
+import { useViewer } from '@kite/ui/viewer';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { imMessages } from './im-messages.ts';
+import { useMessageHistory } from './im-queries.ts';
+import { formatDaySeparator } from './im-time.ts';
+import { MessageRow } from './message-row.tsx';
+import { buildTimeline, mergeMessagePages } from './message-timeline.ts';
+import type { PendingMessage } from './use-send-message.ts';
+
+/** Closer than this to the bottom counts as "reading the latest": new messages keep it there. */
+const STICK_TO_BOTTOM_PX = 120;
+/** Closer than this to the top loads the previous page. */
+const LOAD_OLDER_PX = 300;
+
+export function HistorySkeleton() {
+  return (
+    <div className="kite-im-history__skeleton" aria-busy="true" data-testid="history-loading">
+      {[0, 1, 2, 3].map((row) => (
+        <div key={row} className={row % 2 ? 'kite-im-skeleton-row kite-im-skeleton-row--own' : 'kite-im-skeleton-row'}>
+          {row % 2 ? null : <Skeleton.Avatar size="small" />}
+          <div className="kite-im-skeleton-row__lines">
+            <Skeleton.Paragraph rows={row % 2 ? 1 : 2} />
+          </div>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function PendingRow({ message, onResend, onDiscard }: { message: PendingMessage; onResend: () => void; onDiscard: () => void }) {
+  const t = useMessages(imMessages);
+  return (
+    <div className="kite-im-row kite-im-row--own kite-im-row--pending" data-testid="message-pending">
+      <div className="kite-im-row__avatar" />
+      <div className="kite-im-row__main">
+        <div className="kite-im-row__content">
+          <div className="kite-im-bubble">
+            <div className="kite-im-bubble__text">
+              {message.text.split('\n').map((line, index) => (
+                <div className="kite-im-line" key={index}>
+                  {line.replace(/<at user_id="[^"]*">([^<]*)<\/at>/g, '@$1') || '\u00a0'}
+                </div>
+              ))}
+            </div>
+          </div>
+        </div>
+        <div className="kite-im-pending-state">
+          {message.failed ? (
+            <>
+              <span className="kite-im-pending-state__failed">{t('sendFailed')}</span>
+              <button type="button" className="kite-im-text-button kite-im-text-button--primary" onClick={onResend}>
+                {t('retrySend')}
+              </button>
+              <button type="button" className="kite-im-text-button" onClick={onDiscard}>
+                ✕
+              </button>
+            </>
+          ) : (
+            <span className="kite-muted">{t('sending')}</span>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export interface MessageHistoryProps {
+  chat: ChatView;
+  viewerIds: ReadonlySet<string>;
+  /** The first unread message when the chat was opened, for the "new messages" line and jump. */
+  firstUnreadSeq: number | null;
+  unreadAtOpen: number;
+  /** `om_…` to scroll to and highlight (a copied link). */
+  focusMessageId: string | null;
+  pending: PendingMessage[];
+  onResend: (uuid: string) => void;
+  onDiscard: (uuid: string) => void;
+  onOpenThread: (rootId: string) => void;
+}
+
+/**
+ * The conversation history. Pages of 50 load newest first; scrolling near the top loads the page
+ * before, keeping the reader's place. Every loaded page stays rendered (rows below the fold skip
+ * layout and paint with `content-visibility: auto`), which holds up to a few thousand messages.
+ */
+export function MessageHistory({
+  chat,
+  viewerIds,
+  firstUnreadSeq,
+  unreadAtOpen,
+  focusMessageId,
+  pending,
+  onResend,
+  onDiscard,
+  onOpenThread,
+}: MessageHistoryProps) {
+  const t = useMessages(imMessages);
+  const { locale } = useLocale();
+  const viewer = useViewer();
+  const history = useMessageHistory(chat.id);
+  const scroller = useRef<HTMLDivElement>(null);
+  const content = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const bottomDistance = useRef(0);
+  const previousRange = useRef<{ first: number; last: number } | null>(null);
+  const [showLatest, setShowLatest] = useState(false);
+  const [unreadJumpDone, setUnreadJumpDone] = useState(false);
+  const [unreadAbove, setUnreadAbove] = useState(false);
+  const [highlight, setHighlight] = useState<string | null>(null);
+
+  const messages = useMemo(() => mergeMessagePages(history.data?.pages ?? []), [history.data]);
+  const byId = useMemo(() => new Map(messages.map((message) => [message.id, message])), [messages]);
+  const timeline = useMemo(
+    () => buildTimeline(messages, { viewerUserId: viewer.userId, firstUnreadSeq }),
+    [messages, viewer.userId, firstUnreadSeq],
+  );
+  const first = messages[0]?.seq ?? 0;
+  const last = messages[messages.length - 1]?.seq ?? 0;
+
+  const scrollToBottom = useCallback(() => {
+    const element = scroller.current;
+    if (element) element.scrollTop = element.scrollHeight;
+  }, []);
+
+  /** Whether the first unread message is above the visible part (or not loaded yet). */
+  const checkUnreadAbove = useCallback(() => {
+    const container = scroller.current;
+    if (firstUnreadSeq === null || !container) return setUnreadAbove(false);
+    const element = container.querySelector(`[data-seq="${firstUnreadSeq}"]`);
+    setUnreadAbove(!element || element.getBoundingClientRect().top < container.getBoundingClientRect().top);
+  }, [firstUnreadSeq]);
+
+  // Keep the reader's place: older pages grow the list above (hold the distance from the bottom);
+  // new messages at the end follow only a reader who was at the bottom, or the viewer's own send.
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element || messages.length === 0) return;
+    const before = previousRange.current;
+    previousRange.current = { first, last };
+    if (!before) {
+      scrollToBottom();
+      checkUnreadAbove();
+      return;
+    }
+    if (first < before.first && last === before.last) {
+      element.scrollTop = element.scrollHeight - element.clientHeight - bottomDistance.current;
+      return;
+    }
+    if (last > before.last) {
+      const newest = messages[messages.length - 1];
+      const own = newest?.sender?.id === viewer.userId;
+      if (atBottom.current || own) scrollToBottom();
+      else setShowLatest(true);
+    }
+  }, [first, last, messages, scrollToBottom, viewer.userId, checkUnreadAbove]);
+
+  useLayoutEffect(() => {
+    if (pending.length > 0) scrollToBottom();
+  }, [pending.length, scrollToBottom]);
+
+  // Rows below the fold are laid out lazily (content-visibility), and cards or images may grow:
+  // a reader at the bottom stays at the bottom whatever changes height.
+  useEffect(() => {
+    const element = content.current;
+    if (!element || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (atBottom.current) scrollToBottom();
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [scrollToBottom, history.isPending]);
+
+  const onScroll = () => {
+    const element = scroller.current;
+    if (!element) return;
+    bottomDistance.current = element.scrollHeight - element.clientHeight - element.scrollTop;
+    atBottom.current = bottomDistance.current < STICK_TO_BOTTOM_PX;
+    if (atBottom.current && showLatest) setShowLatest(false);
+    if (unreadAbove) checkUnreadAbove();
+    if (element.scrollTop < LOAD_OLDER_PX && history.hasNextPage && !history.isFetchingNextPage) void history.fetchNextPage();
+  };
+
+  // A short first page may not fill the screen, so nothing scrolls: load more until it does.
+  useEffect(() => {
+    const element = scroller.current;
+    if (!element || !history.hasNextPage || history.isFetchingNextPage) return;
+    if (element.scrollHeight <= element.clientHeight + LOAD_OLDER_PX) void history.fetchNextPage();
+  }, [history.hasNextPage, history.isFetchingNextPage, messages.length]);
+
+  /** Loads older pages until `seq` (or the message) is there, then scrolls it into the middle. */
+  const scrollToMessage = useCallback(
+    async (find: (message: MessageView) => boolean, highlightIt: boolean) => {
+      let found = messages.find(find);
+      let attempts = 0;
+      let result = history;
+      while (!found && result.hasNextPage && attempts < 20) {
+        attempts += 1;
+        const next = await result.fetchNextPage();
+        result = { ...result, hasNextPage: next.hasNextPage };
+        found = mergeMessagePages(next.data?.pages ?? []).find(find);
+      }
+      if (!found) return;
+      const target = found;
+      requestAnimationFrame(() => {
+        const element = scroller.current?.querySelector(`[data-seq="${target.seq}"]`);
+        element?.scrollIntoView({ block: 'center' });
+        if (highlightIt) {
+          setHighlight(target.messageId);
+          setTimeout(() => setHighlight(null), 2400);
+        }
+      });
+    },
+    [messages, history],
+  );
+
+  useEffect(() => {
+    if (focusMessageId && history.data) void scrollToMessage((message) => message.messageId === focusMessageId, true);
+  }, [focusMessageId, Boolean(history.data)]);
+
+  if (history.isPending) return <HistorySkeleton />;
+  if (history.isError) return <ErrorState compact error={history.error} onRetry={() => history.refetch()} />;
+
+  const name = chat.chatType === 'p2p' ? (chat.peer?.name ?? chat.name) : chat.name;
+  return (
+    <div className="kite-im-history-wrap">
+      {unreadAbove && !unreadJumpDone && unreadAtOpen > 0 ? (
+        <button
+          type="button"
+          className="kite-im-pill kite-im-pill--top"
+          data-testid="jump-to-unread"
+          onClick={() => {
+            setUnreadJumpDone(true);
+            void scrollToMessage((message) => message.seq === firstUnreadSeq, false);
+          }}
+        >
+          <IconArrowUp size="small" />
+          {t('jumpToUnread', { count: unreadAtOpen })}
+        </button>
+      ) : null}
+      <div className="kite-im-history" ref={scroller} onScroll={onScroll} data-testid="message-history">
+        <div className="kite-im-history__content" ref={content}>
+          <div className="kite-im-history__top">
+            {history.isFetchingNextPage ? (
+              <span className="kite-muted">{t('loadingOlder')}</span>
+            ) : !history.hasNextPage && (history.data?.pages.length ?? 0) > 1 ? (
+              <span className="kite-muted">{t('historyStart')}</span>
+            ) : null}
+          </div>
+          {messages.length === 0 && pending.length === 0 ? (
+            <EmptyState
+              compact
+              illustration="empty"
+              title={t('emptyConversationTitle')}
+              description={chat.chatType === 'p2p' ? t('emptyConversationHint', { name }) : t('emptyGroupHint', { name })}
+              testId="conversation-empty"
+            />
+          ) : null}
+          {timeline.map((item) => {
+            if (item.kind === 'day') {
+              return (
+                <div key={item.key} className="kite-im-day">
+                  <span>{formatDaySeparator(item.date, locale, { today: t('today'), yesterday: t('yesterday') })}</span>
+                </div>
+              );
+            }
+            if (item.kind === 'unread') {
+              return (
+                <div key={item.key} className="kite-im-unread-line" data-testid="unread-divider">
+                  <span>{t('newMessagesDivider')}</span>
+                </div>
+              );
+            }
+            const parent = item.message.parentId ? byId.get(item.message.parentId) : undefined;
+            return (
+              <MessageRow
+                key={item.key}
+                message={item.message}
+                chat={chat}
+                startsGroup={item.startsGroup}
+                own={item.own}
+                viewerIds={viewerIds}
+                replyTo={item.message.parentId ? { name: parent?.sender?.name ?? '…' } : null}
+                highlighted={highlight === item.message.messageId}
+                onOpenThread={onOpenThread}
+              />
+            );
+          })}
+          {pending.map((message) => (
+            <PendingRow
+              key={message.uuid}
+              message={message}
+              onResend={() => onResend(message.uuid)}
+              onDiscard={() => onDiscard(message.uuid)}
+            />
+          ))}
+        </div>
+      </div>
+      {showLatest ? (
+        <button
+          type="button"
+          className="kite-im-pill kite-im-pill--bottom"
+          onClick={() => {
+            setShowLatest(false);
+            scrollToBottom();
+          }}
+          data-testid="jump-to-latest"
+        >
+          <IconArrowDown size="small" />
+          {t('jumpToLatest')}
+        </button>
+      ) : null}
+    </div>
+  );
+}

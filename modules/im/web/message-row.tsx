@@ -1,0 +1,423 @@
+import { IconComment, IconEmoji, IconLink, IconMore } from '@douyinfe/semi-icons';
+import { Dropdown, Modal, Popover, Spin, Tabs, Toast, Tooltip } from '@douyinfe/semi-ui';
+import type { ChatView, MessageView } from '@kite/im/contract';
+import { isApiError } from '@kite/ui/api-client';
+import { copyToClipboard } from '@kite/ui/copy-to-clipboard';
+import { useErrorText } from '@kite/ui/error-text';
+import { useLocale, useMessages } from '@kite/ui/i18n';
+import { UserAvatar } from '@kite/ui/user-avatar';
+import { useQueryClient } from '@tanstack/react-query';
+import { type KeyboardEvent, memo, useState } from 'react';
+import { draftToText, textToDraft } from './composer-text.ts';
+import { COMMON_REACTIONS, emojiFor } from './emoji.ts';
+import { editMessage, recallMessage, toggleReaction } from './im-api.ts';
+import { writeMessage } from './im-cache.ts';
+import { imErrorTexts, imMessages } from './im-messages.ts';
+import { useReadUsers } from './im-queries.ts';
+import { formatClock } from './im-time.ts';
+import { MessageBody } from './message-body.tsx';
+import { plainText } from './message-content.ts';
+
+/** The small grid of common reactions, used by the hover bar and the "+" in a reactions row. */
+export function EmojiPicker({ onPick }: { onPick: (emojiType: string) => void }) {
+  return (
+    <div className="kite-im-emoji-picker" data-testid="emoji-picker">
+      {COMMON_REACTIONS.map((emojiType) => (
+        <button
+          type="button"
+          key={emojiType}
+          className="kite-im-emoji-picker__item"
+          onClick={() => onPick(emojiType)}
+          title={emojiType}
+          data-testid={`emoji-${emojiType}`}
+        >
+          {emojiFor(emojiType)}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function ReadReceipt({ message, chat }: { message: MessageView; chat: ChatView }) {
+  const t = useMessages(imMessages);
+  const [open, setOpen] = useState(false);
+  const readUsers = useReadUsers(message.id, open);
+  if (message.unreadCount === null || message.recalled) return null;
+  const allRead = message.unreadCount === 0;
+  const list = (people: Array<{ id: string; name: string; avatarColor: string }>) =>
+    people.length === 0 ? (
+      <div className="kite-im-readers__empty">{t('readUsersEmpty')}</div>
+    ) : (
+      <ul className="kite-im-readers__list">
+        {people.map((person) => (
+          <li key={person.id}>
+            <UserAvatar name={person.name} color={person.avatarColor} size={24} />
+            <span>{person.name}</span>
+          </li>
+        ))}
+      </ul>
+    );
+  const content = (
+    <div className="kite-im-readers" data-testid="read-users">
+      {readUsers.isPending ? (
+        <Spin />
+      ) : readUsers.data ? (
+        <Tabs size="small" type="line" defaultActiveKey={allRead ? 'read' : 'unread'}>
+          <Tabs.TabPane tab={t('unreadBy', { count: readUsers.data.unread.length })} itemKey="unread">
+            {list(readUsers.data.unread)}
+          </Tabs.TabPane>
+          <Tabs.TabPane tab={t('readBy', { count: readUsers.data.read.length })} itemKey="read">
+            {list(readUsers.data.read)}
+          </Tabs.TabPane>
+        </Tabs>
+      ) : null}
+    </div>
+  );
+  return (
+    <Popover content={content} trigger="click" position="leftBottom" visible={open} onVisibleChange={setOpen} showArrow>
+      <button
+        type="button"
+        className={allRead ? 'kite-im-receipt kite-im-receipt--read' : 'kite-im-receipt'}
+        data-testid="read-receipt"
+        aria-label={allRead ? t('allRead') : t('unreadReceipt', { count: message.unreadCount })}
+      >
+        {allRead ? (
+          <span className="kite-im-receipt__done" aria-hidden="true">
+            ✓
+          </span>
+        ) : chat.chatType === 'p2p' ? (
+          <span className="kite-im-receipt__ring" aria-hidden="true" />
+        ) : (
+          t('unreadReceipt', { count: message.unreadCount })
+        )}
+      </button>
+    </Popover>
+  );
+}
+
+function InlineEditor({ message, chatKey, onDone }: { message: MessageView; chatKey: string; onDone: () => void }) {
+  const t = useMessages(imMessages);
+  const errorText = useErrorText(imErrorTexts);
+  const queryClient = useQueryClient();
+  const initial =
+    message.msgType === 'text'
+      ? textToDraft(safeText(message.content), message.mentions, t('mentionAll'))
+      : { text: plainText(message), mentions: [] };
+  const [text, setText] = useState(initial.text);
+  const [saving, setSaving] = useState(false);
+  const save = async () => {
+    const body = draftToText({ text, mentions: initial.mentions });
+    if (!body || saving) return;
+    setSaving(true);
+    try {
+      const updated = await editMessage(message.id, JSON.stringify({ text: body }));
+      writeMessage(queryClient, chatKey, updated);
+      onDone();
+    } catch (error) {
+      Toast.error(errorText(error));
+    } finally {
+      setSaving(false);
+    }
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      event.stopPropagation();
+      onDone();
+    } else if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      void save();
+    }
+  };
+  return (
+    <div className="kite-im-edit">
+      <textarea
+        className="kite-im-edit__input"
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+        onKeyDown={onKeyDown}
+        rows={Math.min(8, Math.max(2, text.split('\n').length))}
+        // biome-ignore lint/a11y/noAutofocus: editing starts from an explicit click
+        autoFocus
+        data-testid="edit-input"
+      />
+      <div className="kite-im-edit__footer">
+        <span className="kite-muted">{t('editHint')}</span>
+        <button type="button" className="kite-im-text-button" onClick={onDone}>
+          {t('editCancel')}
+        </button>
+        <button type="button" className="kite-im-text-button kite-im-text-button--primary" onClick={() => void save()} disabled={saving}>
+          {t('editSave')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function safeText(content: string): string {
+  try {
+    const parsed = JSON.parse(content) as { text?: unknown };
+    return typeof parsed.text === 'string' ? parsed.text : '';
+  } catch {
+    return '';
+  }
+}
+
+export interface MessageRowProps {
+  message: MessageView;
+  chat: ChatView;
+  startsGroup: boolean;
+  own: boolean;
+  viewerIds: ReadonlySet<string>;
+  /** The sender of the message this one replies to, when it is loaded. */
+  replyTo?: { name: string } | null;
+  highlighted?: boolean;
+  /** Shown inside the thread panel: no "reply" action or reply count there. */
+  inThread?: boolean;
+  /** Opens the thread of a root message (`id`). */
+  onOpenThread?: (rootId: string) => void;
+}
+
+/**
+ * One message: avatar and name at the start of a group, the bubble, reactions, the viewer's read
+ * receipt on their own messages, and the hover bar (reply, react, copy link, more).
+ */
+export const MessageRow = memo(function MessageRow({
+  message,
+  chat,
+  startsGroup,
+  own,
+  viewerIds,
+  replyTo,
+  highlighted = false,
+  inThread = false,
+  onOpenThread,
+}: MessageRowProps) {
+  const t = useMessages(imMessages);
+  const { locale } = useLocale();
+  const errorText = useErrorText(imErrorTexts);
+  const queryClient = useQueryClient();
+  const [editing, setEditing] = useState(false);
+  const [pickerOpen, setPickerOpen] = useState(false);
+  const [rowPickerOpen, setRowPickerOpen] = useState(false);
+
+  const react = async (emojiType: string) => {
+    setPickerOpen(false);
+    setRowPickerOpen(false);
+    const existing = message.reactions.find((reaction) => reaction.emojiType === emojiType);
+    const add = !existing?.reactedByMe;
+    try {
+      const updated = await toggleReaction(message.id, emojiType, add);
+      writeMessage(queryClient, chat.id, updated);
+    } catch (error) {
+      // Someone (another tab) already did the same: the realtime event brings the state.
+      if (!(isApiError(error) && error.status === 409)) Toast.error(errorText(error));
+    }
+  };
+
+  const copyLink = async () => {
+    const url = `${window.location.origin}/messenger/${encodeURIComponent(chat.id)}?message=${encodeURIComponent(message.messageId)}`;
+    if (await copyToClipboard(url)) Toast.success(t('linkCopied'));
+  };
+
+  const copyText = async () => {
+    if (await copyToClipboard(plainText(message))) Toast.success(t('textCopied'));
+  };
+
+  const recall = () =>
+    Modal.confirm({
+      title: t('recallConfirmTitle'),
+      content: t('recallConfirmBody'),
+      okText: t('actionRecall'),
+      okButtonProps: { type: 'danger', theme: 'solid' },
+      onOk: async () => {
+        try {
+          const updated = await recallMessage(message.id);
+          writeMessage(queryClient, chat.id, updated);
+        } catch (error) {
+          Toast.error(errorText(error));
+        }
+      },
+    });
+
+  if (message.recalled || message.msgType === 'system') {
+    const text = message.recalled
+      ? own
+        ? t('recalledByYou')
+        : t('recalledBy', { name: message.sender?.name ?? t('unknownSender') })
+      : null;
+    return (
+      <div className="kite-im-row kite-im-row--notice" data-testid="message" data-seq={message.seq} data-message-id={message.messageId}>
+        <span className="kite-im-notice" data-testid={message.recalled ? 'message-recalled' : 'message-system'}>
+          {text ?? <MessageBody msgType={message.msgType} content={message.content} mentions={message.mentions} viewerIds={viewerIds} />}
+        </span>
+      </div>
+    );
+  }
+
+  const editable = own && (message.msgType === 'text' || message.msgType === 'post');
+  const rootId = message.rootId ?? message.id;
+  const isCard = message.msgType === 'interactive';
+  const senderName = message.sender?.name ?? t('unknownSender');
+  const className = [
+    'kite-im-row',
+    own ? 'kite-im-row--own' : '',
+    startsGroup ? 'kite-im-row--first' : '',
+    highlighted ? 'kite-im-row--highlight' : '',
+    pickerOpen ? 'kite-im-row--active' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+
+  return (
+    <div
+      className={className}
+      data-testid="message"
+      data-seq={message.seq}
+      data-message-id={message.messageId}
+      data-own={own ? 'true' : 'false'}
+    >
+      <div className="kite-im-row__avatar">
+        {startsGroup && !own ? <UserAvatar name={senderName} color={message.sender?.avatarColor} size={32} /> : null}
+      </div>
+      <div className="kite-im-row__main">
+        {startsGroup ? (
+          <div className="kite-im-row__meta">
+            {own ? null : <span className="kite-im-row__name">{senderName}</span>}
+            <span className="kite-im-row__time">{formatClock(message.createdAt, locale)}</span>
+          </div>
+        ) : null}
+        <div className="kite-im-row__content">
+          {editing ? (
+            <InlineEditor message={message} chatKey={chat.id} onDone={() => setEditing(false)} />
+          ) : (
+            <div className={isCard ? 'kite-im-bubble kite-im-bubble--card' : 'kite-im-bubble'} data-testid="message-bubble">
+              {replyTo && message.parentId && !inThread ? (
+                <button type="button" className="kite-im-quote" onClick={() => onOpenThread?.(rootId)}>
+                  {t('inReplyTo', { name: replyTo.name })}
+                </button>
+              ) : null}
+              <div className="kite-im-bubble__text" data-testid="message-text">
+                <MessageBody msgType={message.msgType} content={message.content} mentions={message.mentions} viewerIds={viewerIds} />
+                {message.edited ? <span className="kite-im-edited">{t('edited')}</span> : null}
+              </div>
+            </div>
+          )}
+          {own ? <ReadReceipt message={message} chat={chat} /> : null}
+          {!editing ? (
+            <div className="kite-im-actions" role="toolbar" aria-label={t('actionMore')}>
+              <Popover
+                trigger="click"
+                visible={pickerOpen}
+                onVisibleChange={setPickerOpen}
+                content={<EmojiPicker onPick={(emojiType) => void react(emojiType)} />}
+                position={own ? 'topRight' : 'topLeft'}
+              >
+                <button
+                  type="button"
+                  className="kite-im-actions__button"
+                  aria-label={t('actionReact')}
+                  title={t('actionReact')}
+                  data-testid="action-react"
+                >
+                  <IconEmoji />
+                </button>
+              </Popover>
+              {inThread ? null : (
+                <button
+                  type="button"
+                  className="kite-im-actions__button"
+                  aria-label={t('actionReply')}
+                  title={t('actionReply')}
+                  onClick={() => onOpenThread?.(rootId)}
+                  data-testid="action-reply"
+                >
+                  <IconComment />
+                </button>
+              )}
+              <button
+                type="button"
+                className="kite-im-actions__button"
+                aria-label={t('actionCopyLink')}
+                title={t('actionCopyLink')}
+                onClick={() => void copyLink()}
+                data-testid="action-copy-link"
+              >
+                <IconLink />
+              </button>
+              <Dropdown
+                trigger="click"
+                position={own ? 'bottomRight' : 'bottomLeft'}
+                render={
+                  <Dropdown.Menu>
+                    {message.msgType === 'text' || message.msgType === 'post' ? (
+                      <Dropdown.Item onClick={() => void copyText()}>{t('actionCopyText')}</Dropdown.Item>
+                    ) : null}
+                    {editable ? (
+                      <Dropdown.Item onClick={() => setEditing(true)} data-testid="action-edit">
+                        {t('actionEdit')}
+                      </Dropdown.Item>
+                    ) : null}
+                    {own ? (
+                      <Dropdown.Item type="danger" onClick={recall} data-testid="action-recall">
+                        {t('actionRecall')}
+                      </Dropdown.Item>
+                    ) : null}
+                  </Dropdown.Menu>
+                }
+              >
+                <button
+                  type="button"
+                  className="kite-im-actions__button"
+                  aria-label={t('actionMore')}
+                  title={t('actionMore')}
+                  data-testid="action-more"
+                >
+                  <IconMore />
+                </button>
+              </Dropdown>
+            </div>
+          ) : null}
+        </div>
+        {message.reactions.length > 0 ? (
+          <div className="kite-im-reactions" data-testid="reactions">
+            {message.reactions.map((reaction) => (
+              <Tooltip
+                key={reaction.emojiType}
+                content={reaction.reactedByMe ? t('reactionTooltipYou', { emoji: emojiFor(reaction.emojiType) }) : reaction.emojiType}
+              >
+                <button
+                  type="button"
+                  className={reaction.reactedByMe ? 'kite-im-reaction kite-im-reaction--mine' : 'kite-im-reaction'}
+                  onClick={() => void react(reaction.emojiType)}
+                  aria-pressed={reaction.reactedByMe}
+                  data-testid={`reaction-${reaction.emojiType}`}
+                  data-count={reaction.count}
+                >
+                  <span className="kite-im-reaction__emoji">{emojiFor(reaction.emojiType)}</span>
+                  <span className="kite-im-reaction__count">{reaction.count}</span>
+                </button>
+              </Tooltip>
+            ))}
+            <Popover
+              trigger="click"
+              visible={rowPickerOpen}
+              onVisibleChange={setRowPickerOpen}
+              content={<EmojiPicker onPick={(emojiType) => void react(emojiType)} />}
+            >
+              <button type="button" className="kite-im-reaction kite-im-reaction--add" aria-label={t('actionReact')}>
+                <IconEmoji />
+              </button>
+            </Popover>
+          </div>
+        ) : null}
+        {!inThread && message.replyCount > 0 ? (
+          <button type="button" className="kite-im-thread-link" onClick={() => onOpenThread?.(rootId)} data-testid="thread-link">
+            <IconComment size="small" />
+            {t('replyCount', { count: message.replyCount })}
+          </button>
+        ) : null}
+      </div>
+    </div>
+  );
+});

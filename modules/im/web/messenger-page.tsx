@@ -1,0 +1,160 @@
+import { Button } from '@douyinfe/semi-ui';
+import { useMessages } from '@kite/ui/i18n';
+import { EmptyState, ErrorState } from '@kite/ui/states';
+import { useIsPhone } from '@kite/ui/use-is-phone';
+import { useEffect, useRef, useState } from 'react';
+import { useNavigate, useParams, useSearchParams } from 'react-router';
+import { ChatListPane } from './chat-list-pane.tsx';
+import { Conversation, type SidePanel } from './conversation.tsx';
+import { imMessages } from './im-messages.ts';
+import { useChat } from './im-queries.ts';
+import { HistorySkeleton } from './message-history.tsx';
+import { NewChatModal, type NewChatMode } from './new-chat-modal.tsx';
+import { SidePanelView } from './side-panels.tsx';
+import './messenger.css';
+
+/** The side panel lives in the URL (`?panel=members|settings|thread&root=om_…`), so Back closes it. */
+function panelFromParams(params: URLSearchParams): SidePanel | null {
+  const panel = params.get('panel');
+  if (panel === 'members' || panel === 'settings') return { kind: panel };
+  const root = params.get('root');
+  if (panel === 'thread' && root) return { kind: 'thread', rootId: root };
+  return null;
+}
+
+function ConversationPane({
+  chatId,
+  panel,
+  onOpenPanel,
+  focusMessageId,
+  isPhone,
+  onBack,
+}: {
+  chatId: string;
+  panel: SidePanel | null;
+  onOpenPanel: (panel: SidePanel | null) => void;
+  focusMessageId: string | null;
+  isPhone: boolean;
+  onBack: () => void;
+}) {
+  const t = useMessages(imMessages);
+  const { chat, isPending, error, refetch } = useChat(chatId);
+  if (!chat) {
+    if (isPending) return <HistorySkeleton />;
+    const notFound = error && typeof error === 'object' && 'status' in error && (error.status === 404 || error.status === 403);
+    return notFound ? (
+      <EmptyState
+        illustration="lock"
+        title={t('chatNotFoundTitle')}
+        description={t('chatNotFoundHint')}
+        testId="chat-not-found"
+        action={<Button onClick={onBack}>{t('backToChats')}</Button>}
+      />
+    ) : (
+      <ErrorState error={error} onRetry={() => void refetch()} />
+    );
+  }
+  const showConversation = !isPhone || !panel;
+  return (
+    <>
+      {showConversation ? (
+        <Conversation
+          key={chat.id}
+          chat={chat}
+          panel={panel}
+          onOpenPanel={onOpenPanel}
+          focusMessageId={focusMessageId}
+          onBack={isPhone ? onBack : undefined}
+        />
+      ) : null}
+      {panel ? (
+        <SidePanelView
+          chat={chat}
+          panel={panel}
+          onClose={() => onOpenPanel(null)}
+          onBack={isPhone ? () => onOpenPanel(null) : undefined}
+          onLeft={onBack}
+        />
+      ) : null}
+    </>
+  );
+}
+
+/**
+ * Messenger: chat list, conversation and side panel (thread, members, info) side by side; at phone
+ * width one at a time, with Back between them. Ctrl/⌘+K searches chats, Esc closes the panel.
+ */
+export function MessengerPage() {
+  const t = useMessages(imMessages);
+  const isPhone = useIsPhone();
+  const navigate = useNavigate();
+  const { chatId = null } = useParams();
+  const [searchParams, setSearchParams] = useSearchParams();
+  const panel = panelFromParams(searchParams);
+  const focusMessageId = searchParams.get('message');
+  const [newChat, setNewChat] = useState<NewChatMode | null>(null);
+  const searchRef = useRef<HTMLDivElement>(null);
+
+  const openChat = (id: string) => {
+    if (id !== chatId) navigate(`/messenger/${encodeURIComponent(id)}`);
+  };
+  const openPanel = (next: SidePanel | null) =>
+    setSearchParams(
+      (current) => {
+        const params = new URLSearchParams(current);
+        params.delete('panel');
+        params.delete('root');
+        if (next) params.set('panel', next.kind);
+        if (next?.kind === 'thread') params.set('root', next.rootId);
+        return params;
+      },
+      // Switching panels replaces; opening one from none adds a step Back can undo (phone).
+      { replace: Boolean(panel && next) },
+    );
+
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
+        event.preventDefault();
+        if (isPhone && chatId) navigate('/messenger');
+        requestAnimationFrame(() => searchRef.current?.querySelector('input')?.focus());
+      } else if (event.key === 'Escape' && panel && !event.defaultPrevented && !document.querySelector('.semi-modal-wrap')) {
+        openPanel(null);
+      }
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  });
+
+  const showList = !isPhone || !chatId;
+  const className = ['kite-im', isPhone ? 'kite-im--phone' : '', panel && chatId ? 'kite-im--with-panel' : ''].filter(Boolean).join(' ');
+  return (
+    <div className={className} data-testid="messenger-page">
+      {showList ? <ChatListPane selectedId={chatId} onOpen={openChat} onNewChat={setNewChat} searchRef={searchRef} /> : null}
+      {chatId ? (
+        <ConversationPane
+          chatId={chatId}
+          panel={panel}
+          onOpenPanel={openPanel}
+          focusMessageId={focusMessageId}
+          isPhone={isPhone}
+          onBack={() => navigate('/messenger')}
+        />
+      ) : isPhone ? null : (
+        <section className="kite-im-conversation kite-im-conversation--blank" data-testid="no-chat-selected">
+          <EmptyState illustration="empty" title={t('selectChatTitle')} description={t('selectChatHint')} />
+        </section>
+      )}
+      {newChat ? (
+        <NewChatModal
+          mode={newChat}
+          onClose={() => setNewChat(null)}
+          onCreated={(chat) => {
+            setNewChat(null);
+            navigate(`/messenger/${encodeURIComponent(chat.id)}`);
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,611 @@
+import { IconChevronLeft, IconClose, IconMore, IconPlus } from '@douyinfe/semi-icons';
+import { Button, Dropdown, Input, Modal, Select, Switch, Tag, TextArea, Toast } from '@douyinfe/semi-ui';
+import type { ChatView } from '@kite/im/contract';
+import { CopyableValue } from '@kite/ui/copyable-value';
+import { useErrorText } from '@kite/ui/error-text';
+import { useMessages } from '@kite/ui/i18n';
+import { ErrorState, LoadingState } from '@kite/ui/states';
+import { UserAvatar } from '@kite/ui/user-avatar';
+import { useViewer } from '@kite/ui/viewer';
+import { useQueryClient } from '@tanstack/react-query';
+import { type ReactNode, useEffect, useMemo, useState } from 'react';
+import { Composer } from './composer.tsx';
+import type { SidePanel } from './conversation.tsx';
+import {
+  type ChatMember,
+  dissolveChat,
+  imQueryKeys,
+  leaveChat,
+  removeMembers,
+  setAdmins,
+  transferChat,
+  type UpdateChatPatch,
+  updateChat,
+  updateMyChatSettings,
+} from './im-api.ts';
+import { removeCachedChat, writeChat } from './im-cache.ts';
+import { imErrorTexts, imMessages } from './im-messages.ts';
+import { useMembers, useMessageHistory, useThread } from './im-queries.ts';
+import { MessageRow } from './message-row.tsx';
+import { mergeMessagePages } from './message-timeline.ts';
+import { AddMembersModal } from './new-chat-modal.tsx';
+import { type NotificationState, notificationState, requestNotificationPermission } from './notifications.ts';
+import { useSendMessage } from './use-send-message.ts';
+import { myOpenIds, rememberOpenId } from './viewer-state.ts';
+
+type Translate = ReturnType<typeof useMessages<keyof (typeof imMessages)['en-US']>>;
+
+function PanelFrame({
+  title,
+  onClose,
+  onBack,
+  children,
+  testId,
+  extra,
+}: {
+  title: ReactNode;
+  onClose: () => void;
+  onBack?: () => void;
+  children: ReactNode;
+  testId: string;
+  extra?: ReactNode;
+}) {
+  const t = useMessages(imMessages);
+  return (
+    <aside className="kite-im-panel" data-testid={testId}>
+      <header className="kite-im-panel__header">
+        {onBack ? (
+          <button type="button" className="kite-im-icon-button" onClick={onBack} aria-label={t('back')}>
+            <IconChevronLeft />
+          </button>
+        ) : null}
+        <h2 className="kite-im-panel__title">{title}</h2>
+        {extra}
+        {onBack ? null : (
+          <button
+            type="button"
+            className="kite-im-icon-button"
+            onClick={onClose}
+            aria-label={t('closePanel')}
+            title={t('closePanel')}
+            data-testid="close-panel"
+          >
+            <IconClose />
+          </button>
+        )}
+      </header>
+      <div className="kite-im-panel__body">{children}</div>
+    </aside>
+  );
+}
+
+function ThreadPanel({ chat, rootId, onClose, onBack }: { chat: ChatView; rootId: string; onClose: () => void; onBack?: () => void }) {
+  const t = useMessages(imMessages);
+  const viewer = useViewer();
+  const history = useMessageHistory(chat.id);
+  const thread = useThread(chat.id, rootId);
+  const { pending, send, resend, discard } = useSendMessage(chat, rootId);
+  const viewerIds = myOpenIds(viewer.userId);
+  const root = useMemo(
+    () =>
+      thread.data?.items.find((message) => message.id === rootId) ??
+      mergeMessagePages(history.data?.pages ?? []).find((message) => message.id === rootId),
+    [thread.data, history.data, rootId],
+  );
+  const replies = (thread.data?.items ?? []).filter((message) => message.id !== rootId);
+  const row = (message: NonNullable<typeof root>, startsGroup: boolean) => (
+    <MessageRow
+      key={message.id}
+      message={message}
+      chat={chat}
+      startsGroup={startsGroup}
+      own={message.sender?.type === 'user' && message.sender.id === viewer.userId}
+      viewerIds={viewerIds}
+      inThread
+    />
+  );
+  return (
+    <PanelFrame title={t('panelThread')} onClose={onClose} onBack={onBack} testId="thread-panel">
+      <div className="kite-im-thread">
+        <div className="kite-im-thread__scroll">
+          {root ? (
+            <div className="kite-im-thread__root">{row(root, true)}</div>
+          ) : (
+            <div className="kite-im-panel__note">{t('threadRootMissing')}</div>
+          )}
+          {thread.isPending ? (
+            <LoadingState compact />
+          ) : thread.isError ? (
+            <ErrorState compact error={thread.error} onRetry={() => thread.refetch()} />
+          ) : replies.length === 0 && pending.length === 0 ? (
+            <div className="kite-im-panel__note">{t('threadEmpty')}</div>
+          ) : (
+            <>
+              <div className="kite-im-thread__count">{t('replyCount', { count: replies.length })}</div>
+              {replies.map((message, index) => row(message, index === 0 || replies[index - 1]?.sender?.id !== message.sender?.id))}
+              {pending.map((message) => (
+                <div key={message.uuid} className="kite-im-thread__pending">
+                  <span>{message.text.replace(/<at user_id="[^"]*">([^<]*)<\/at>/g, '@$1')}</span>
+                  {message.failed ? (
+                    <>
+                      <button
+                        type="button"
+                        className="kite-im-text-button kite-im-text-button--primary"
+                        onClick={() => resend(message.uuid)}
+                      >
+                        {t('retrySend')}
+                      </button>
+                      <button type="button" className="kite-im-text-button" onClick={() => discard(message.uuid)}>
+                        ✕
+                      </button>
+                    </>
+                  ) : (
+                    <span className="kite-muted">{t('sending')}</span>
+                  )}
+                </div>
+              ))}
+            </>
+          )}
+        </div>
+        <Composer
+          chat={chat}
+          draftKey={`${chat.id}:${rootId}`}
+          placeholder={t('threadComposerPlaceholder')}
+          onSend={send}
+          autoFocus
+          testId="thread-composer"
+        />
+      </div>
+    </PanelFrame>
+  );
+}
+
+function roleTag(role: ChatMember['role'], t: Translate) {
+  if (role === 'owner')
+    return (
+      <Tag size="small" color="amber">
+        {t('roleOwner')}
+      </Tag>
+    );
+  if (role === 'admin')
+    return (
+      <Tag size="small" color="blue">
+        {t('roleAdmin')}
+      </Tag>
+    );
+  return null;
+}
+
+function MembersPanel({ chat, onClose, onBack }: { chat: ChatView; onClose: () => void; onBack?: () => void }) {
+  const t = useMessages(imMessages);
+  const errorText = useErrorText(imErrorTexts);
+  const viewer = useViewer();
+  const queryClient = useQueryClient();
+  const members = useMembers(chat.id);
+  const [adding, setAdding] = useState(false);
+  const roleOrder = { owner: 0, admin: 1, member: 2 } as const;
+  const list = (members.data?.pages.flatMap((page) => page.items) ?? []).sort((a, b) => roleOrder[a.role] - roleOrder[b.role]);
+  const total = members.data?.pages[0]?.total ?? chat.memberCount;
+
+  useEffect(() => {
+    const me = list.find((member) => member.user.id === viewer.userId);
+    if (me) rememberOpenId(viewer.userId, me.user.openId);
+  }, [list, viewer.userId]);
+
+  const run = async (action: () => Promise<ChatView>, success?: string) => {
+    try {
+      writeChat(queryClient, await action());
+      void queryClient.invalidateQueries({ queryKey: imQueryKeys.members(chat.id) });
+      if (success) Toast.success(success);
+    } catch (error) {
+      Toast.error(errorText(error));
+    }
+  };
+
+  const memberActions = (member: ChatMember) => {
+    if (member.user.id === viewer.userId || member.role === 'owner') return null;
+    const items: ReactNode[] = [];
+    if (chat.permissions.dissolve) {
+      items.push(
+        <Dropdown.Item key="admin" onClick={() => void run(() => setAdmins(chat.id, [member.user.id], member.role !== 'admin'))}>
+          {member.role === 'admin' ? t('revokeAdmin') : t('makeAdmin')}
+        </Dropdown.Item>,
+        <Dropdown.Item
+          key="transfer"
+          onClick={() =>
+            Modal.confirm({
+              title: t('transferOwner'),
+              content: t('transferConfirm', { name: member.user.name }),
+              onOk: () => run(() => transferChat(chat.id, member.user.id)),
+            })
+          }
+        >
+          {t('transferOwner')}
+        </Dropdown.Item>,
+      );
+    }
+    if (chat.permissions.manage) {
+      items.push(
+        <Dropdown.Item
+          key="remove"
+          type="danger"
+          onClick={() =>
+            Modal.confirm({
+              title: t('removeMember'),
+              content: t('removeMemberConfirm', { name: member.user.name }),
+              okButtonProps: { type: 'danger', theme: 'solid' },
+              onOk: () => run(() => removeMembers(chat.id, [member.user.id]), t('memberRemoved', { name: member.user.name })),
+            })
+          }
+          data-testid="remove-member"
+        >
+          {t('removeMember')}
+        </Dropdown.Item>,
+      );
+    }
+    if (items.length === 0) return null;
+    return (
+      <Dropdown trigger="click" position="bottomRight" render={<Dropdown.Menu>{items}</Dropdown.Menu>}>
+        <button
+          type="button"
+          className="kite-im-icon-button kite-im-member__more"
+          aria-label={t('actionMore')}
+          data-testid={`member-actions-${member.user.id}`}
+        >
+          <IconMore />
+        </button>
+      </Dropdown>
+    );
+  };
+
+  return (
+    <PanelFrame
+      title={`${t('panelMembers')} · ${total}`}
+      onClose={onClose}
+      onBack={onBack}
+      testId="members-panel"
+      extra={
+        chat.permissions.addMembers && chat.chatType === 'group' ? (
+          <Button size="small" icon={<IconPlus />} onClick={() => setAdding(true)} data-testid="add-members">
+            {t('addMembers')}
+          </Button>
+        ) : null
+      }
+    >
+      {members.isPending ? (
+        <LoadingState compact />
+      ) : members.isError ? (
+        <ErrorState compact error={members.error} onRetry={() => members.refetch()} />
+      ) : (
+        <ul className="kite-im-members" data-testid="members-list">
+          {list.map((member) => (
+            <li
+              key={member.user.id}
+              className="kite-im-member"
+              data-testid={`member-${member.user.id}`}
+              data-member-name={member.user.name}
+            >
+              <UserAvatar name={member.user.name} color={member.user.avatarColor} size={32} />
+              <span className="kite-im-member__name">
+                {member.user.name}
+                {member.user.id === viewer.userId ? <span className="kite-muted"> ({t('you')})</span> : null}
+              </span>
+              {roleTag(member.role, t)}
+              {memberActions(member)}
+            </li>
+          ))}
+          {members.hasNextPage ? (
+            <li className="kite-im-members__more">
+              <Button theme="borderless" onClick={() => void members.fetchNextPage()} loading={members.isFetchingNextPage}>
+                {t('loadMoreChats')}
+              </Button>
+            </li>
+          ) : null}
+        </ul>
+      )}
+      {adding ? <AddMembersModal chat={chat} memberIds={list.map((member) => member.user.id)} onClose={() => setAdding(false)} /> : null}
+    </PanelFrame>
+  );
+}
+
+/** A text field that saves on blur or Enter, read-only without `canEdit`. */
+function EditableField({
+  label,
+  value,
+  empty,
+  canEdit,
+  multiline = false,
+  onSave,
+  testId,
+}: {
+  label: string;
+  value: string;
+  empty: string;
+  canEdit: boolean;
+  multiline?: boolean;
+  onSave: (value: string) => Promise<void>;
+  testId: string;
+}) {
+  const [draft, setDraft] = useState(value);
+  const [editing, setEditing] = useState(false);
+  useEffect(() => setDraft(value), [value]);
+  const commit = async () => {
+    setEditing(false);
+    if (draft.trim() === value.trim()) return;
+    await onSave(draft.trim()).catch(() => setDraft(value));
+  };
+  return (
+    <div className="kite-im-setting">
+      <div className="kite-im-setting__label">{label}</div>
+      {editing ? (
+        multiline ? (
+          <TextArea
+            autosize
+            value={draft}
+            onChange={setDraft}
+            onBlur={() => void commit()}
+            autoFocus
+            maxCount={10_000}
+            data-testid={`${testId}-input`}
+          />
+        ) : (
+          <Input
+            value={draft}
+            onChange={setDraft}
+            onBlur={() => void commit()}
+            onEnterPress={() => void commit()}
+            autoFocus
+            maxLength={100}
+            data-testid={`${testId}-input`}
+          />
+        )
+      ) : (
+        <button
+          type="button"
+          className={canEdit ? 'kite-im-setting__value kite-im-setting__value--editable' : 'kite-im-setting__value'}
+          onClick={() => canEdit && setEditing(true)}
+          disabled={!canEdit}
+          data-testid={testId}
+        >
+          {value ? <span className="kite-im-setting__text">{value}</span> : <span className="kite-muted">{empty}</span>}
+        </button>
+      )}
+    </div>
+  );
+}
+
+function NotificationSetting() {
+  const t = useMessages(imMessages);
+  const [state, setState] = useState<NotificationState>(notificationState);
+  return (
+    <div className="kite-im-setting kite-im-setting--row">
+      <span>{t('settingsNotifications')}</span>
+      {state === 'default' ? (
+        <Button size="small" onClick={() => void requestNotificationPermission().then(setState)} data-testid="enable-notifications">
+          {t('notificationsEnable')}
+        </Button>
+      ) : (
+        <span className="kite-muted">
+          {state === 'granted' ? t('notificationsOn') : state === 'denied' ? t('notificationsBlocked') : t('notificationsUnsupported')}
+        </span>
+      )}
+    </div>
+  );
+}
+
+function SettingsPanel({
+  chat,
+  onClose,
+  onBack,
+  onLeft,
+}: {
+  chat: ChatView;
+  onClose: () => void;
+  onBack?: () => void;
+  onLeft: () => void;
+}) {
+  const t = useMessages(imMessages);
+  const errorText = useErrorText(imErrorTexts);
+  const queryClient = useQueryClient();
+  const canManage = chat.permissions.manage && chat.chatType === 'group';
+
+  const save = async (patch: UpdateChatPatch) => {
+    try {
+      writeChat(queryClient, await updateChat(chat.id, patch));
+      Toast.success(t('settingsSaved'));
+    } catch (error) {
+      Toast.error(errorText(error));
+      throw error;
+    }
+  };
+  const saveMine = async (patch: { muted?: boolean; pinned?: boolean }) => {
+    writeChat(queryClient, { ...chat, ...patch });
+    try {
+      writeChat(queryClient, await updateMyChatSettings(chat.id, patch));
+    } catch (error) {
+      writeChat(queryClient, chat);
+      Toast.error(errorText(error));
+    }
+  };
+  const leave = () =>
+    Modal.confirm({
+      title: t('leaveGroup'),
+      content: t('leaveConfirm', { name: chat.name }),
+      okButtonProps: { type: 'danger', theme: 'solid' },
+      onOk: async () => {
+        try {
+          await leaveChat(chat.id);
+          removeCachedChat(queryClient, chat.id);
+          onLeft();
+        } catch (error) {
+          Toast.error(errorText(error));
+        }
+      },
+    });
+  const dissolve = () =>
+    Modal.confirm({
+      title: t('dissolveGroup'),
+      content: t('dissolveConfirm', { name: chat.name }),
+      okButtonProps: { type: 'danger', theme: 'solid' },
+      onOk: async () => {
+        try {
+          await dissolveChat(chat.id);
+          removeCachedChat(queryClient, chat.id);
+          onLeft();
+        } catch (error) {
+          Toast.error(errorText(error));
+        }
+      },
+    });
+
+  return (
+    <PanelFrame title={t('panelSettings')} onClose={onClose} onBack={onBack} testId="settings-panel">
+      <div className="kite-im-settings">
+        {chat.chatType === 'group' ? (
+          <>
+            <EditableField
+              label={t('settingsName')}
+              value={chat.name}
+              empty=""
+              canEdit={canManage}
+              onSave={(name) => save({ name })}
+              testId="setting-name"
+            />
+            <EditableField
+              label={t('settingsDescription')}
+              value={chat.description}
+              empty={t('settingsDescriptionEmpty')}
+              canEdit={canManage}
+              multiline
+              onSave={(description) => save({ description })}
+              testId="setting-description"
+            />
+            <EditableField
+              label={t('settingsAnnouncement')}
+              value={chat.announcement}
+              empty={t('settingsAnnouncementEmpty')}
+              canEdit={canManage}
+              multiline
+              onSave={(announcement) => save({ announcement })}
+              testId="setting-announcement"
+            />
+            <div className="kite-im-setting">
+              <div className="kite-im-setting__label">{t('settingsPostPolicy')}</div>
+              <Select
+                value={chat.settings.postPolicy}
+                disabled={!canManage}
+                onChange={(value) =>
+                  void save({ settings: { postPolicy: value as ChatView['settings']['postPolicy'] } }).catch(() => undefined)
+                }
+                optionList={[
+                  { value: 'all', label: t('postPolicyAll') },
+                  { value: 'admins', label: t('postPolicyAdmins') },
+                  { value: 'listed', label: t('postPolicyListed') },
+                ]}
+                style={{ width: '100%' }}
+                data-testid="setting-post-policy"
+              />
+            </div>
+            <div className="kite-im-setting kite-im-setting--split">
+              <div>
+                <div className="kite-im-setting__label">{t('settingsAddMemberPolicy')}</div>
+                <Select
+                  value={chat.settings.addMemberPolicy}
+                  disabled={!canManage}
+                  onChange={(value) => void save({ settings: { addMemberPolicy: value as 'all' | 'admins' } }).catch(() => undefined)}
+                  optionList={[
+                    { value: 'all', label: t('policyAll') },
+                    { value: 'admins', label: t('policyAdmins') },
+                  ]}
+                  style={{ width: '100%' }}
+                />
+              </div>
+              <div>
+                <div className="kite-im-setting__label">{t('settingsAtAllPolicy')}</div>
+                <Select
+                  value={chat.settings.atAllPolicy}
+                  disabled={!canManage}
+                  onChange={(value) => void save({ settings: { atAllPolicy: value as 'all' | 'admins' } }).catch(() => undefined)}
+                  optionList={[
+                    { value: 'all', label: t('policyAll') },
+                    { value: 'admins', label: t('policyAdmins') },
+                  ]}
+                  style={{ width: '100%' }}
+                />
+              </div>
+            </div>
+            {canManage ? null : <div className="kite-im-panel__note">{t('settingsReadOnly')}</div>}
+          </>
+        ) : (
+          <div className="kite-im-setting kite-im-setting--peer">
+            <UserAvatar name={chat.peer?.name ?? chat.name} color={chat.peer?.avatarColor} size={48} />
+            <div className="kite-im-setting__peer-name">{t('p2pInfo', { name: chat.peer?.name ?? chat.name })}</div>
+          </div>
+        )}
+        <div className="kite-im-settings__group">
+          <div className="kite-im-setting kite-im-setting--row">
+            <span>{t('settingsMute')}</span>
+            <Switch
+              checked={chat.muted}
+              onChange={(muted) => void saveMine({ muted })}
+              aria-label={t('settingsMute')}
+              data-testid="setting-mute"
+            />
+          </div>
+          <div className="kite-im-setting kite-im-setting--row">
+            <span>{t('settingsPin')}</span>
+            <Switch
+              checked={chat.pinned}
+              onChange={(pinned) => void saveMine({ pinned })}
+              aria-label={t('settingsPin')}
+              data-testid="setting-pin"
+            />
+          </div>
+          <NotificationSetting />
+        </div>
+        <div className="kite-im-setting">
+          <CopyableValue label={t('chatIdLabel')} value={chat.chatId} testId="chat-id" />
+        </div>
+        {chat.chatType === 'group' && (chat.permissions.leave || chat.permissions.dissolve) ? (
+          <div className="kite-im-settings__danger">
+            {chat.permissions.leave ? (
+              <Button type="danger" block onClick={leave} data-testid="leave-group">
+                {t('leaveGroup')}
+              </Button>
+            ) : null}
+            {chat.permissions.dissolve ? (
+              <Button type="danger" theme="solid" block onClick={dissolve} data-testid="dissolve-group">
+                {t('dissolveGroup')}
+              </Button>
+            ) : null}
+          </div>
+        ) : null}
+      </div>
+    </PanelFrame>
+  );
+}
+
+/** The right-hand pane: a thread, the members, or chat info and settings. */
+export function SidePanelView({
+  chat,
+  panel,
+  onClose,
+  onBack,
+  onLeft,
+}: {
+  chat: ChatView;
+  panel: SidePanel;
+  onClose: () => void;
+  /** Phone width: back to the conversation instead of a close button. */
+  onBack?: () => void;
+  onLeft: () => void;
+}) {
+  switch (panel.kind) {
+    case 'thread':
+      return <ThreadPanel key={panel.rootId} chat={chat} rootId={panel.rootId} onClose={onClose} onBack={onBack} />;
+    case 'members':
+      return <MembersPanel chat={chat} onClose={onClose} onBack={onBack} />;
+    case 'settings':
+      return <SettingsPanel chat={chat} onClose={onClose} onBack={onBack} onLeft={onLeft} />;
+  }
+}

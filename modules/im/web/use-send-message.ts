@@ -1,0 +1,83 @@
+import { Toast } from '@douyinfe/semi-ui';
+import type { ChatView } from '@kite/im/contract';
+import { useErrorText } from '@kite/ui/error-text';
+import { useViewer } from '@kite/ui/viewer';
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useState } from 'react';
+import { chatWithNewMessage } from './chat-list-model.ts';
+import { sendMessage } from './im-api.ts';
+import { appendMessage, updateCachedChat, writeMessage } from './im-cache.ts';
+import { imErrorTexts } from './im-messages.ts';
+import { myOpenIds } from './viewer-state.ts';
+
+/** A message on its way: shown at the end of the conversation until the server has it. */
+export interface PendingMessage {
+  uuid: string;
+  text: string;
+  parentId: string | null;
+  failed: boolean;
+}
+
+function newUuid(): string {
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto
+    ? crypto.randomUUID()
+    : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
+/**
+ * Sends text messages with a client uuid (so a retry never doubles a message), shows them as
+ * pending meanwhile, and writes the server's answer into the caches.
+ */
+export function useSendMessage(chat: ChatView, parentId: string | null = null) {
+  const queryClient = useQueryClient();
+  const viewer = useViewer();
+  const errorText = useErrorText(imErrorTexts);
+  const [pending, setPending] = useState<PendingMessage[]>([]);
+
+  const deliver = useCallback(
+    async (message: PendingMessage) => {
+      try {
+        const sent = await sendMessage(chat.id, {
+          msgType: 'text',
+          content: JSON.stringify({ text: message.text }),
+          uuid: message.uuid,
+          ...(message.parentId ? { parentId: message.parentId } : {}),
+        });
+        appendMessage(queryClient, chat.id, sent);
+        // The realtime event may have arrived first without the sender's read count: take the answer.
+        writeMessage(queryClient, chat.id, sent);
+        updateCachedChat(queryClient, chat.id, (current) =>
+          chatWithNewMessage(current, sent, { userId: viewer.userId, ids: myOpenIds(viewer.userId) }),
+        );
+        setPending((list) => list.filter((item) => item.uuid !== message.uuid));
+      } catch (error) {
+        Toast.error(errorText(error));
+        setPending((list) => list.map((item) => (item.uuid === message.uuid ? { ...item, failed: true } : item)));
+      }
+    },
+    [chat.id, queryClient, viewer.userId, errorText],
+  );
+
+  const send = useCallback(
+    (text: string) => {
+      const message: PendingMessage = { uuid: newUuid(), text, parentId, failed: false };
+      setPending((list) => [...list, message]);
+      void deliver(message);
+    },
+    [deliver, parentId],
+  );
+
+  const resend = useCallback(
+    (uuid: string) => {
+      const message = pending.find((item) => item.uuid === uuid);
+      if (!message) return;
+      setPending((list) => list.map((item) => (item.uuid === uuid ? { ...item, failed: false } : item)));
+      void deliver({ ...message, failed: false });
+    },
+    [pending, deliver],
+  );
+
+  const discard = useCallback((uuid: string) => setPending((list) => list.filter((item) => item.uuid !== uuid)), []);
+
+  return { pending, send, resend, discard };
+}
