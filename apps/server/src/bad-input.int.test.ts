@@ -105,7 +105,10 @@ describe.each(testEngines())('bad input (%s)', (engine) => {
     server = await startTestServer({ engine, clock });
     ({ admin } = await setUpTenant(server));
     adminId = (await admin.get<{ user: { id: string } }>('/api/auth/session')).body.user.id;
-    const app = await admin.post<{ app: { appId: string }; appSecret: string }>('/api/admin/apps', { name: 'Bad Input Bot' });
+    const app = await admin.post<{ app: { appId: string }; appSecret: string }>('/api/admin/apps', {
+      name: 'Bad Input Bot',
+      redirectUrls: ['http://app.test/cb'],
+    });
     ({ appSecret } = app.body);
     appId = app.body.app.appId;
     token = await tenantToken();
@@ -365,6 +368,24 @@ describe.each(testEngines())('bad input (%s)', (engine) => {
         status: 400,
         code: 'validation_failed',
         mentions: /eventUrl/,
+      },
+      {
+        name: 'redirect URL not http(s)',
+        method: 'POST',
+        path: '/api/admin/apps',
+        body: '{"name":"Bot","redirectUrls":["ftp://app.test/cb"]}',
+        status: 400,
+        code: 'validation_failed',
+        mentions: /redirectUrls/,
+      },
+      {
+        name: 'too many redirect URLs',
+        method: 'POST',
+        path: '/api/admin/apps',
+        body: JSON.stringify({ name: 'Bot', redirectUrls: Array.from({ length: 21 }, (_, i) => `https://app.test/cb${i}`) }),
+        status: 400,
+        code: 'validation_failed',
+        mentions: /redirectUrls/,
       },
       {
         name: 'bad locale',
@@ -813,6 +834,14 @@ describe.each(testEngines())('bad input (%s)', (engine) => {
         path: `/open-apis/authen/v1/authorize?app_id=APP&redirect_uri=${encodeURIComponent('javascript:alert(1)')}`,
         status: 400,
         code: 99_992_402,
+        mentions: /redirect_uri/,
+      },
+      {
+        name: 'authorize: unregistered redirect URL',
+        method: 'GET',
+        path: `/open-apis/authen/v1/authorize?app_id=APP&redirect_uri=${encodeURIComponent('http://evil.test/cb')}`,
+        status: 400,
+        code: 20_029,
         mentions: /redirect_uri/,
       },
     ];

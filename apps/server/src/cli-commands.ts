@@ -1,5 +1,5 @@
 import { AppError, errors } from '@kite/kernel/errors';
-import { SCOPES } from '@kite/openplatform/contract';
+import { MAX_REDIRECT_URLS, RedirectUrl, SCOPES } from '@kite/openplatform/contract';
 import { z } from 'zod';
 import type { Kite } from './kite-instance.ts';
 
@@ -20,6 +20,8 @@ export const CliRequest = z.discriminatedUnion('command', [
     eventUrl: z.string().url().optional(),
     encryptKey: z.string().max(200).optional(),
     verificationToken: z.string().max(200).optional(),
+    /** OIDC redirect URLs (`--redirect-url`, repeatable or comma-separated). */
+    redirectUrls: z.array(RedirectUrl).max(MAX_REDIRECT_URLS).optional(),
   }),
   z.object({
     command: z.literal('token'),
@@ -61,8 +63,15 @@ export async function runCliCommand(kite: Kite, request: CliRequest): Promise<Re
         eventUrl: request.eventUrl,
         encryptKey: request.encryptKey,
         verificationToken: request.verificationToken,
+        redirectUrls: request.redirectUrls,
       });
-      return { app_id: app.appId, app_secret: appSecret, tenant_key: tenant.tenantKey, bot_open_id: app.botOpenId };
+      return {
+        app_id: app.appId,
+        app_secret: appSecret,
+        tenant_key: tenant.tenantKey,
+        bot_open_id: app.botOpenId,
+        ...(app.redirectUrls.length ? { redirect_urls: app.redirectUrls } : {}),
+      };
     }
     case 'token': {
       const app = await kite.openPlatform.getApp(request.app);

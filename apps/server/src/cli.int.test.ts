@@ -167,13 +167,32 @@ describe.each(testEngines())('kite CLI and server process (%s)', (engine: Engine
     const badScope = await kite('app', 'create', '--name', 'X', '--scopes', 'root:everything', '--json');
     expect(badScope.code).toBe(64);
     expect(badScope.stderr).toMatch(/--scopes/);
+    const badRedirect = await kite('app', 'create', '--name', 'X', '--redirect-url', 'ftp://files.test/cb', '--json');
+    expect(badRedirect.code).toBe(64);
+    expect(badRedirect.stderr).toMatch(/--redirect-url/);
     const unknown = await kite('frobnicate');
     expect(unknown.code).toBe(64);
     expect(unknown.stderr).toMatch(/Usage/);
   });
 
   it('creates an app and issues a personal token without a running server', async () => {
-    const created = json(await kite('app', 'create', '--name', 'X', '--scopes', 'contact:contact', '--json'));
+    const created = json(
+      await kite(
+        'app',
+        'create',
+        '--name',
+        'X',
+        '--scopes',
+        'contact:contact',
+        // Repeatable, and comma-separated.
+        '--redirect-url',
+        'http://app.test/callback',
+        '--redirect-url',
+        'https://sso.app.test/oidc, https://sso.app.test/oidc',
+        '--json',
+      ),
+    );
+    expect(created.redirect_urls).toEqual(['http://app.test/callback', 'https://sso.app.test/oidc']);
     expect(created.app_id).toMatch(/^cli_[0-9a-f]{16}$/);
     expect(created.app_secret).toEqual(expect.any(String));
     expect(created.app_secret!.length).toBeGreaterThanOrEqual(16);
@@ -209,6 +228,26 @@ describe.each(testEngines())('kite CLI and server process (%s)', (engine: Engine
       headers: { authorization: `Bearer ${token.user_access_token}` },
     });
     expect(((await info.json()) as { data: { open_id: string } }).data.open_id).toBe(admin.admin_open_id);
+
+    // The redirect URL registered by the CLI is the one OIDC sign-in may return to.
+    const login = await fetch(`${serverUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@cli.test', password: 'cli-admin-password' }),
+    });
+    const cookie = login.headers
+      .getSetCookie()
+      .map((line) => line.split(';')[0])
+      .join('; ');
+    const authorize = (redirectUri: string) =>
+      fetch(`${serverUrl}/open-apis/authen/v1/authorize?app_id=${app.app_id}&redirect_uri=${encodeURIComponent(redirectUri)}`, {
+        headers: { cookie },
+        redirect: 'manual',
+      });
+    const allowed = await authorize('https://sso.app.test/oidc?next=home');
+    expect(allowed.status).toBe(302);
+    expect(allowed.headers.get('location')).toMatch(/^https:\/\/sso\.app\.test\/oidc\?next=home&code=/);
+    expect((await authorize('https://elsewhere.test/oidc')).status).toBe(400);
 
     // With the server running, the CLI goes through it (PGlite would refuse a second process).
     const second = json(await kite('app', 'create', '--name', 'Y', '--json'));

@@ -6,12 +6,16 @@ import { loadConfig } from './config.ts';
 
 const USAGE = `Usage:
   kite setup --tenant-name NAME --admin-email E --admin-password P [--admin-name N] [--json]
-  kite app create --name NAME [--tenant KEY] [--scopes a,b] [--event-url URL --encrypt-key K --verification-token T] [--json]
+  kite app create --name NAME [--tenant KEY] [--scopes a,b] [--redirect-url URL ...]
+                  [--event-url URL --encrypt-key K --verification-token T] [--json]
   kite token --app APP_ID --user EMAIL [--name LABEL] [--days N] [--json]
   kite serve            (same as npm start)
 
 Environment: KITE_DATA_DIR (default ./data), DATABASE_URL, PORT, HOST, KITE_PUBLIC_URL.
 With a server running on the same data dir, commands go through it (PGlite allows one process).`;
+
+/** Request fields whose flag is not simply their kebab-case name. */
+const FLAG_OF: Record<string, string> = { redirectUrls: 'redirect-url' };
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`kite: ${message}\n`);
@@ -36,6 +40,7 @@ function toRequest(argv: string[]): { request: unknown; json: boolean } {
       'event-url': { type: 'string' },
       'encrypt-key': { type: 'string' },
       'verification-token': { type: 'string' },
+      'redirect-url': { type: 'string', multiple: true },
       app: { type: 'string' },
       user: { type: 'string' },
       days: { type: 'string' },
@@ -68,6 +73,11 @@ function toRequest(argv: string[]): { request: unknown; json: boolean } {
         eventUrl: values['event-url'],
         encryptKey: values['encrypt-key'],
         verificationToken: values['verification-token'],
+        // Repeatable, and each may be a comma-separated list.
+        redirectUrls: values['redirect-url']
+          ?.flatMap((value) => value.split(','))
+          .map((url) => url.trim())
+          .filter(Boolean),
       },
     };
   }
@@ -126,9 +136,10 @@ async function main(): Promise<void> {
   }
   const checked = CliRequest.safeParse(parsed.request);
   if (!checked.success) {
-    const problems = checked.error.issues.map(
-      (issue) => `  --${String(issue.path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${issue.message}`,
-    );
+    const problems = checked.error.issues.map((issue) => {
+      const field = String(issue.path[0] ?? '');
+      return `  --${FLAG_OF[field] ?? field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${issue.message}`;
+    });
     fail(`invalid arguments:\n${problems.join('\n')}\n\n${USAGE}`, 64);
   }
   const config = loadConfig();

@@ -263,4 +263,39 @@ describe.skipIf(!existsSync(chromiumPath))('platform foundation in the browser',
       await newcomer.close();
     }
   });
+
+  it('registers an app’s OIDC redirect URLs in the admin console, refusing a malformed one', async () => {
+    const appsList = async () =>
+      ((await (await page.request.get(`${baseUrl}/api/admin/apps`)).json()) as { items: Array<{ appId: string; redirectUrls: string[] }> })
+        .items;
+    await page.getByTestId('nav-admin').click();
+    await page.getByTestId('admin-nav-apps').click();
+    await page.getByTestId('apps-page').waitFor();
+    await page.getByTestId('create-app').click();
+    await page.getByTestId('app-name-input').fill('SSO Portal');
+    await page.getByTestId('add-redirect-url').click();
+    await page.getByTestId('app-redirect-url-input-0').fill('ftp://portal.test/callback');
+    await page.getByTestId('app-submit').click();
+    await page.getByText('Enter a full URL starting with http:// or https://, without a # part').waitFor();
+    await page.getByTestId('app-redirect-url-input-0').fill('https://portal.test/oidc/callback');
+    await page.getByTestId('add-redirect-url').click();
+    await page.getByTestId('app-redirect-url-input-1').fill('http://127.0.0.1:9000/cb');
+    await snap('10-admin-app-redirect-urls');
+    await page.getByTestId('app-submit').click();
+    await page.getByTestId('app-secret-done').click();
+
+    const [created] = await appsList();
+    expect(created?.redirectUrls).toEqual(['https://portal.test/oidc/callback', 'http://127.0.0.1:9000/cb']);
+    const shown = page.getByTestId(`app-redirect-urls-${created!.appId}`);
+    await expect(shown.textContent()).resolves.toContain('https://portal.test/oidc/callback');
+    await expect(shown.textContent()).resolves.toContain('2 URLs');
+
+    // Editing keeps the list; removing one saves the rest.
+    await page.getByTestId(`edit-app-${created!.appId}`).click();
+    await expect(page.getByTestId('app-redirect-url-input-1').inputValue()).resolves.toBe('http://127.0.0.1:9000/cb');
+    await page.getByTestId('remove-redirect-url-1').click();
+    await page.getByTestId('app-submit').click();
+    await expect.poll(async () => (await appsList())[0]?.redirectUrls).toEqual(['https://portal.test/oidc/callback']);
+    await snap('11-admin-app-card');
+  });
 });

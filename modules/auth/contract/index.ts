@@ -50,4 +50,12 @@ export const authEvents = {
   invitationRevoked: 'auth.invitation.revoked',
   invitationAccepted: 'auth.invitation.accepted',
   passwordChanged: 'auth.password.changed',
+  /** An administrator set a new password: the person's sessions and app tokens end (emitted by contact). */
+  passwordReset: 'auth.password.reset',
 } as const;
+
+/** Payload of `auth.logout`: who signed out, and which session (sha256 of its token, never the token). */
+export interface LogoutEventPayload {
+  id: string;
+  sessionId: string;
+}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { authEvents, type CredentialStore, type SetupInput } from '@kite/auth/contract';
+import { authEvents, type CredentialStore, type LogoutEventPayload, type SetupInput } from '@kite/auth/contract';
 import type { ContactDirectory, DirectoryUser } from '@kite/contact/contract';
 import type { Clock } from '@kite/kernel/clock';
 import { AppError, errors } from '@kite/kernel/errors';
@@ -274,10 +274,13 @@ export class AuthService implements CredentialStore {
       actor: { type: 'user' as const, userId: session.user.id, openId: session.user.openId, name: session.user.name },
       ...client,
     };
+    const sessionId = sha256(session.token);
     await this.options.commands.run(ctx, async (trx, emit) => {
-      this.sessions.delete(sha256(session.token));
-      await (trx as unknown as Transaction<AuthDb>).deleteFrom('auth_session').where('token_hash', '=', sha256(session.token)).execute();
-      await emit({ type: authEvents.loggedOut, subjectType: 'user', subjectId: session.user.id, payload: { id: session.user.id } });
+      this.sessions.delete(sessionId);
+      await (trx as unknown as Transaction<AuthDb>).deleteFrom('auth_session').where('token_hash', '=', sessionId).execute();
+      // The session id lets every node close that browser's live connections (and only those).
+      const payload: LogoutEventPayload = { id: session.user.id, sessionId };
+      await emit({ type: authEvents.loggedOut, subjectType: 'user', subjectId: session.user.id, payload });
     });
   }
 

@@ -52,14 +52,23 @@ describe.each(testEngines())('auth (%s)', (engine) => {
   }
 
   /** A realtime connection with the client's session; resolves once the server said hello. */
-  async function openSocket(client: WebClient): Promise<{ closed: Promise<number> }> {
+  async function openSocket(
+    client: WebClient,
+  ): Promise<{ closed: Promise<number>; socket: WebSocket; frames: Array<{ t: string; type?: string }> }> {
     const socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws/client`, { headers: { cookie: client.cookieHeader() } });
     const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    const frames: Array<{ t: string; type?: string }> = [];
+    socket.on('message', (data) => frames.push(JSON.parse(String(data))));
     await new Promise<void>((resolve, reject) => {
       socket.once('message', () => resolve());
       socket.once('error', reject);
     });
-    return { closed };
+    return { closed, socket, frames };
+  }
+
+  /** The close code, or 'open' when the socket is still open after `ms`. */
+  function closeCodeWithin(socket: { closed: Promise<number> }, ms = 5000): Promise<number | 'open'> {
+    return Promise.race([socket.closed, new Promise<'open'>((resolve) => setTimeout(() => resolve('open'), ms))]);
   }
 
   async function userCount() {
@@ -199,6 +208,39 @@ describe.each(testEngines())('auth (%s)', (engine) => {
       const replayed = await new WebClient(server.url).request<ErrorBody>('GET', '/api/auth/session', undefined, { cookie });
       expect(replayed.status).toBe(401);
       expect((await admin.get('/api/auth/session')).status).toBe(200);
+    });
+
+    it('closes the signed-out session’s live connections (4001) and keeps the user’s other sessions connected', async () => {
+      const member = await createMember('Two Devices', 'two-devices@acme.test');
+      const laptop = await signedIn(member.email, member.password);
+      const phone = await signedIn(member.email, member.password);
+      const laptopTab = await openSocket(laptop);
+      const laptopOtherTab = await openSocket(laptop);
+      const phoneTab = await openSocket(phone);
+      const laptopToken = /kite_session=([^;]+)/.exec(laptop.cookieHeader())![1]!;
+
+      expect((await laptop.post('/api/auth/logout')).status).toBe(200);
+      expect(await closeCodeWithin(laptopTab)).toBe(4001);
+      expect(await closeCodeWithin(laptopOtherTab)).toBe(4001);
+      await server.kite.dispatcher.settle();
+
+      // The phone stays signed in and connected: it still gets the tenant's events after the sign-out.
+      expect(phoneTab.socket.readyState).toBe(WebSocket.OPEN);
+      expect((await phone.get('/api/auth/session')).status).toBe(200);
+      await createMember('After Sign-out', 'after-sign-out@acme.test');
+      for (let waited = 0; !phoneTab.frames.some((frame) => frame.type === 'contact.user.created'); waited += 20) {
+        expect(waited, 'the phone’s socket got no event after the other session signed out').toBeLessThan(10_000);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(phoneTab.socket.readyState).toBe(WebSocket.OPEN);
+      // The sign-out is audited with the session id, never the session token.
+      const audit = await admin.get<{ items: Array<{ action: string; detail: { id: string; sessionId?: string } }> }>(
+        '/api/admin/audit?action=auth.logout',
+      );
+      const entry = audit.body.items.find((item) => item.detail.id === member.id);
+      expect(entry?.detail.sessionId).toMatch(/^[0-9a-f]{64}$/);
+      expect(JSON.stringify(audit.body)).not.toContain(laptopToken);
+      phoneTab.socket.close();
     });
 
     it('saves the own language with PATCH /api/me and validates it', async () => {

@@ -1,3 +1,4 @@
+import type { DepartmentEventPayload, UserEventPayload } from '@kite/contact/contract';
 import type { DepartmentRow, UserRow } from './contact-repository.ts';
 
 export type UserIdType = 'open_id' | 'union_id' | 'user_id';
@@ -53,6 +54,37 @@ export function presentOpenUser(
     job_title: row.title,
     tenant_key: options.tenantKey,
   };
+}
+
+/**
+ * The payload of every `contact.user.*` event: ids plus the user in Feishu's shape with open ids, as
+ * it is after the change (`tenant_key` is filled in per app when the event goes out).
+ */
+export function presentUserEvent(
+  row: UserRow,
+  openDepartmentIds: string[],
+  manager: UserRow | undefined,
+  changed?: string[],
+): UserEventPayload {
+  const object = presentOpenUser(row, { userIdType: 'open_id', departmentIds: openDepartmentIds, manager, tenantKey: '' });
+  return { id: row.id, openId: row.open_id, ...(changed ? { changed } : {}), object };
+}
+
+/** The payload of every `contact.department.*` event: the department in Feishu's shape with open ids. */
+export function presentDepartmentEvent(
+  row: DepartmentRow,
+  parent: DepartmentRow | undefined,
+  leader: UserRow | undefined,
+  changed?: string[],
+): DepartmentEventPayload {
+  const object = presentOpenDepartment(row, {
+    departmentIdType: 'open_department_id',
+    userIdType: 'open_id',
+    parent,
+    leader,
+    memberCount: 0,
+  });
+  return { id: row.id, ...(changed ? { changed } : {}), object };
 }
 
 /** A department in Feishu's contact v3 shape. */

@@ -20,6 +20,7 @@ const app: AppRecord = {
   eventUrl: null,
   encryptKey: null,
   verificationToken: null,
+  redirectUrls: [],
   botOpenId: 'ou_bot',
   createdAt: new Date(0),
 };

@@ -30,6 +30,7 @@ const app: AppRecord = {
   eventUrl: null,
   encryptKey: null,
   verificationToken: 'vt',
+  redirectUrls: [],
   botOpenId: 'ou_bot',
   createdAt: new Date(0),
 };

@@ -32,6 +32,8 @@ export interface AppRecord {
   eventUrl: string | null;
   encryptKey: string | null;
   verificationToken: string | null;
+  /** Where OIDC sign-in may send the browser back (`authorize` refuses any other `redirect_uri`). */
+  redirectUrls: readonly string[];
   /** The app's bot identity (`ou_…`). */
   botOpenId: string;
   createdAt: Date;
@@ -46,6 +48,21 @@ export interface AppDirectory {
   listTenantApps(tenantId: string): Promise<AppRecord[]>;
 }
 
+/** Most redirect URLs an app may register. */
+export const MAX_REDIRECT_URLS = 20;
+
+/**
+ * A registered OIDC redirect URL: absolute http(s), no fragment (RFC 6749 §3.1.2). `authorize` matches
+ * scheme, host, port and path; the query string of a `redirect_uri` may differ.
+ */
+export const RedirectUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .url()
+  .refine((value) => /^https?:\/\//i.test(value), 'Must start with http:// or https://')
+  .refine((value) => !value.includes('#'), 'Must not contain a fragment (#)');
+
 export const AppInput = z.object({
   name: z.string().trim().min(1).max(100),
   description: z.string().trim().max(500).optional(),
@@ -53,6 +70,8 @@ export const AppInput = z.object({
   eventUrl: z.string().trim().url().max(2000).nullable().optional(),
   encryptKey: z.string().trim().max(200).nullable().optional(),
   verificationToken: z.string().trim().max(200).nullable().optional(),
+  /** OIDC redirect URLs; duplicates are dropped. */
+  redirectUrls: z.array(RedirectUrl).max(MAX_REDIRECT_URLS).optional(),
 });
 export type AppInput = z.infer<typeof AppInput>;
 
@@ -68,6 +87,7 @@ export interface AppView {
   eventUrl: string | null;
   hasEncryptKey: boolean;
   verificationToken: string | null;
+  redirectUrls: string[];
   botOpenId: string;
   createdAt: string;
 }

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '@kite/kernel/clock';
-import { AppError, errors } from '@kite/kernel/errors';
+import { AppError, BugError, errors } from '@kite/kernel/errors';
 import { newId, publicId, randomToken } from '@kite/kernel/ids';
 import {
   type AppDirectory,
@@ -12,10 +12,11 @@ import {
   SCOPES,
 } from '@kite/openplatform/contract';
 import type { RequestContext } from '@kite/platform/context';
-import type { CommandRunner } from '@kite/platform/outbox';
+import type { CommandRunner, SharedTransaction } from '@kite/platform/outbox';
 import type { PlatformTables } from '@kite/platform/platform-tables';
 import { TtlCache } from '@kite/platform/ttl-cache';
 import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import { redirectUriAllowed } from './redirect-urls.ts';
 import type { OpenPlatformTables } from './tables.ts';
 
 /** The directory's user names, read for the token list. */
@@ -108,6 +109,7 @@ export class OpenPlatformService implements AppDirectory {
       event_url: input.eventUrl ?? null,
       encrypt_key: input.encryptKey || null,
       verification_token: input.verificationToken || null,
+      redirect_urls: unique(input.redirectUrls ?? []),
       bot_open_id: publicId.openId(),
       updated_at: this.now(),
       deleted_at: null,
@@ -134,6 +136,7 @@ export class OpenPlatformService implements AppDirectory {
     if (patch.eventUrl !== undefined) set.event_url = patch.eventUrl;
     if (patch.encryptKey !== undefined) set.encrypt_key = patch.encryptKey || null;
     if (patch.verificationToken !== undefined) set.verification_token = patch.verificationToken || null;
+    if (patch.redirectUrls !== undefined) set.redirect_urls = unique(patch.redirectUrls);
     this.forgetCachedTokens();
     await this.options.commands.run(ctx, async (trx, emit) => {
       await (trx as unknown as Transaction<Db>).updateTable('op_app').set(set).where('app_id', '=', appId).execute();
@@ -244,6 +247,7 @@ export class OpenPlatformService implements AppDirectory {
       eventUrl: row.event_url,
       encryptKey: row.encrypt_key,
       verificationToken: row.verification_token,
+      redirectUrls: row.redirect_urls,
       botOpenId: row.bot_open_id,
       createdAt: row.created_at,
     };
@@ -271,7 +275,17 @@ export class OpenPlatformService implements AppDirectory {
     return { token, expiresIn: input.days * 86_400 };
   }
 
+  /**
+   * OIDC: whether `authorize` may send the browser to `redirectUri` — only to a URL the app registered
+   * (same scheme, host, port and path), so a crafted link cannot carry a sign-in code elsewhere.
+   */
+  isRedirectAllowed(app: AppRecord, redirectUri: string): boolean {
+    return redirectUriAllowed(app.redirectUrls, redirectUri);
+  }
+
   async createAuthCode(app: AppRecord, userId: string, redirectUri: string): Promise<string> {
+    // The route checks first; this keeps a code from ever being bound to an unregistered URL.
+    if (!this.isRedirectAllowed(app, redirectUri)) throw new BugError('createAuthCode called with an unregistered redirect_uri');
     const code = randomToken(24);
     await this.db
       .insertInto('op_auth_code')
@@ -392,6 +406,39 @@ export class OpenPlatformService implements AppDirectory {
     this.tokens.clear();
   }
 
+  /**
+   * Ends everything that lets apps and scripts act as these people — OIDC user and refresh tokens,
+   * personal access tokens, unused authorization codes — in the caller's transaction (the
+   * `openplatform.token-revocation` outbox consumer, after a password reset or a deactivation).
+   * Tenant and app tokens are the apps' own and stay. Returns how many tokens were revoked.
+   */
+  async revokeUserCredentials(trx: SharedTransaction, users: ReadonlyArray<{ tenantId: string; userId: string }>): Promise<number> {
+    const tx = trx as unknown as Transaction<Db>;
+    const now = this.now();
+    let revoked = 0;
+    for (const { tenantId, userId } of users) {
+      const result = await tx
+        .updateTable('op_token')
+        .set({ revoked_at: now })
+        .where('tenant_id', '=', tenantId)
+        .where('user_id', '=', userId)
+        .where('kind', 'in', ['user', 'refresh', 'pat'])
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      revoked += Number(result.numUpdatedRows);
+      await tx
+        .updateTable('op_auth_code')
+        .set({ used_at: now })
+        .where('tenant_id', '=', tenantId)
+        .where('user_id', '=', userId)
+        .where('used_at', 'is', null)
+        .execute();
+    }
+    // Also refuses, for a moment, values read just before this commits (see TtlCache).
+    this.forgetCachedTokens();
+    return revoked;
+  }
+
   private async resolveUncached(token: string): Promise<ResolvedToken | null> {
     const row = await this.db
       .selectFrom('op_token as t')
@@ -481,7 +528,13 @@ function presentApp(row: AppRow): AppView {
     eventUrl: row.event_url,
     hasEncryptKey: Boolean(row.encrypt_key),
     verificationToken: row.verification_token,
+    redirectUrls: row.redirect_urls,
     botOpenId: row.bot_open_id,
     createdAt: row.created_at.toISOString(),
   };
+}
+
+/** The values in their first order, each once. */
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
 }

@@ -6,6 +6,7 @@ import type { RateLimiter } from '@kite/platform/rate-limit';
 import { parseInput } from '@kite/platform/validation';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { refuseRedirect } from './authorize-refusal.ts';
 import type { OpenPlatformService } from './open-platform-service.ts';
 
 const Credentials = z.object({ app_id: z.string().min(1).max(64), app_secret: z.string().min(1).max(200) });
@@ -74,11 +75,14 @@ export function registerOpenPlatformRoutes(app: FastifyInstance, deps: OpenPlatf
     return { code: 0, msg: 'ok', app_access_token: appToken.token, tenant_access_token: tenantToken.token, expire: appToken.expire };
   });
 
-  // OIDC: the browser comes here signed in (or is sent to sign in first), and goes back with a code.
+  // OIDC: the browser comes here signed in (or is sent to sign in first), and goes back with a code —
+  // only to a redirect URL the app registered, checked before anything else (also before sign-in, so
+  // Kite's login page is never a step in a link that ends somewhere else).
   app.get('/open-apis/authen/v1/authorize', async (request, reply) => {
     const query = parseInput(AuthorizeQuery, request.query);
     const record = await openPlatform.getApp(query.app_id);
     if (!record) throw new AppError('app_not_found', 'Unknown app_id', { status: 400, openCode: 20_001 });
+    if (!openPlatform.isRedirectAllowed(record, query.redirect_uri)) return refuseRedirect(request, reply, query.redirect_uri);
     const user = await deps.sessionUser(request);
     if (!user || user.tenantId !== record.tenantId) {
       return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`);

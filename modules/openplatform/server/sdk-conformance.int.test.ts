@@ -60,6 +60,9 @@ async function collect<T>(iterator: AsyncIterable<T | null>): Promise<T[]> {
   return pages;
 }
 
+/** The redirect URL the test app registers (a `redirect_uri` may add a query string). */
+const REDIRECT_URL = 'http://app.test/callback';
+
 let mobileCounter = 0;
 const nextMobile = () => `1380000${String(1000 + mobileCounter++).padStart(4, '0')}`;
 
@@ -70,10 +73,10 @@ describe.each(testEngines())('open platform through the official SDK (%s)', (eng
   let app: { appId: string; appSecret: string; botOpenId: string };
   let client: lark.Client;
 
-  async function createApp(name: string, scopes?: string[]) {
+  async function createApp(name: string, scopes?: string[], redirectUrls?: string[]) {
     const { app: created, appSecret } = await server.kite.openPlatform.createApp(
       { tenantId: tenant.id, actor: { type: 'system', name: 'test' } },
-      { name, ...(scopes ? { scopes: scopes as never } : {}) },
+      { name, ...(scopes ? { scopes: scopes as never } : {}), ...(redirectUrls ? { redirectUrls } : {}) },
     );
     return { appId: created.appId, appSecret, botOpenId: created.botOpenId };
   }
@@ -96,7 +99,8 @@ describe.each(testEngines())('open platform through the official SDK (%s)', (eng
   beforeAll(async () => {
     server = await startTestServer({ engine });
     ({ admin, tenant } = await setUpTenant(server));
-    app = await createApp('Bot');
+    // The OIDC tests sign in to this app; `authorize` only returns to a registered URL.
+    app = await createApp('Bot', undefined, [REDIRECT_URL]);
     client = sdkClient(server, app.appId, app.appSecret);
   });
   afterAll(async () => {
@@ -626,6 +630,150 @@ describe.each(testEngines())('open platform through the official SDK (%s)', (eng
       expect((await admin.get<{ items: Array<{ id: string }> }>('/api/admin/tokens')).body.items.map((item) => item.id)).not.toContain(
         entry!.id,
       );
+    });
+
+    it('refuses a redirect_uri the app did not register: HTTP 400 redirect_uri_not_allowed, no redirect, no code', async () => {
+      const db = server.kite.database.db as unknown as import('kysely').Kysely<{ op_auth_code: { code_hash: string } }>;
+      const codes = async () => (await db.selectFrom('op_auth_code').select('code_hash').execute()).length;
+      const codesBefore = await codes();
+      const authorizeUrl = (appId: string, redirectUri: string) =>
+        `/open-apis/authen/v1/authorize?app_id=${appId}&redirect_uri=${encodeURIComponent(redirectUri)}&state=s1`;
+      const unregistered = [
+        'http://evil.test/callback',
+        'https://app.test/callback', // another scheme
+        'http://app.test:8080/callback', // another port
+        'http://app.test/callback/more', // another path
+        'http://app.test.evil.test/callback', // a look-alike host
+        'http://someone@app.test/callback', // credentials
+      ];
+      // Signed in or not: an anonymous visitor is not sent to the sign-in page either.
+      for (const web of [member, new WebClient(server.url)]) {
+        for (const uri of unregistered) {
+          const refused = await web.get<{ code: number; error: { code: string } }>(authorizeUrl(app.appId, uri));
+          expect(refused.status, uri).toBe(400);
+          expect(refused.headers.get('location'), uri).toBeNull();
+          expect(refused.body).toMatchObject({ code: 20_029, error: { code: 'redirect_uri_not_allowed' } });
+        }
+      }
+      // A browser gets a page that says what happened, in both languages, and no redirect.
+      const page = await fetch(`${server.url}${authorizeUrl(app.appId, 'http://evil.test/callback')}`, {
+        headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8', cookie: member.cookieHeader() },
+        redirect: 'manual',
+      });
+      expect(page.status).toBe(400);
+      expect(page.headers.get('location')).toBeNull();
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      const html = await page.text();
+      expect(html).toContain('redirect_uri_not_allowed');
+      expect(html).toContain('此登录链接不被允许');
+      expect(await codes()).toBe(codesBefore);
+
+      // An app that registered nothing (as every app after the upgrade) refuses every redirect_uri
+      // until an administrator registers its URL in the console.
+      const bare = await createApp('No redirect URLs yet');
+      expect((await member.get(authorizeUrl(bare.appId, 'https://sso.test/kite/callback'))).status).toBe(400);
+      const patched = await admin.patch<{ redirectUrls: string[] }>(`/api/admin/apps/${bare.appId}`, {
+        redirectUrls: ['https://sso.test/kite/callback', 'https://sso.test/kite/callback', 'http://127.0.0.1:8080/cb'],
+      });
+      expect(patched.status).toBe(200);
+      expect(patched.body.redirectUrls).toEqual(['https://sso.test/kite/callback', 'http://127.0.0.1:8080/cb']);
+      const allowed = await member.get(authorizeUrl(bare.appId, 'https://sso.test/kite/callback?tab=2'));
+      expect(allowed.status).toBe(302);
+      const location = new URL(allowed.headers.get('location')!);
+      expect(`${location.origin}${location.pathname}`).toBe('https://sso.test/kite/callback');
+      expect(location.searchParams.get('tab')).toBe('2');
+      expect(location.searchParams.get('code')).toBeTruthy();
+
+      // Only absolute http(s) URLs without a fragment, at most 20.
+      for (const redirectUrls of [
+        ['ftp://sso.test/cb'],
+        ['javascript:alert(1)'],
+        ['/relative/cb'],
+        ['https://sso.test/cb#fragment'],
+        Array.from({ length: 21 }, (_, i) => `https://sso.test/cb${i}`),
+      ]) {
+        const invalid = await admin.patch<{ error: { code: string } }>(`/api/admin/apps/${bare.appId}`, { redirectUrls });
+        expect(invalid.status, JSON.stringify(redirectUrls)).toBe(400);
+        expect(invalid.body.error.code).toBe('validation_failed');
+      }
+      const listed = await admin.get<{ items: Array<{ appId: string; redirectUrls: string[] }> }>('/api/admin/apps');
+      expect(listed.body.items.find((item) => item.appId === bare.appId)?.redirectUrls).toEqual(patched.body.redirectUrls);
+    });
+
+    describe('when a person’s password is reset or they are deactivated', () => {
+      /** A signed-in person's OIDC token pair, an unused authorization code and a personal access token. */
+      async function credentialsOf(name: string, email: string) {
+        const password = `${name.toLowerCase().replace(/\W/g, '-')}-password`;
+        const created = await admin.post<{ user: { id: string } }>('/api/contact/users', { name, email, password });
+        expect(created.status).toBe(200);
+        const web = new WebClient(server.url);
+        await web.login(email, password);
+        const exchanged = await client.authen.v1.oidcAccessToken.create({
+          data: { grant_type: 'authorization_code', code: await authorize(web) },
+        });
+        const unusedCode = await authorize(web);
+        const cli = await rawRequest(server.url, {
+          method: 'POST',
+          path: '/api/_cli',
+          headers: { 'content-type': 'application/json', 'x-kite-admin-secret': 'test-admin-secret' },
+          body: JSON.stringify({ command: 'token', app: app.appId, user: email, name: `${name} script` }),
+        });
+        return {
+          userId: created.body.user.id,
+          accessToken: exchanged.data!.access_token!,
+          refreshToken: exchanged.data!.refresh_token!,
+          unusedCode,
+          personalToken: (cli.json as { user_access_token: string }).user_access_token,
+        };
+      }
+
+      async function expectWorking(credentials: Awaited<ReturnType<typeof credentialsOf>>) {
+        for (const token of [credentials.accessToken, credentials.personalToken]) {
+          expect((await client.authen.v1.userInfo.get({}, lark.withUserAccessToken(token))).code).toBe(0);
+        }
+      }
+
+      async function expectRevoked(credentials: Awaited<ReturnType<typeof credentialsOf>>) {
+        for (const token of [credentials.accessToken, credentials.personalToken]) {
+          const info = await failure(client.authen.v1.userInfo.get({}, lark.withUserAccessToken(token)));
+          expect(info.status).toBe(400);
+          expect(info.code).toBe(99_991_668);
+          const list = await failure(client.contact.v3.user.list({ params: { page_size: 1 } }, lark.withUserAccessToken(token)));
+          expect(list.code).toBe(99_991_668);
+        }
+        const refreshed = await failure(
+          client.authen.v1.oidcRefreshAccessToken.create({
+            data: { grant_type: 'refresh_token', refresh_token: credentials.refreshToken },
+          }),
+        );
+        expect(refreshed.code).toBe(99_991_669);
+        const exchanged = await failure(
+          client.authen.v1.oidcAccessToken.create({ data: { grant_type: 'authorization_code', code: credentials.unusedCode } }),
+        );
+        expect(exchanged.code).toBe(20_003);
+        // The app's own tenant token is not the person's: it keeps working.
+        expect((await client.contact.v3.department.children({ path: { department_id: '0' } })).code).toBe(0);
+      }
+
+      it('revokes their user, refresh and personal tokens on a password reset', async () => {
+        const credentials = await credentialsOf('Reset Person', 'reset-tokens@acme.test');
+        await expectWorking(credentials);
+        expect((await admin.post(`/api/contact/users/${credentials.userId}/reset-password`, {})).status).toBe(200);
+        await server.kite.dispatcher.settle();
+        await expectRevoked(credentials);
+        const tokens = await admin.get<{ items: Array<{ name: string }> }>('/api/admin/tokens');
+        expect(tokens.body.items.map((item) => item.name)).not.toContain('Reset Person script');
+      });
+
+      it('revokes them on deactivation, and reactivating the person does not bring them back', async () => {
+        const credentials = await credentialsOf('Leaving Person', 'leaving-tokens@acme.test');
+        await expectWorking(credentials);
+        expect((await admin.post(`/api/contact/users/${credentials.userId}/deactivate`)).status).toBe(200);
+        await server.kite.dispatcher.settle();
+        expect((await admin.post(`/api/contact/users/${credentials.userId}/reactivate`)).status).toBe(200);
+        await server.kite.dispatcher.settle();
+        await expectRevoked(credentials);
+      });
     });
   });
 });

@@ -12,6 +12,8 @@ export interface OpenPlatformTables {
     event_url: string | null;
     encrypt_key: string | null;
     verification_token: string | null;
+    /** OIDC redirect allow-list (migration 202611221100). */
+    redirect_urls: ColumnType<string[], string[] | undefined, string[]>;
     bot_open_id: string;
     created_at: ColumnType<Date, Date | undefined, never>;
     updated_at: Date;

@@ -1,5 +1,6 @@
-import { Banner, Button, Form } from '@douyinfe/semi-ui';
-import { type AppInput, type AppView, SCOPES } from '@kite/openplatform/contract';
+import { IconDelete, IconPlus } from '@douyinfe/semi-icons';
+import { ArrayField, Banner, Button, Form } from '@douyinfe/semi-ui';
+import { type AppInput, type AppView, MAX_REDIRECT_URLS, RedirectUrl, SCOPES } from '@kite/openplatform/contract';
 import { commonMessages } from '@kite/ui/common-messages';
 import { useErrorText } from '@kite/ui/error-text';
 import { useMessages } from '@kite/ui/i18n';
@@ -15,6 +16,8 @@ interface AppFormValues {
   eventUrl?: string;
   encryptKey?: string;
   verificationToken?: string;
+  /** One input per URL; blank rows are dropped on submit. */
+  redirectUrls?: Array<string | undefined>;
 }
 
 export interface AppFormProps {
@@ -27,8 +30,9 @@ export interface AppFormProps {
 }
 
 /**
- * The fields of an app: name, description, scopes and event subscription. Editing leaves the
- * encrypt key untouched unless a new one is typed, since the server never sends it back.
+ * The fields of an app: name, description, scopes, OIDC redirect URLs and event subscription.
+ * Editing leaves the encrypt key untouched unless a new one is typed, since the server never sends
+ * it back. Redirect URLs are checked with the server's own schema as they are typed.
  */
 export function AppForm({ app, submitting, error, onSubmit, onCancel }: AppFormProps) {
   const t = useMessages(openPlatformMessages);
@@ -44,6 +48,7 @@ export function AppForm({ app, submitting, error, onSubmit, onCancel }: AppFormP
       scopes: values.scopes.filter((scope): scope is (typeof SCOPES)[number] => (SCOPES as readonly string[]).includes(scope)),
       eventUrl,
       verificationToken: values.verificationToken?.trim() || null,
+      redirectUrls: [...new Set((values.redirectUrls ?? []).map((url) => url?.trim() ?? '').filter(Boolean))],
       // An empty key on edit means "keep the current one"; on create it means "none".
       ...(encryptKey ? { encryptKey } : app ? {} : { encryptKey: null }),
     };
@@ -63,6 +68,7 @@ export function AppForm({ app, submitting, error, onSubmit, onCancel }: AppFormP
           eventUrl: app?.eventUrl ?? '',
           verificationToken: app?.verificationToken ?? '',
           encryptKey: '',
+          redirectUrls: app ? [...app.redirectUrls] : [],
         }}
         onSubmit={submit}
         disabled={submitting}
@@ -92,6 +98,48 @@ export function AppForm({ app, submitting, error, onSubmit, onCancel }: AppFormP
             </Form.Checkbox>
           ))}
         </Form.CheckboxGroup>
+        <Form.Section text={t('signInSettings')}>
+          <Form.Slot label={t('redirectUrls')}>
+            <ArrayField field="redirectUrls">
+              {({ add, arrayFields }) => (
+                <div className="kite-redirect-urls" data-testid="app-redirect-urls">
+                  {arrayFields.map(({ field, key, remove }, index) => (
+                    <div className="kite-redirect-urls__row" key={key}>
+                      <Form.Input
+                        field={field}
+                        noLabel
+                        placeholder={t('redirectUrlPlaceholder')}
+                        fieldStyle={{ flex: 1, padding: 0 }}
+                        rules={[
+                          {
+                            validator: (_rule: unknown, value: unknown) =>
+                              !String(value ?? '').trim() || RedirectUrl.safeParse(value).success,
+                            message: t('redirectUrlInvalid'),
+                          },
+                        ]}
+                        data-testid={`app-redirect-url-input-${index}`}
+                      />
+                      <Button
+                        theme="borderless"
+                        type="tertiary"
+                        icon={<IconDelete />}
+                        onClick={remove}
+                        aria-label={t('removeRedirectUrl')}
+                        data-testid={`remove-redirect-url-${index}`}
+                      />
+                    </div>
+                  ))}
+                  {arrayFields.length < MAX_REDIRECT_URLS ? (
+                    <Button icon={<IconPlus />} theme="borderless" onClick={add} data-testid="add-redirect-url">
+                      {t('addRedirectUrl')}
+                    </Button>
+                  ) : null}
+                </div>
+              )}
+            </ArrayField>
+            <p className="kite-redirect-urls__hint">{t('redirectUrlsHint', { max: MAX_REDIRECT_URLS })}</p>
+          </Form.Slot>
+        </Form.Section>
         <Form.Section text={t('eventSettings')}>
           <Form.Input
             field="eventUrl"

@@ -148,6 +148,23 @@ function AppCard({ app, onEdit, onRevealSecret }: { app: AppView; onEdit: () => 
             </Tag>
           )}
         </dd>
+        <dt>{t('redirectUrlsShort')}</dt>
+        <dd data-testid={`app-redirect-urls-${app.appId}`}>
+          {app.redirectUrls.length > 0 ? (
+            <Typography.Text ellipsis={{ showTooltip: true }} size="small" style={{ maxWidth: '100%' }}>
+              {app.redirectUrls.length > 1 ? (
+                <Tag size="small" color="blue" style={{ marginRight: 6 }}>
+                  {t('redirectUrlsCount', { count: app.redirectUrls.length })}
+                </Tag>
+              ) : null}
+              {app.redirectUrls[0]}
+            </Typography.Text>
+          ) : (
+            <Tag size="small" color="grey">
+              {t('redirectUrlsNone')}
+            </Tag>
+          )}
+        </dd>
         <dt>{t('scopesShort')}</dt>
         <dd>{t('scopesCount', { count: app.scopes.length })}</dd>
       </dl>

@@ -25,24 +25,38 @@ export interface NewEvent<P = unknown> {
   payload: P;
 }
 
-export type Emit = (event: NewEvent) => Promise<void>;
+/** Appends one event, or many in order (a bulk command emits one statement per chunk, not per event). */
+export type Emit = (event: NewEvent | readonly NewEvent[]) => Promise<void>;
 
 type AnyDb = Kysely<PlatformTables> | Transaction<PlatformTables>;
 
-async function appendEvent(trx: AnyDb, ctx: Pick<RequestContext, 'tenantId' | 'actor' | 'ip' | 'userAgent'>, event: NewEvent) {
-  await trx
-    .insertInto('outbox')
-    .values({
-      id: newId(),
-      tenant_id: ctx.tenantId,
-      type: event.type,
-      subject_type: event.subjectType,
-      subject_id: event.subjectId,
-      payload: JSON.stringify(event.payload),
-      actor: JSON.stringify(ctx.actor),
-      context: JSON.stringify({ ip: ctx.ip, userAgent: ctx.userAgent }),
-    })
-    .execute();
+/** Rows per INSERT: 7 parameters each, well under PostgreSQL's 65,535 bind parameters. */
+const APPEND_CHUNK = 1000;
+
+async function appendEvents(
+  trx: AnyDb,
+  ctx: Pick<RequestContext, 'tenantId' | 'actor' | 'ip' | 'userAgent'>,
+  events: readonly NewEvent[],
+): Promise<void> {
+  const actor = JSON.stringify(ctx.actor);
+  const context = JSON.stringify({ ip: ctx.ip, userAgent: ctx.userAgent });
+  for (let start = 0; start < events.length; start += APPEND_CHUNK) {
+    await trx
+      .insertInto('outbox')
+      .values(
+        events.slice(start, start + APPEND_CHUNK).map((event) => ({
+          id: newId(),
+          tenant_id: ctx.tenantId,
+          type: event.type,
+          subject_type: event.subjectType,
+          subject_id: event.subjectId,
+          payload: JSON.stringify(event.payload),
+          actor,
+          context,
+        })),
+      )
+      .execute();
+  }
 }
 
 export interface CommandRunner {
@@ -62,8 +76,9 @@ export function createCommandRunner(db: Kysely<PlatformTables>, dispatcher: { wa
       let emitted = 0;
       const result = await db.transaction().execute((trx) =>
         body(trx, async (event) => {
-          emitted++;
-          await appendEvent(trx, ctx, event);
+          const events = Array.isArray(event) ? (event as readonly NewEvent[]) : [event as NewEvent];
+          emitted += events.length;
+          if (events.length > 0) await appendEvents(trx, ctx, events);
         }),
       );
       if (emitted > 0) dispatcher.wake();
