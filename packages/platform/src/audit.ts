@@ -14,7 +14,19 @@ export interface AuditEntryView {
   detail: unknown;
 }
 
-/** The audit log is one more reader of the outbox: who did what, when, from where. */
+/**
+ * The audit log is one more reader of the outbox: who did what, when, from where. `isAudited`
+ * leaves out everyday content (chat messages, reactions, read marks): it is private, it is not an
+ * administrative action, and at message rates it would dwarf everything else in the log.
+ */
+export function createAuditConsumer(isAudited: (type: string) => boolean) {
+  return (events: DomainEvent[], trx: Transaction<PlatformTables>) =>
+    writeAuditEntries(
+      events.filter((event) => isAudited(event.type)),
+      trx,
+    );
+}
+
 export async function writeAuditEntries(events: DomainEvent[], trx: Transaction<PlatformTables>): Promise<void> {
   if (events.length === 0) return;
   await trx
