@@ -143,7 +143,7 @@ async function baseline(groupSize: number): Promise<Result> {
       child.pid!,
       groupSize,
       (index) => new WebSocket(`ws://127.0.0.1:${port}/?group=${Math.floor(index / groupSize) % groups}`),
-      (frame) => /"payload":"(n\d+x) /.exec(frame)?.[1],
+      (frame) => /(n\d+x) /.exec(frame)?.[1],
       async (group, text) => {
         await fetch(`http://127.0.0.1:${port}/send?group=${group}`, { method: 'POST', body: JSON.stringify({ text }) });
       },
@@ -185,8 +185,6 @@ async function kite(groupSize: number, databaseUrl: string | undefined): Promise
       sessions: Array<{ cookie: string; csrf: string }>;
       chats: Array<{ chatId: string; members: number[] }>;
     };
-    const memberOf = new Map<number, number>();
-    seed.chats.forEach((chat, index) => chat.members.forEach((member) => memberOf.set(member, index)));
     return await run(
       'Kite (HTTP send → outbox → gateway)',
       child.pid!,
