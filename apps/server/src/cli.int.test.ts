@@ -1,11 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createPostgresDatabase, freePort } from '@kite/testing/server-process';
 import { type Engine, testEngines } from '@kite/testing/test-server';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -19,17 +18,6 @@ interface Run {
   code: number | null;
   stdout: string;
   stderr: string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 function collect(child: ChildProcess): Promise<Run> {
@@ -47,27 +35,6 @@ function collect(child: ChildProcess): Promise<Run> {
   });
 }
 
-/** A fresh database for the PostgreSQL run, dropped afterwards. */
-async function postgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const adminUrl = process.env.KITE_TEST_PG_URL!;
-  const name = `kite_cli_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    },
-  };
-}
-
 describe.each(testEngines())('kite CLI and server process (%s)', (engine: Engine) => {
   let dataDir: string;
   let env: NodeJS.ProcessEnv;
@@ -81,7 +48,7 @@ describe.each(testEngines())('kite CLI and server process (%s)', (engine: Engine
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'kite-cli-'));
-    database = engine === 'postgres' ? await postgresDatabase() : undefined;
+    database = engine === 'postgres' ? await createPostgresDatabase('kite_cli') : undefined;
     env = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
