@@ -2,13 +2,15 @@ import { IconWifi } from '@douyinfe/semi-icons';
 import { authQueryKeys, useSession } from '@kite/auth/web';
 import { useMessages } from '@kite/ui/i18n';
 import { RealtimeConnection, type RealtimeEvent, type RealtimeStatus } from '@kite/ui/realtime-connection';
-import { useQueryClient } from '@tanstack/react-query';
+import { type QueryKey, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { appMessages } from '../app-messages.ts';
 import { realtimeSubscriptions } from './realtime-subscriptions.ts';
 
 /** How long a dropped connection may stay down before the person is told. */
 const OFFLINE_NOTICE_DELAY_MS = 4_000;
+/** Invalidations are gathered this long, so a burst (a 2,000-row import) costs one refetch per query. */
+const INVALIDATE_BATCH_MS = 100;
 
 function payloadId(event: RealtimeEvent): string | null {
   const payload = event.payload as { id?: unknown } | null | undefined;
@@ -31,15 +33,26 @@ export function RealtimeBridge() {
   const [showOffline, setShowOffline] = useState(false);
 
   useEffect(() => {
+    const pending = new Map<string, QueryKey>();
+    let flushTimer: ReturnType<typeof setTimeout> | undefined;
+    const flush = () => {
+      flushTimer = undefined;
+      for (const queryKey of pending.values()) void queryClient.invalidateQueries({ queryKey });
+      pending.clear();
+    };
+    const invalidateSoon = (queryKey: QueryKey) => {
+      pending.set(JSON.stringify(queryKey), queryKey);
+      flushTimer ??= setTimeout(flush, INVALIDATE_BATCH_MS);
+    };
     const connection = new RealtimeConnection('/ws/client', {
       onEvent: (event) => {
         for (const subscription of realtimeSubscriptions) {
           if (!event.type.startsWith(subscription.prefix)) continue;
           subscription.apply?.(event, { queryClient, viewerUserId: userId.current });
-          for (const queryKey of subscription.staleQueries(event)) void queryClient.invalidateQueries({ queryKey });
+          for (const queryKey of subscription.staleQueries(event)) invalidateSoon(queryKey);
         }
         if (event.type.startsWith('contact.user.') && payloadId(event) === userId.current) {
-          void queryClient.invalidateQueries({ queryKey: authQueryKeys.session });
+          invalidateSoon(authQueryKeys.session);
         }
       },
       onReset: () => void queryClient.invalidateQueries(),
@@ -49,7 +62,10 @@ export function RealtimeBridge() {
       },
     });
     connection.start();
-    return () => connection.stop();
+    return () => {
+      connection.stop();
+      if (flushTimer) clearTimeout(flushTimer);
+    };
   }, [queryClient, tenant.id]);
 
   useEffect(() => {
