@@ -32,6 +32,9 @@ export interface KiteConfig {
   webDist: string;
   /** How long senders may recall their own messages (`KITE_IM_RECALL_MINUTES`; chat owners and admins: any time). */
   imRecallMinutes: number;
+  /** Largest uploaded file (`KITE_MAX_UPLOAD_MB`, default 30) and image (`KITE_MAX_IMAGE_MB`, default 10, at most the file limit), bytes. */
+  maxUploadBytes: number;
+  maxImageBytes: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): KiteConfig {
@@ -41,6 +44,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KiteConfig {
   const level = (env.KITE_LOG_LEVEL ?? 'info') as LogLevel;
   const publicUrl = (env.KITE_PUBLIC_URL ?? `http://${host}:${port}`).replace(/\/$/, '');
   const trustProxy = env.KITE_TRUST_PROXY?.trim();
+  const megabytes = (name: string, fallback: number) => {
+    const value = Number(env[name] ?? fallback);
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number of megabytes, got ${env[name]}`);
+    return Math.floor(value * 1024 * 1024);
+  };
+  const maxUploadBytes = megabytes('KITE_MAX_UPLOAD_MB', 30);
   return {
     port,
     host,
@@ -55,5 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KiteConfig {
     bodyLimit: Number(env.KITE_BODY_LIMIT ?? 1024 * 1024),
     webDist: resolve(env.KITE_WEB_DIST ?? new URL('../../web/dist', import.meta.url).pathname),
     imRecallMinutes: Number(env.KITE_IM_RECALL_MINUTES ?? 1440),
+    maxUploadBytes,
+    maxImageBytes: Math.min(megabytes('KITE_MAX_IMAGE_MB', 10), maxUploadBytes),
   };
 }

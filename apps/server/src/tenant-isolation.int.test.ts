@@ -26,7 +26,14 @@ interface TenantFixture {
   oidc: { accessToken: string; refreshToken: string };
   chat: { id: string; chatId: string };
   message: { id: string; messageId: string };
+  /** An image and a file sent in `chat` (message `imageMessage`). */
+  imageKey: string;
+  fileKey: string;
+  imageMessage: string;
 }
+
+/** A 1×1 PNG. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
 interface Probe {
   /** The route pattern as registered, e.g. `PATCH /api/contact/users/:id`. */
@@ -154,6 +161,25 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       })
     ).body;
     await admin.post(`/api/im/messages/${message.id}/reactions`, { emojiType: 'OK' });
+    // An image and a file in that chat.
+    const uploadAs = async (kind: 'images' | 'files', name: string, body: Buffer) => {
+      const response = await fetch(`${server.url}/api/im/${kind}?name=${name}`, {
+        method: 'POST',
+        headers: { cookie: admin.cookieHeader(), 'x-csrf-token': admin.csrfToken, 'content-type': 'application/octet-stream' },
+        body: new Uint8Array(body),
+      });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { key: string }).key;
+    };
+    const imageKey = await uploadAs('images', `${prefix}.png`, PNG);
+    const fileKey = await uploadAs('files', `${prefix}.txt`, Buffer.from(`${prefix} secret file`));
+    const imageMessage = (
+      await admin.post<{ messageId: string }>(`/api/im/chats/${chat.id}/messages`, {
+        msgType: 'image',
+        content: JSON.stringify({ image_key: imageKey }),
+      })
+    ).body.messageId;
+    await admin.post(`/api/im/chats/${chat.id}/messages`, { msgType: 'file', content: JSON.stringify({ file_key: fileKey }) });
 
     return {
       admin,
@@ -170,6 +196,9 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       oidc: { accessToken: data.access_token, refreshToken: data.refresh_token },
       chat: { id: chat.id, chatId: chat.chatId },
       message: { id: message.id, messageId: message.messageId },
+      imageKey,
+      fileKey,
+      imageMessage,
     };
   }
 
@@ -195,6 +224,9 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       a.chat.chatId,
       a.message.id,
       a.message.messageId,
+      a.imageKey,
+      a.fileKey,
+      a.imageMessage,
     ];
   }
 
@@ -271,6 +303,22 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       open('messages/:message_id/reactions', 'GET', `messages/${a.message.messageId}/reactions`),
       open('messages/:message_id/reactions', 'POST', `messages/${a.message.messageId}/reactions`, { reaction_type: { emoji_type: 'OK' } }),
       open('messages/:message_id/reactions/:reaction_id', 'DELETE', `messages/${a.message.messageId}/reactions/r1`),
+      // Images and files: A's keys are unknown to B everywhere; B's uploads land in B.
+      internal('images', 'POST', 'images?name=spy.png', {}, 400),
+      internal('files', 'POST', 'files?name=spy.txt', {}, 200),
+      internal('resources/:key', 'GET', `resources/${a.imageKey}`),
+      internal('resources/:key', 'GET', `resources/${a.fileKey}`),
+      open('images', 'POST', 'images', { image_type: 'message' }),
+      open('files', 'POST', 'files', { file_type: 'stream', file_name: 'spy.txt' }),
+      open('images/:image_key', 'GET', `images/${a.imageKey}`),
+      open('files/:file_key', 'GET', `files/${a.fileKey}`),
+      open('messages/:message_id/resources/:file_key', 'GET', `messages/${a.imageMessage}/resources/${a.imageKey}?type=image`),
+      open('messages/:message_id/resources/:file_key', 'GET', `messages/${a.message.messageId}/resources/${a.fileKey}?type=file`),
+      open('messages', 'POST', 'messages?receive_id_type=chat_id', {
+        receive_id: b.chat.chatId,
+        msg_type: 'image',
+        content: JSON.stringify({ image_key: a.imageKey }),
+      }),
     ];
   }
 

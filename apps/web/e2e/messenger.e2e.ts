@@ -290,4 +290,37 @@ describe.skipIf(!existsSync(chromiumPath))('messenger in two browsers', () => {
     await expect(mention.textContent()).resolves.toBe(`@${bob.name}`);
     await snap(pageB, '09-B-group-conversation');
   });
+  it('lets A send an image and a file that B sees, opens and can download', async () => {
+    // A 1×1 PNG, picked with the attach button.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+    await pageA.getByTestId('composer-file').setInputFiles({ name: '截图.png', mimeType: 'image/png', buffer: png });
+    const sentImage = pageA.getByTestId('message-bubble').getByTestId('chat-image');
+    await sentImage.waitFor({ timeout: 15_000 });
+    await expect.poll(() => pageA.getByTestId('upload').count()).toBe(0);
+
+    const seen = pageB.getByTestId('message-bubble').getByTestId('chat-image').locator('img');
+    await seen.waitFor({ timeout: 15_000 });
+    await expect.poll(() => seen.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1);
+    await pageB.getByTestId('message-bubble').getByTestId('chat-image').click();
+    await pageB.getByTestId('image-lightbox').waitFor();
+    await snap(pageB, '10-B-image-lightbox');
+    await pageB.keyboard.press('Escape');
+    await expect.poll(() => pageB.getByTestId('image-lightbox').count()).toBe(0);
+
+    await pageA.getByTestId('composer-file').setInputFiles({
+      name: 'release-notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('Release notes\n'.repeat(100)),
+    });
+    const card = pageB.getByTestId('file-card').filter({ hasText: 'release-notes.txt' });
+    await card.waitFor({ timeout: 15_000 });
+    await expect.poll(() => card.textContent()).toContain('1.4 KB');
+    const href = await card.locator('a').getAttribute('href');
+    const cookies = await contextB!.cookies();
+    const download = await fetch(`${baseUrl}${href}`, { headers: { cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; ') } });
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-disposition')).toContain('attachment');
+    expect(await download.text()).toBe('Release notes\n'.repeat(100));
+    await snap(pageB, '11-B-file-card');
+  });
 });

@@ -276,3 +276,21 @@ export const imEvents = {
   reactionRemoved: 'im.reaction.removed',
   read: 'im.read',
 } as const;
+
+/** An uploaded image or file (`POST /api/im/images`, `POST /api/im/files`); `key` goes into image/file content. */
+export interface ResourceView {
+  /** `img_v3_…` or `file_v3_…`. */
+  key: string;
+  kind: 'image' | 'file';
+  name: string;
+  size: number;
+  contentType: string;
+  /** Images: pixels, when the header tells (PNG, JPEG, GIF). */
+  width: number | null;
+  height: number | null;
+}
+
+/** Where the web app reads an uploaded image or file (session cookie; members of a chat referring to it). */
+export function resourceUrl(key: string): string {
+  return `/api/im/resources/${encodeURIComponent(key)}`;
+}

@@ -4,7 +4,7 @@ import type { ChatView } from '@kite/im/contract';
 import { useMessages } from '@kite/ui/i18n';
 import { UserAvatar } from '@kite/ui/user-avatar';
 import { useViewer } from '@kite/ui/viewer';
-import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { type ClipboardEvent, type DragEvent, type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { chatNameMatches } from './chat-list-model.ts';
 import {
   activeMentionQuery,
@@ -62,6 +62,8 @@ export interface ComposerProps {
   syncServerDraft?: boolean;
   autoFocus?: boolean;
   testId?: string;
+  /** Files picked with the attach button, pasted or dropped on the box; without it, attaching is off. */
+  onAttach?: (files: File[]) => void;
 }
 
 /**
@@ -77,6 +79,7 @@ export function Composer({
   syncServerDraft = false,
   autoFocus = false,
   testId = 'composer',
+  onAttach,
 }: ComposerProps) {
   const t = useMessages(imMessages);
   const viewer = useViewer();
@@ -87,6 +90,8 @@ export function Composer({
   const [pickerDismissed, setPickerDismissed] = useState<number | null>(null);
   const draftRef = useRef(draft);
   draftRef.current = draft;
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [dragging, setDragging] = useState(false);
 
   // Switching chats: load that chat's draft; leaving one: save it on the server too.
   useEffect(() => {
@@ -207,6 +212,26 @@ export function Composer({
     }
   };
 
+  const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>) => {
+    const files = [...event.clipboardData.files];
+    if (!onAttach || files.length === 0) return;
+    event.preventDefault();
+    onAttach(files);
+  };
+  const hasFiles = (event: DragEvent) => Boolean(onAttach) && [...event.dataTransfer.types].includes('Files');
+  const onDragOver = (event: DragEvent<HTMLDivElement>) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    setDragging(true);
+  };
+  const onDrop = (event: DragEvent<HTMLDivElement>) => {
+    setDragging(false);
+    const files = [...event.dataTransfer.files];
+    if (!onAttach || files.length === 0) return;
+    event.preventDefault();
+    onAttach(files);
+  };
+
   const insertAt = () => {
     const element = textarea.current;
     const position = element?.selectionStart ?? draft.text.length;
@@ -222,7 +247,15 @@ export function Composer({
   };
 
   return (
-    <div className="kite-im-composer" data-testid={testId}>
+    // biome-ignore lint/a11y/noStaticElementInteractions: dropping files is a shortcut; the attach button does the same.
+    <div
+      className={dragging ? 'kite-im-composer kite-im-composer--dragging' : 'kite-im-composer'}
+      data-testid={testId}
+      onDragOver={onDragOver}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+      data-drop-label={t('dropToSend')}
+    >
       {pickerOpen ? (
         <div className="kite-im-mention-picker" role="listbox" data-testid="mention-picker">
           {options.length === 0 ? (
@@ -263,6 +296,7 @@ export function Composer({
         onChange={(event) => update(event.target.value, event.target.selectionStart)}
         onSelect={(event) => setCaret(event.currentTarget.selectionStart)}
         onKeyDown={onKeyDown}
+        onPaste={onPaste}
         aria-label={placeholder}
         data-testid={`${testId}-input`}
       />
@@ -270,13 +304,40 @@ export function Composer({
         <button type="button" className="kite-im-icon-button" onClick={insertAt} aria-label="@" title="@">
           <IconAt />
         </button>
-        <Tooltip content={t('attachUnavailable')}>
-          <span>
-            <button type="button" className="kite-im-icon-button" disabled aria-label={t('attachUnavailable')}>
+        {onAttach ? (
+          <>
+            <button
+              type="button"
+              className="kite-im-icon-button"
+              onClick={() => fileInput.current?.click()}
+              aria-label={t('attach')}
+              title={t('attach')}
+              data-testid={`${testId}-attach`}
+            >
               <IconImage />
             </button>
-          </span>
-        </Tooltip>
+            <input
+              ref={fileInput}
+              type="file"
+              multiple
+              hidden
+              data-testid={`${testId}-file`}
+              onChange={(event) => {
+                const files = [...(event.target.files ?? [])];
+                event.target.value = '';
+                if (files.length > 0) onAttach(files);
+              }}
+            />
+          </>
+        ) : (
+          <Tooltip content={t('attachUnavailable')}>
+            <span>
+              <button type="button" className="kite-im-icon-button" disabled aria-label={t('attachUnavailable')}>
+                <IconImage />
+              </button>
+            </span>
+          </Tooltip>
+        )}
         <span className="kite-im-composer__hint">{t('composerHint')}</span>
         <button
           type="button"

@@ -4,6 +4,7 @@ import { useMessages } from '@kite/ui/i18n';
 import { useViewer } from '@kite/ui/viewer';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
+import { UploadTray, useAttachments } from './attachments.tsx';
 import { ChatAvatar } from './chat-avatar.tsx';
 import { Composer } from './composer.tsx';
 import { markRead } from './im-api.ts';
@@ -75,6 +76,7 @@ export function Conversation({ chat, panel, onOpenPanel, focusMessageId, onBack 
   const viewer = useViewer();
   useMarkReadWhileVisible(chat);
   const { pending, send, resend, discard } = useSendMessage(chat);
+  const attachments = useAttachments(chat);
   // Captured when the chat opens: where the unread part began and how long it was.
   const [opened] = useState(() => ({
     firstUnreadSeq: chat.unreadCount > 0 ? chat.lastReadSeq + 1 : null,
@@ -143,7 +145,16 @@ export function Conversation({ chat, panel, onOpenPanel, focusMessageId, onBack 
         onDiscard={discard}
         onOpenThread={(rootId) => onOpenPanel({ kind: 'thread', rootId })}
       />
-      <Composer chat={chat} draftKey={chat.id} placeholder={t('composerPlaceholder', { name })} onSend={send} syncServerDraft autoFocus />
+      <UploadTray uploads={attachments.uploads} onDismiss={attachments.dismiss} />
+      <Composer
+        chat={chat}
+        draftKey={chat.id}
+        placeholder={t('composerPlaceholder', { name })}
+        onSend={send}
+        onAttach={attachments.attach}
+        syncServerDraft
+        autoFocus
+      />
     </section>
   );
 }

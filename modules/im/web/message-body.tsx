@@ -1,7 +1,8 @@
-import { IconFile, IconImage } from '@douyinfe/semi-icons';
+import { IconImage } from '@douyinfe/semi-icons';
 import { Button, Tooltip } from '@douyinfe/semi-ui';
 import { useMessages } from '@kite/ui/i18n';
 import { type ReactNode, useMemo } from 'react';
+import { ChatImage, FileCard } from './attachments.tsx';
 import { emojiFor } from './emoji.ts';
 import { imMessages } from './im-messages.ts';
 import {
@@ -40,7 +41,7 @@ function Inline({ node, viewerIds }: { node: InlineNode; viewerIds: ReadonlySet<
     case 'emoji':
       return <span className="kite-im-emoji">{emojiFor(node.emojiType)}</span>;
     case 'image':
-      return <ImagePlaceholder />;
+      return <ChatImage imageKey={node.imageKey} />;
     case 'code':
       return (
         <pre className="kite-im-code">
@@ -172,16 +173,9 @@ export function MessageBody({
         </>
       );
     case 'image':
-      return <ImagePlaceholder />;
+      return <ChatImage imageKey={model.imageKey} />;
     case 'file':
-      return (
-        <Tooltip content={t('fileUnavailable')}>
-          <span className="kite-im-attachment kite-im-attachment--file" data-testid="file-placeholder">
-            <IconFile size="extra-large" />
-            <span className="kite-im-attachment__name">{model.fileName || t('filePlaceholder')}</span>
-          </span>
-        </Tooltip>
-      );
+      return <FileCard fileKey={model.fileKey} fileName={model.fileName} />;
     case 'card':
       return <CardView model={model} viewerIds={viewerIds} />;
     case 'share_chat':

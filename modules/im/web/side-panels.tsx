@@ -9,6 +9,7 @@ import { UserAvatar } from '@kite/ui/user-avatar';
 import { useViewer } from '@kite/ui/viewer';
 import { useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useMemo, useState } from 'react';
+import { UploadTray, useAttachments } from './attachments.tsx';
 import { Composer } from './composer.tsx';
 import type { SidePanel } from './conversation.tsx';
 import {
@@ -85,6 +86,7 @@ function ThreadPanel({ chat, rootId, onClose, onBack }: { chat: ChatView; rootId
   const history = useMessageHistory(chat.id);
   const thread = useThread(chat.id, rootId);
   const { pending, send, resend, discard } = useSendMessage(chat, rootId);
+  const attachments = useAttachments(chat, rootId);
   const viewerIds = myOpenIds(viewer.userId);
   const root = useMemo(
     () =>
@@ -147,11 +149,13 @@ function ThreadPanel({ chat, rootId, onClose, onBack }: { chat: ChatView; rootId
             </>
           )}
         </div>
+        <UploadTray uploads={attachments.uploads} onDismiss={attachments.dismiss} />
         <Composer
           chat={chat}
           draftKey={`${chat.id}:${rootId}`}
           placeholder={t('threadComposerPlaceholder')}
           onSend={send}
+          onAttach={attachments.attach}
           autoFocus
           testId="thread-composer"
         />

@@ -45,7 +45,7 @@ function readCookie(name: string): string | null {
   return null;
 }
 
-function currentCsrfToken(): string | null {
+export function currentCsrfToken(): string | null {
   return csrfToken ?? readCookie(CSRF_COOKIE);
 }
 
