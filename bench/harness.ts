@@ -1,22 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
+import { createPostgresDatabase } from '../packages/testing/src/server-process.ts';
 
 export const root = join(import.meta.dirname, '..');
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
+export { freePort } from '../packages/testing/src/server-process.ts';
 
 /** Starts a server in its own process (the load generator keeps the other core). */
 export async function startProcess(
@@ -101,26 +91,8 @@ export function report(benchName: string, context: Record<string, unknown>, rows
   return table;
 }
 
-/**
- * A fresh PostgreSQL database for one benchmark run (from KITE_TEST_PG_URL, default the local
- * server), dropped by `drop()`.
- */
-export async function createBenchDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = process.env.KITE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const name = `${prefix}_${Date.now()}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`create database ${name}`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
+/** A fresh PostgreSQL database for one run (KITE_TEST_PG_URL, default the local server). */
+export function createBenchDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  process.env.KITE_TEST_PG_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
+  return createPostgresDatabase(prefix);
 }

@@ -2,17 +2,53 @@
  * A Kite server for benchmarks, seeded in-process: N users with sessions (no password hashing, no
  * sign-in round trips) and group chats of size G; writes what the load generator needs to a JSON
  * file, then serves like `npm start`. Bench-only: nothing here runs in the product.
+ *
+ * Env: BENCH_USERS, BENCH_GROUP_SIZE (chats of consecutive users), BENCH_CHATS (instead: that many
+ * chats of the first G users), BENCH_MESSAGES (bulk-load that many messages, spread evenly over the
+ * chats, with raw SQL), BENCH_STATS_PORT (serve `GET /stats` → SQL statements sent so far),
+ * BENCH_SEED_FILE. SIGTERM closes the server cleanly.
  */
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'kysely';
+import pg from 'pg';
 import { loadConfig } from '../../apps/server/src/config.ts';
 import { createKite } from '../../apps/server/src/kite.ts';
 
 const users = Number(process.env.BENCH_USERS ?? 1000);
 const groupSize = Number(process.env.BENCH_GROUP_SIZE ?? 100);
+const chatCount = process.env.BENCH_CHATS ? Number(process.env.BENCH_CHATS) : undefined;
+const messageCount = Number(process.env.BENCH_MESSAGES ?? 0);
 const out = process.env.BENCH_SEED_FILE ?? '/tmp/kite-bench-seed.json';
+
+// Counts every statement sent to either engine (the request's and the outbox dispatcher's alike).
+let statements = 0;
+if (process.env.BENCH_STATS_PORT) {
+  const pglite = PGlite.prototype as unknown as Record<'query' | 'exec', (...args: unknown[]) => unknown>;
+  const client = pg.Client.prototype as unknown as Record<'query', (...args: unknown[]) => unknown>;
+  for (const [target, method] of [
+    [pglite, 'query'],
+    [pglite, 'exec'],
+    [client, 'query'],
+  ] as const) {
+    const original = target[method as 'query'];
+    target[method as 'query'] = function (this: unknown, ...args: unknown[]) {
+      statements++;
+      return original.apply(this, args);
+    };
+  }
+  createServer((_request, response) => response.end(JSON.stringify({ statements }))).listen(
+    Number(process.env.BENCH_STATS_PORT),
+    '127.0.0.1',
+  );
+}
 
 const kite = await createKite({ ...loadConfig(), logLevel: 'error' });
 const url = await kite.listen();
+process.on('SIGTERM', () => {
+  void kite.close().finally(() => process.exit(0));
+});
 const { tenant, user: admin } = await kite.auth.setup(
   { tenantName: 'Bench', adminName: 'Admin', adminEmail: 'admin@bench.test', adminPassword: 'bench-password-1' },
   {},
@@ -32,17 +68,59 @@ for (const id of ids) {
   const session = await kite.auth.startSession(user!, {}, 'bench');
   sessions.push({ cookie: `kite_session=${session.token}`, csrf: session.csrfToken });
 }
+const memberLists: number[][] = [];
+if (chatCount !== undefined) {
+  for (let k = 0; k < chatCount; k++) memberLists.push(Array.from({ length: groupSize }, (_, m) => m));
+} else {
+  for (let start = 0; start + groupSize <= users; start += groupSize)
+    memberLists.push(Array.from({ length: groupSize }, (_, k) => start + k));
+}
 const chats: Array<{ chatId: string; members: number[] }> = [];
-for (let start = 0; start + groupSize <= users; start += groupSize) {
-  const members = Array.from({ length: groupSize }, (_, k) => start + k);
+for (const [index, members] of memberLists.entries()) {
   const response = await fetch(`${url}/api/im/chats`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', cookie: `kite_session=${adminSession.token}`, 'x-csrf-token': adminSession.csrfToken },
-    body: JSON.stringify({ chatType: 'group', name: `Group ${start / groupSize}`, userIds: members.map((m) => ids[m]) }),
+    body: JSON.stringify({ chatType: 'group', name: `Group ${index}`, userIds: members.map((m) => ids[m]) }),
   });
   if (!response.ok) throw new Error(`chat create failed: ${response.status} ${await response.text()}`);
   const chat = (await response.json()) as { id: string };
   chats.push({ chatId: chat.id, members });
 }
-writeFileSync(out, JSON.stringify({ url, sessions, chats }));
+
+// History: N messages straight into the tables, one `insert … select generate_series` per chat,
+// each sent by the chat's members in turn, a second apart, ~120-byte texts.
+const perChat = chats.length > 0 ? Math.floor(messageCount / chats.length) : 0;
+const loadStarted = performance.now();
+if (perChat > 0) {
+  const { db } = kite.database;
+  for (const chat of chats) {
+    await sql`
+      insert into im_message (id, tenant_id, chat_id, message_id, seq, sender_kind, sender_id, msg_type, content, search_text, created_at, updated_at)
+      select gen_random_uuid()::text, c.tenant_id, c.id, 'om_' || md5(c.id || ':' || g), g, 'user',
+             members.ids[1 + g % array_length(members.ids, 1)], 'text',
+             json_build_object('text', 'message ' || g || ' of the bench history, long enough to look like a chat line.')::text,
+             'message ' || g || ' of the bench history, long enough to look like a chat line.',
+             now() - make_interval(secs => ${perChat} - g), now() - make_interval(secs => ${perChat} - g)
+      from im_chat c
+      cross join lateral (select array_agg(member_id order by member_id) as ids from im_member where chat_id = c.id and member_kind = 'user') members
+      cross join generate_series(1, ${perChat}::int) g
+      where c.id = ${chat.chatId}`.execute(db);
+    await sql`update im_chat set last_seq = ${perChat}, last_message_at = now() where id = ${chat.chatId}`.execute(db);
+    await sql`update im_member set last_read_seq = ${perChat} where chat_id = ${chat.chatId}`.execute(db);
+  }
+  await sql`analyze im_message`.execute(db);
+}
+const loadSeconds = Number(((performance.now() - loadStarted) / 1000).toFixed(1));
+
+writeFileSync(
+  out,
+  JSON.stringify({
+    url,
+    admin: { cookie: `kite_session=${adminSession.token}`, csrf: adminSession.csrfToken },
+    sessions,
+    chats,
+    perChat,
+    loadSeconds,
+  }),
+);
 process.stdout.write('seeded\n');

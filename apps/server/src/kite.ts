@@ -17,12 +17,14 @@ import {
 import { createEventsService, eventsMigrations, WS_ENDPOINT_PATH } from '@kite/events/server';
 import {
   chatTopic,
+  ImResources,
   ImService,
   imEventAudience,
   imMigrations,
   OpenImApi,
   registerImOpenEvents,
   registerImOpenRoutes,
+  registerImResourceRoutes,
   registerImRoutes,
 } from '@kite/im/server';
 import { type Clock, systemClock } from '@kite/kernel/clock';
@@ -37,6 +39,7 @@ import {
   TOKEN_REVOCATION_CONSUMER,
 } from '@kite/openplatform/server';
 import { createAuditConsumer } from '@kite/platform/audit';
+import { openBlobStore } from '@kite/platform/blob-store';
 import { acquireDataDirLock } from '@kite/platform/data-dir-lock';
 import { type Database, openDatabase } from '@kite/platform/database';
 import type { Authenticators } from '@kite/platform/http';
@@ -128,10 +131,8 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
   const commands = createCommandRunner(db, dispatcher);
   // Chat content stays out of the audit log; recalls and every chat administration stay in.
   const everydayContent = /^im\.(message\.(created|updated)|reaction\.|read$)/;
-  dispatcher.addDurable(
-    'platform.audit',
-    createAuditConsumer((type) => !everydayContent.test(type)),
-  );
+  const isAudited = (type: string) => !everydayContent.test(type);
+  dispatcher.addDurable('platform.audit', createAuditConsumer(isAudited), { wants: (event) => isAudited(event.type) });
   // Caches of sessions and tokens on every node follow changes made on any node.
   dispatcher.addLive('auth.cache', (events) => {
     for (const event of events) {
@@ -157,7 +158,9 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
   const invitations = new InvitationService({ db, commands, directory, auth, clock, publicUrl: () => config.publicUrl });
   const openPlatform = new OpenPlatformService({ db, commands, clock });
   // A password reset or deactivation revokes the person's user, refresh and personal tokens.
-  dispatcher.addDurable(TOKEN_REVOCATION_CONSUMER, createTokenRevocationHandler(openPlatform, endsCredentialsOf));
+  dispatcher.addDurable(TOKEN_REVOCATION_CONSUMER, createTokenRevocationHandler(openPlatform, endsCredentialsOf), {
+    wants: (event) => endsCredentialsOf(event) !== null,
+  });
   const openContact = new OpenContactApi(db as never, contacts, (tenantId) => openPlatform.tenantKeyOf(tenantId));
 
   // Apps receive Feishu events for outbox events, by webhook or over the SDK's long connection.
@@ -172,8 +175,16 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
   registerContactOpenEvents(events.registerOpenEvent);
   registerImOpenEvents(events.registerOpenEvent);
 
+  // Uploaded images and files: bytes in the blob store (KITE_DATA_DIR/blobs), rows in im's tables.
+  const resources = new ImResources({
+    db: db as never,
+    blobs: openBlobStore(config.dataDir),
+    limits: { maxFileBytes: config.maxUploadBytes, maxImageBytes: config.maxImageBytes },
+    clock,
+  });
   // The messenger sees people through contact's UserLookup and bots through the app directory.
   const im = new ImService({
+    resources,
     db: db as never,
     commands,
     users: contacts,
@@ -252,6 +263,7 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
   registerContactOpenRoutes(app, { api: openContact, authenticate });
   registerImRoutes(app, { im, authenticate });
   registerImOpenRoutes(app, { api: openIm, authenticate });
+  registerImResourceRoutes(app, { resources, authenticate });
   registerOpenPlatformRoutes(app, {
     openPlatform,
     directory,

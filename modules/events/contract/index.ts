@@ -23,8 +23,18 @@ export interface OpenEvent {
  */
 export type OpenEventMapper = (event: DomainEvent, app: AppRecord) => OpenEvent | readonly OpenEvent[] | null;
 
+export interface OpenEventOptions {
+  /**
+   * The only apps that can receive `event` (their app ids), read from the event itself — e.g. the
+   * bots of the chat a message was sent in. The mapper must return nothing for any other app. With
+   * it, an event no app can receive is skipped without a query; without it every app of the tenant
+   * is a candidate.
+   */
+  appsOf?(event: DomainEvent): readonly string[];
+}
+
 /** Registers a mapper for one domain event type; several mappers per type are allowed. */
-export type RegisterOpenEvent = (domainType: string, mapper: OpenEventMapper) => void;
+export type RegisterOpenEvent = (domainType: string, mapper: OpenEventMapper, options?: OpenEventOptions) => void;
 
 /** The v2 event envelope (reference/feishu-openapi.md §6a). */
 export interface OpenEventEnvelope {

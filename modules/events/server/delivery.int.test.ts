@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { ManualClock } from '@kite/kernel/clock';
+import { createCommandRunner, type DomainEvent } from '@kite/platform/outbox';
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Selectable } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -208,6 +209,45 @@ describe('fan-out and retries (manual clock, worker driven by hand)', () => {
       .execute();
     expect(await harness.events.deliverDue()).toBe(0);
     expect(await rowsFor(app.appId)).toHaveLength(1);
+    expect(requests).toHaveLength(1);
+  });
+
+  it('fans out only events some app may receive, and never to an app created after them', async () => {
+    const { requests, handler } = scriptedReceiver([200]);
+    const url = `${await receiver(handler)}/hook`;
+    const bot = harness.apps.add({ tenantId: 'tenant-chat', eventUrl: url, scopes: ['im:message'] });
+    // Like a chat message: only the bots listed in the event can receive it.
+    const appsOf = (event: DomainEvent) => (event.payload as { appIds: string[] }).appIds;
+    harness.events.registerOpenEvent(
+      'test.chat.said',
+      (event, app) => (appsOf(event).includes(app.appId) ? { eventType: 'said_v1', event: {} } : null),
+      {
+        appsOf,
+      },
+    );
+    const commands = createCommandRunner(harness.database.db, harness.dispatcher);
+    const say = (appIds: string[]) =>
+      commands.run({ tenantId: 'tenant-chat', actor: { type: 'system', name: 'test' } }, (_trx, emit) =>
+        emit({ type: 'test.chat.said', subjectType: 'chat', subjectId: 'c1', payload: { appIds } }),
+      );
+    // An app the event names but which is created only after the event (its id reserved here).
+    const laterId = 'cli_00000000000000aa';
+    await say([]);
+    await say([bot.appId, laterId]);
+    await harness.dispatcher.settle();
+    const fanout = await harness.database.db.withTables<EventsTables>().selectFrom('event_fanout').select('domain_event').execute();
+    expect(fanout.map((row) => (row.domain_event as { payload: unknown }).payload)).toEqual([{ appIds: [bot.appId, laterId] }]);
+
+    const later = harness.apps.add({
+      appId: laterId,
+      tenantId: 'tenant-chat',
+      eventUrl: url,
+      scopes: ['im:message'],
+      createdAt: new Date(Date.now() + 60_000),
+    });
+    expect(await harness.events.deliverDue()).toBe(1);
+    expect(await rowsFor(bot.appId)).toHaveLength(1);
+    expect(await rowsFor(later.appId)).toHaveLength(0);
     expect(requests).toHaveLength(1);
   });
 });

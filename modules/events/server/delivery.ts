@@ -12,8 +12,9 @@ import { buildEventRequest, type SignedRequest } from './webhook-crypto.ts';
 
 /**
  * Outbox → apps, in two steps:
- * 1. the durable outbox consumer (`events.apps`) copies each domain event that some mapper handles
- *    into `event_fanout`, in the dispatcher's transaction — nothing else, because resolving the
+ * 1. the durable outbox consumer (`events.apps`) copies each domain event that some app may receive
+ *    (a mapper handles it and, where the mappers name their candidate apps, e.g. the bots in a chat,
+ *    there is one) into `event_fanout`, in the dispatcher's transaction — nothing else, because resolving the
  *    tenant's apps goes through AppDirectory, which queries the database on its own connection: on
  *    PGlite (one connection, held by that transaction) doing it there would wait for itself;
  * 2. the worker expands fan-out rows into one `event_delivery` row per app per Feishu event, then
@@ -86,7 +87,7 @@ type DeliveryRow = Selectable<EventsTables['event_delivery']>;
 export function createFanoutConsumer(registry: OpenEventRegistry, onEnqueued: () => void): DurableHandler {
   return async (events, trx) => {
     const rows = events
-      .filter((event) => registry.handles(event.type))
+      .filter((event) => registry.mayDeliver(event))
       .map((event) => ({ outbox_seq: event.seq, tenant_id: event.tenantId, domain_event: JSON.stringify(event) }));
     if (rows.length === 0) return;
     await trx

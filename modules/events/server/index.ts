@@ -6,7 +6,7 @@ import type { AppDirectory, AppRecord } from '@kite/openplatform/contract';
 import type { OutboxDispatcher } from '@kite/platform/outbox';
 import type { PlatformTables } from '@kite/platform/platform-tables';
 import type { Kysely } from 'kysely';
-import type { OpenEventEnvelope, OpenEventMapper } from '../contract/index.ts';
+import type { OpenEventEnvelope, OpenEventMapper, OpenEventOptions } from '../contract/index.ts';
 import {
   createFanoutConsumer,
   DeliveryFailure,
@@ -64,7 +64,7 @@ export interface EventsService {
   /** The url_verification challenge against `app.eventUrl`; call when an admin sets the URL. */
   verifyEventUrl(app: Pick<AppRecord, 'eventUrl' | 'encryptKey' | 'verificationToken'>): Promise<VerifyEventUrlResult>;
   /** Declares how a domain event type becomes Feishu events per app (see contract). */
-  registerOpenEvent(domainType: string, mapper: OpenEventMapper): void;
+  registerOpenEvent(domainType: string, mapper: OpenEventMapper, options?: OpenEventOptions): void;
   /**
    * Sends one envelope to an app right now (long connection first, else webhook) and returns its
    * answer; not stored, not retried. For card callbacks, whose answer (a new card, a toast) the
@@ -111,6 +111,8 @@ export function createEventsService(deps: EventsServiceDeps): EventsService {
   deps.dispatcher.addDurable(
     OUTBOX_CONSUMER_NAME,
     createFanoutConsumer(registry, () => setTimeout(() => worker.wake(), 0).unref()),
+    // Events no app can receive move the cursor without a transaction.
+    { wants: (event) => registry.mayDeliver(event) },
   );
 
   /** Keeps `event_subscriber` fresh, so events queue for the app while it reconnects (even after a restart). */
@@ -133,7 +135,7 @@ export function createEventsService(deps: EventsServiceDeps): EventsService {
     handleUpgrade: (request, socket, head) => longConnections.handleUpgrade(request, socket, head),
     endpointHandler: (body, hostHeader) => longConnections.handleEndpoint(body, hostHeader),
     verifyEventUrl: (app) => verifyEventUrl(app, worker.options.requestTimeoutMs),
-    registerOpenEvent: (domainType, mapper) => registry.register(domainType, mapper),
+    registerOpenEvent: (domainType, mapper, options) => registry.register(domainType, mapper, options),
     async sendToApp(appId, envelope) {
       const app = await deps.apps.getApp(appId);
       if (!app) throw new DeliveryFailure(`unknown app ${appId}`, null);

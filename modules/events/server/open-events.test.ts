@@ -83,6 +83,41 @@ describe('OpenEventRegistry', () => {
   });
 });
 
+describe('OpenEventRegistry.mayDeliver', () => {
+  const message = (appIds: string[]): DomainEvent => ({ ...event, type: 'im.message.created', payload: { chat: { appIds } } });
+  const appsOf = (domainEvent: DomainEvent) => (domainEvent.payload as { chat: { appIds: string[] } }).chat.appIds;
+
+  it('is false for types no mapper handles, and for events whose mappers name no candidate app', () => {
+    const registry = new OpenEventRegistry(recordingLogger());
+    registry.register('im.message.created', () => null, { appsOf });
+    expect(registry.mayDeliver({ ...event, type: 'im.read' })).toBe(false);
+    expect(registry.mayDeliver(message([]))).toBe(false);
+    expect(registry.mayDeliver(message([app.appId]))).toBe(true);
+  });
+
+  it('is true whenever one mapper of the type cannot narrow its apps', () => {
+    const registry = new OpenEventRegistry(recordingLogger());
+    registry.register('im.message.created', () => null, { appsOf });
+    registry.register('im.message.created', () => null);
+    expect(registry.mayDeliver(message([]))).toBe(true);
+    const contact = new OpenEventRegistry(recordingLogger());
+    contact.register('contact.user.created', () => null);
+    expect(contact.mayDeliver(event)).toBe(true);
+  });
+
+  it('delivers rather than drops when a narrowing throws, and logs it', () => {
+    const logger = recordingLogger();
+    const registry = new OpenEventRegistry(logger);
+    registry.register('im.message.created', () => null, {
+      appsOf: () => {
+        throw new Error('bad payload');
+      },
+    });
+    expect(registry.mayDeliver(message([]))).toBe(true);
+    expect(logger.errors).toEqual(['open event appsOf failed']);
+  });
+});
+
 describe('event ids and envelopes', () => {
   it('derives stable 32-hex ids that differ per app, type and index', () => {
     const id = deriveEventId('evt-1', app.appId, 'x', 0);

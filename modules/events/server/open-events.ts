@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '@kite/kernel/logger';
 import type { AppRecord } from '@kite/openplatform/contract';
 import type { DomainEvent } from '@kite/platform/outbox';
-import type { OpenEvent, OpenEventEnvelope, OpenEventMapper } from '../contract/index.ts';
+import type { OpenEvent, OpenEventEnvelope, OpenEventMapper, OpenEventOptions } from '../contract/index.ts';
 
 /**
  * Which Feishu events a domain event becomes, per app. Owning modules register mappers (the contact
@@ -11,19 +11,42 @@ import type { OpenEvent, OpenEventEnvelope, OpenEventMapper } from '../contract/
  */
 export class OpenEventRegistry {
   private readonly mappers = new Map<string, OpenEventMapper[]>();
+  /** Per domain type: how to narrow its candidate apps, or null once any of its mappers cannot. */
+  private readonly candidates = new Map<string, Array<(event: DomainEvent) => readonly string[]> | null>();
 
   constructor(private readonly logger: Logger) {}
 
   /** Adds a mapper for `domainType`. Register before the outbox dispatcher starts. */
-  register(domainType: string, mapper: OpenEventMapper): void {
+  register(domainType: string, mapper: OpenEventMapper, options: OpenEventOptions = {}): void {
     const list = this.mappers.get(domainType) ?? [];
     list.push(mapper);
     this.mappers.set(domainType, list);
+    const narrowing = this.candidates.has(domainType) ? this.candidates.get(domainType)! : [];
+    this.candidates.set(domainType, narrowing && options.appsOf ? [...narrowing, options.appsOf] : null);
   }
 
   /** Whether any mapper exists for `domainType`; other events are skipped without a query. */
   handles(domainType: string): boolean {
     return this.mappers.has(domainType);
+  }
+
+  /**
+   * Whether some app may receive `event`: a mapper handles its type and, where the mappers name
+   * their candidate apps (`appsOf`), there is one. False means no app can, whatever apps the tenant
+   * has — a message in a chat without bots is not fanned out.
+   */
+  mayDeliver(event: DomainEvent): boolean {
+    if (!this.mappers.has(event.type)) return false;
+    const narrowing = this.candidates.get(event.type);
+    if (!narrowing) return true;
+    return narrowing.some((appsOf) => {
+      try {
+        return appsOf(event).length > 0;
+      } catch (error) {
+        this.logger.error('open event appsOf failed', { domainType: event.type, error });
+        return true;
+      }
+    });
   }
 
   /**

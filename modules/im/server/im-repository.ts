@@ -31,8 +31,152 @@ function byRef(ref: string, prefix: string): 'id' | 'public' {
   return ref.startsWith(prefix) ? 'public' : 'id';
 }
 
+/** The caller's membership columns, selected next to a chat row (`m_…`, null when not a member). */
+type MemberColumns = {
+  m_kind: MemberKind | null;
+  m_id: string | null;
+  m_role: MemberRow['role'] | null;
+  m_last_read_seq: number | null;
+  m_last_read_at: Date | null;
+  m_muted: boolean | null;
+  m_pinned: boolean | null;
+  m_draft: string | null;
+  m_joined_at: Date | null;
+};
+
+/** A chat with the party's membership: one query where it used to take two. */
+function chatWithMember(db: Queryable, party: Party) {
+  return db
+    .selectFrom('im_chat as c')
+    .leftJoin('im_member as m', (join) =>
+      join.onRef('m.chat_id', '=', 'c.id').on('m.member_kind', '=', party.kind).on('m.member_id', '=', party.id),
+    )
+    .selectAll('c')
+    .select([
+      'm.member_kind as m_kind',
+      'm.member_id as m_id',
+      'm.role as m_role',
+      'm.last_read_seq as m_last_read_seq',
+      'm.last_read_at as m_last_read_at',
+      'm.muted as m_muted',
+      'm.pinned as m_pinned',
+      'm.draft as m_draft',
+      'm.joined_at as m_joined_at',
+    ]);
+}
+
+function splitChatMember<R extends ChatRow & MemberColumns>(
+  row: R,
+): { chat: ChatRow; member: MemberRow | undefined; rest: Omit<R, keyof ChatRow | keyof MemberColumns> } {
+  const { m_kind, m_id, m_role, m_last_read_seq, m_last_read_at, m_muted, m_pinned, m_draft, m_joined_at, ...others } = row;
+  const {
+    id,
+    tenant_id,
+    chat_id,
+    chat_type,
+    name,
+    description,
+    announcement,
+    owner_kind,
+    owner_id,
+    settings,
+    p2p_key,
+    last_seq,
+    last_message_at,
+    dissolved,
+    created_at,
+    updated_at,
+    ...rest
+  } = others;
+  const chat: ChatRow = {
+    id,
+    tenant_id,
+    chat_id,
+    chat_type,
+    name,
+    description,
+    announcement,
+    owner_kind,
+    owner_id,
+    settings,
+    p2p_key,
+    last_seq,
+    last_message_at,
+    dissolved,
+    created_at,
+    updated_at,
+  };
+  const member: MemberRow | undefined =
+    m_kind === null || m_id === null
+      ? undefined
+      : {
+          tenant_id,
+          chat_id: id,
+          member_kind: m_kind,
+          member_id: m_id,
+          role: m_role!,
+          last_read_seq: Number(m_last_read_seq),
+          last_read_at: m_last_read_at,
+          muted: m_muted!,
+          pinned: m_pinned!,
+          draft: m_draft!,
+          joined_at: m_joined_at!,
+        };
+  return { chat, member, rest: rest as Omit<R, keyof ChatRow | keyof MemberColumns> };
+}
+
 export const imRepository = {
   // Chats -----------------------------------------------------------------------------------------
+
+  /** A chat by internal or public id, with the party's membership row (undefined when not a member). */
+  async findChatAndMember(
+    db: Queryable,
+    tenantId: string,
+    ref: string,
+    party: Party,
+  ): Promise<{ chat: ChatRow; member: MemberRow | undefined } | undefined> {
+    const row = await chatWithMember(db, party)
+      .where('c.tenant_id', '=', tenantId)
+      .where(byRef(ref, 'oc_') === 'public' ? 'c.chat_id' : 'c.id', '=', ref)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const { chat, member } = splitChatMember(row);
+    return { chat, member };
+  },
+
+  /**
+   * Locks the chat row for a send and reads under the lock, in the same statement, what the send
+   * checks and announces: the sender's membership, the chat's bots and how many people are in it.
+   */
+  async lockChatForSend(
+    trx: Transaction<ImDb>,
+    tenantId: string,
+    id: string,
+    party: Party,
+  ): Promise<{ chat: ChatRow; member: MemberRow | undefined; appIds: string[]; userCount: number } | undefined> {
+    const row = await chatWithMember(trx, party)
+      .select((eb) => [
+        eb
+          .selectFrom('im_member as b')
+          .select(sql<string[]>`coalesce(array_agg(b.member_id order by b.member_id), '{}')`.as('ids'))
+          .whereRef('b.chat_id', '=', 'c.id')
+          .where('b.member_kind', '=', 'app')
+          .as('app_ids'),
+        eb
+          .selectFrom('im_member as u')
+          .select((inner) => inner.fn.countAll<number>().as('count'))
+          .whereRef('u.chat_id', '=', 'c.id')
+          .where('u.member_kind', '=', 'user')
+          .as('user_count'),
+      ])
+      .where('c.tenant_id', '=', tenantId)
+      .where('c.id', '=', id)
+      .forUpdate('c')
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const { chat, member, rest } = splitChatMember(row);
+    return { chat, member, appIds: rest.app_ids ?? [], userCount: Number(rest.user_count ?? 0) };
+  },
 
   async findChat(db: Queryable, tenantId: string, ref: string): Promise<ChatRow | undefined> {
     return db
@@ -63,17 +207,6 @@ export const imRepository = {
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
       .execute();
-  },
-
-  /** The next message sequence of a chat; the caller holds the chat's row lock. */
-  async nextSeq(trx: Transaction<ImDb>, id: string, at: Date): Promise<number> {
-    const row = await trx
-      .updateTable('im_chat')
-      .set((eb) => ({ last_seq: eb('last_seq', '+', 1), last_message_at: at, updated_at: at }))
-      .where('id', '=', id)
-      .returning('last_seq')
-      .executeTakeFirstOrThrow();
-    return Number(row.last_seq);
   },
 
   /** Chats of a member, pinned first then most recent activity, keyset-paged. */
@@ -252,6 +385,34 @@ export const imRepository = {
 
   async insertMessage(db: Queryable, row: Insertable<ImTables['im_message']>): Promise<void> {
     await db.insertInto('im_message').values(row).execute();
+  },
+
+  /**
+   * A send's writes in one statement: the chat's head moves to `row.seq`, the message is stored and
+   * the sender's read position moves to it. The caller holds the chat's row lock and took `row.seq`
+   * as the locked `last_seq + 1`, so sequences stay gap-free.
+   */
+  async appendMessage(trx: Transaction<ImDb>, row: Insertable<ImTables['im_message']> & { seq: number; created_at: Date }, sender: Party) {
+    await trx
+      .with('head', (db) =>
+        db
+          .updateTable('im_chat')
+          .set({ last_seq: row.seq, last_message_at: row.created_at, updated_at: row.created_at })
+          .where('id', '=', row.chat_id)
+          .returning('id'),
+      )
+      .with('reader', (db) =>
+        db
+          .updateTable('im_member')
+          .set({ last_read_seq: sql`greatest(last_read_seq, ${row.seq})`, last_read_at: row.created_at })
+          .where('chat_id', '=', row.chat_id)
+          .where('member_kind', '=', sender.kind)
+          .where('member_id', '=', sender.id)
+          .returning('member_id'),
+      )
+      .insertInto('im_message')
+      .values(row)
+      .execute();
   },
 
   async findMessage(db: Queryable, tenantId: string, ref: string): Promise<MessageRow | undefined> {

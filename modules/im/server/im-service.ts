@@ -35,6 +35,7 @@ import {
   type ReactionRow,
   imRepository as repo,
 } from './im-repository.ts';
+import type { MessageResourceHooks } from './message-resources.ts';
 import { assertMember, assertScope, chatPermissions, DEFAULT_SETTINGS, imErrors, partyOf, settingsOf } from './policy.ts';
 import {
   BOT_AVATAR_COLOR,
@@ -61,6 +62,8 @@ export interface ImServiceDeps {
   clock: Clock;
   /** How long senders may recall their own messages (chat owners and admins: any time). */
   recallMinutes: number;
+  /** Uploaded images and files: checks the keys content names, records which messages refer to them. */
+  resources?: MessageResourceHooks;
 }
 
 /** A message with everything a Feishu-shaped consumer needs (the open API presents these). */
@@ -92,6 +95,11 @@ export interface ChatChanges {
 }
 
 type Scope = { trx: Transaction<ImDb>; emit: Emit };
+
+type SendInput = { msgType: Exclude<MsgType, 'system'>; content: string; parentId?: string; uuid?: string };
+
+/** What a send stored (or found again by its uuid) and what presenting it to the sender needs. */
+type Sent = { row: MessageRow; fresh: false } | { row: MessageRow; fresh: true; infos: Map<string, PartyInfo>; unreadCount: number };
 
 const MAX_READ_EVENT_MESSAGES = 100;
 
@@ -244,10 +252,9 @@ export class ImService {
 
   private async standing(ctx: Ctx, chatRef: string) {
     const party = partyOf(ctx);
-    const chat = await repo.findChat(this.db, ctx.tenantId, chatRef);
-    if (!chat) throw imErrors.chatNotFound();
-    const member = await repo.findMember(this.db, chat.id, party);
-    return { chat, member, party };
+    const found = await repo.findChatAndMember(this.db, ctx.tenantId, chatRef, party);
+    if (!found) throw imErrors.chatNotFound();
+    return { chat: found.chat, member: found.member, party };
   }
 
   private async messageStanding(ctx: Ctx, messageRef: string) {
@@ -1058,11 +1065,23 @@ export class ImService {
   // Commands: messages ----------------------------------------------------------------------------
 
   /** Sends a message; with a `uuid` already used by this sender in this chat, returns that message. */
-  async send(
-    ctx: Ctx,
-    chatRef: string,
-    input: { msgType: Exclude<MsgType, 'system'>; content: string; parentId?: string; uuid?: string },
-  ): Promise<MessageRow> {
+  async send(ctx: Ctx, chatRef: string, input: SendInput): Promise<MessageRow> {
+    return (await this.post(ctx, chatRef, input)).row;
+  }
+
+  /**
+   * Sends a message and answers the sender's view of it, presented from what the send wrote and read
+   * under the chat lock instead of reading it back: nobody can have reacted or replied yet, and every
+   * other person in the chat has it unread. A uuid repeat answers the stored message as it is now.
+   */
+  async sendAndView(ctx: Ctx, chatRef: string, input: SendInput): Promise<MessageView> {
+    const sent = await this.post(ctx, chatRef, input);
+    if (!sent.fresh) return this.viewOf(ctx, sent.row);
+    const { row, infos } = sent;
+    return presentMessage(presentMessageEvent(row, infos.get(partyKey(row.sender_kind, row.sender_id)), infos, 0), [], sent.unreadCount);
+  }
+
+  private async post(ctx: Ctx, chatRef: string, input: SendInput): Promise<Sent> {
     assertScope(ctx, 'im:message');
     const { chat, member, party } = await this.standing(ctx, chatRef);
     assertMember(chat, member, 'message');
@@ -1070,7 +1089,7 @@ export class ImService {
     if (!permissions.post) throw imErrors.postNotAllowed();
     if (input.uuid) {
       const existing = await repo.findByUuid(this.db, chat.id, party, input.uuid);
-      if (existing) return existing;
+      if (existing) return { row: existing, fresh: false };
     }
     const parsed = parseContent(input.msgType, input.content);
     if (parsed.mentionsAll && !permissions.atAll) throw imErrors.atAllNotAllowed();
@@ -1083,22 +1102,24 @@ export class ImService {
       root = parent.root_id ? await repo.findMessage(this.db, ctx.tenantId, parent.root_id) : parent;
     }
     const { rendered, mentions, infos } = await this.render(ctx.tenantId, parsed);
+    await this.deps.resources?.check(ctx.tenantId, input.msgType, rendered.content);
     const sender = await this.party(ctx.tenantId, party);
     infos.set(partyKey(party.kind, party.id), sender);
 
-    const id = await this.run(ctx, async ({ trx, emit }) => {
-      const locked = await repo.lockChat(trx, ctx.tenantId, chat.id);
-      if (!locked || locked.dissolved) throw imErrors.chatDissolved();
+    return this.run(ctx, async ({ trx, emit }): Promise<Sent> => {
+      // One statement: the lock, and under it the sender's membership, the chat's bots and head count.
+      const state = await repo.lockChatForSend(trx, ctx.tenantId, chat.id, party);
+      if (!state || state.chat.dissolved) throw imErrors.chatDissolved();
+      const { chat: locked, member: current } = state;
       // Membership and rights again under the lock: a removal or a policy change may have committed since.
-      const current = await repo.findMember(trx, chat.id, party);
       if (!current) throw imErrors.notMember('message');
       if (!chatPermissions(locked, current).post) throw imErrors.postNotAllowed();
       if (input.uuid) {
         const existing = await repo.findByUuid(trx, chat.id, party, input.uuid);
-        if (existing) return existing.id;
+        if (existing) return { row: existing, fresh: false };
       }
       const now = this.deps.clock.now();
-      const seq = await repo.nextSeq(trx, chat.id, now);
+      const seq = Number(locked.last_seq) + 1;
       const row: MessageRow = {
         id: newId(),
         tenant_id: ctx.tenantId,
@@ -1121,17 +1142,27 @@ export class ImService {
         created_at: now,
         updated_at: now,
       };
-      await repo.insertMessage(trx, { ...row, mentions: JSON.stringify(row.mentions) });
-      // Sending is reading: the sender's own message never counts as unread for them.
-      await repo.advanceRead(trx, chat.id, party, seq, now);
+      // The chat's head, the row, and the sender's read position (sending is reading: the sender's
+      // own message never counts as unread for them), in one statement.
+      await repo.appendMessage(trx, { ...row, mentions: JSON.stringify(row.mentions) }, party);
+      await this.deps.resources?.link(trx as never, row, false);
       const chatAfter = { ...locked, last_seq: seq, last_message_at: now, updated_at: now };
-      await this.emitMessage(trx, emit, imEvents.messageCreated, chatAfter, row, infos, sender, {
-        parent: parent?.message_id ?? null,
-        root: root?.message_id ?? null,
-      });
-      return row.id;
+      // A new message has no replies yet; the chat's bots were read with the lock.
+      await this.emitMessage(
+        trx,
+        emit,
+        imEvents.messageCreated,
+        chatAfter,
+        row,
+        infos,
+        sender,
+        { parent: parent?.message_id ?? null, root: root?.message_id ?? null },
+        { appIds: state.appIds, replies: 0 },
+      );
+      // Every other person in the chat has it unread: nobody reads past the chat's last seq.
+      const unreadCount = state.userCount - (party.kind === 'user' ? 1 : 0);
+      return { row, fresh: true, infos, unreadCount };
     });
-    return (await repo.findMessage(this.db, ctx.tenantId, id))!;
   }
 
   private async render(tenantId: string, parsed: ParsedContent) {
@@ -1153,9 +1184,10 @@ export class ImService {
     infos: ReadonlyMap<string, PartyInfo>,
     operator: PartyInfo,
     related: { parent: string | null; root: string | null },
+    known?: { appIds: string[]; replies: number },
   ): Promise<void> {
-    const appIds = await this.appIdsOf(trx, chat.id);
-    const replies = row.root_id === null ? ((await repo.replyCounts(trx, [row.id])).get(row.id) ?? 0) : 0;
+    const appIds = known?.appIds ?? (await this.appIdsOf(trx, chat.id));
+    const replies = known?.replies ?? (row.root_id === null ? ((await repo.replyCounts(trx, [row.id])).get(row.id) ?? 0) : 0);
     const sender = infos.get(partyKey(row.sender_kind, row.sender_id));
     const payload: MessageEventPayload = {
       chatId: chat.id,
@@ -1220,6 +1252,7 @@ export class ImService {
     const parsed = parseContent(msgType, content);
     if (parsed.mentionsAll && !chatPermissions(chat, member).atAll) throw imErrors.atAllNotAllowed();
     const { rendered, mentions, infos } = await this.render(ctx.tenantId, parsed);
+    await this.deps.resources?.check(ctx.tenantId, msgType, rendered.content);
     const sender = await this.party(ctx.tenantId, party);
     infos.set(partyKey(party.kind, party.id), sender);
     const related = await this.relatedIds(message);
@@ -1239,6 +1272,7 @@ export class ImService {
       };
       await repo.updateMessage(trx, message.id, patch);
       const after = (await repo.findMessage(trx, ctx.tenantId, message.id))!;
+      await this.deps.resources?.link(trx as never, after, true);
       await this.emitMessage(trx, emit, imEvents.messageUpdated, locked, after, infos, sender, related);
     });
     return (await repo.findMessage(this.db, ctx.tenantId, message.id))!;
@@ -1271,6 +1305,7 @@ export class ImService {
         mentions_all: false,
       });
       const after = (await repo.findMessage(trx, ctx.tenantId, message.id))!;
+      await this.deps.resources?.link(trx as never, after, true);
       await this.emitMessage(trx, emit, imEvents.messageRecalled, locked, after, infos, operator, related);
     });
     return (await repo.findMessage(this.db, ctx.tenantId, message.id))!;

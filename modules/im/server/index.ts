@@ -1,7 +1,10 @@
 export { type Ctx as ImContext, ImService } from './im-service.ts';
+export type { MessageResourceHooks } from './message-resources.ts';
 export { imMigrations } from './migrations.ts';
 export { registerImOpenEvents } from './open-events.ts';
 export { OpenImApi } from './open-im.ts';
 export { registerImOpenRoutes } from './open-routes.ts';
 export { chatTopic, imEventAudience } from './realtime-audience.ts';
+export { registerImResourceRoutes } from './resource-routes.ts';
+export { ImResources, type ResourceLimits } from './resource-service.ts';
 export { registerImRoutes } from './routes.ts';

@@ -9,6 +9,7 @@ import {
   type ReadEventPayload,
 } from '@kite/im/contract';
 import type { AppRecord } from '@kite/openplatform/contract';
+import type { DomainEvent } from '@kite/platform/outbox';
 
 /**
  * Feishu im events for apps (reference/feishu-openapi.md §6a). An app hears about a chat only when
@@ -174,15 +175,30 @@ export const messageReadMapper: OpenEventMapper = (event, app) => {
   };
 };
 
+/** Only bots of the chat hear about it (for a removal, the payload still lists the removed bot). */
+const botsOfChat = { appsOf: (event: DomainEvent) => (event.payload as { chat: { appIds: string[] } }).chat.appIds };
+
 /** The Feishu im events apps receive for messenger changes. */
 export function registerImOpenEvents(register: RegisterOpenEvent): void {
-  register(imEvents.messageCreated, messageReceiveMapper);
-  register(imEvents.chatCreated, chatCreatedMapper);
-  register(imEvents.membersAdded, membersMapper('added'));
-  register(imEvents.membersRemoved, membersMapper('deleted'));
-  register(imEvents.chatUpdated, chatUpdatedMapper);
-  register(imEvents.chatDisbanded, chatDisbandedMapper);
-  register(imEvents.reactionAdded, reactionMapper('created'));
-  register(imEvents.reactionRemoved, reactionMapper('deleted'));
-  register(imEvents.read, messageReadMapper);
+  register(imEvents.messageCreated, messageReceiveMapper, botsOfChat);
+  register(imEvents.chatCreated, chatCreatedMapper, botsOfChat);
+  register(imEvents.membersAdded, membersMapper('added'), {
+    appsOf: (event) => {
+      const payload = event.payload as MembersEventPayload;
+      return [...payload.chat.appIds, ...payload.apps.map((bot) => bot.id)];
+    },
+  });
+  register(imEvents.membersRemoved, membersMapper('deleted'), {
+    appsOf: (event) => {
+      const payload = event.payload as MembersEventPayload;
+      return [...payload.chat.appIds, ...payload.apps.map((bot) => bot.id)];
+    },
+  });
+  register(imEvents.chatUpdated, chatUpdatedMapper, botsOfChat);
+  register(imEvents.chatDisbanded, chatDisbandedMapper, botsOfChat);
+  register(imEvents.reactionAdded, reactionMapper('created'), botsOfChat);
+  register(imEvents.reactionRemoved, reactionMapper('deleted'), botsOfChat);
+  register(imEvents.read, messageReadMapper, {
+    appsOf: (event) => (event.payload as ReadEventPayload).appMessages.map((entry) => entry.appId),
+  });
 }

@@ -105,7 +105,7 @@ export function registerImRoutes(app: FastifyInstance, deps: { im: ImService; au
   app.post('/api/im/chats/:id/messages', async (request) => {
     const ctx = await authenticate.user(request);
     const { id } = parseInput(IdParam, request.params);
-    return im.viewOf(ctx, await im.send(ctx, id, parseInput(SendMessageInput, request.body)));
+    return im.sendAndView(ctx, id, parseInput(SendMessageInput, request.body));
   });
   app.patch('/api/im/messages/:id', async (request) => {
     const ctx = await authenticate.user(request);

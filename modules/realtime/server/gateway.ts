@@ -122,9 +122,11 @@ export class ClientGateway {
     socket.on('close', () => this.remove(connection));
     socket.on('error', () => socket.terminate());
     try {
-      // The head is read before the topics: a membership change committed after it is in `pending`
-      // and applied below; one committed before it is already in what topicsFor reads.
-      const head = await this.options.dispatcher.headSeq();
+      // The head is taken before the topics: a membership change after it is in `pending` and
+      // applied below; one before it is already in what topicsFor reads. It is what the dispatcher
+      // has delivered, not the newest seq: an event still in flight below the newest commits later
+      // and must reach this connection live, not be skipped as already replayed.
+      const head = this.options.dispatcher.deliveredSeq();
       const topics = await this.options.topicsFor(identity);
       if (connection.closed) return;
       for (const topic of topics) this.follow(connection, topic);

@@ -1,6 +1,6 @@
 import { newId } from '@kite/kernel/ids';
 import type { Logger } from '@kite/kernel/logger';
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Actor, RequestContext } from './context.ts';
 import type { PlatformTables } from './platform-tables.ts';
 
@@ -90,6 +90,31 @@ export function createCommandRunner(db: Kysely<PlatformTables>, dispatcher: { wa
 export type DurableHandler = (events: DomainEvent[], trx: Transaction<PlatformTables>) => Promise<void>;
 export type LiveHandler = (events: DomainEvent[]) => void | Promise<void>;
 
+export interface DurableOptions {
+  /**
+   * The events the handler acts on. With it, a batch the consumer wants nothing of moves its cursor
+   * without a transaction (the cursor row is written lazily, on the next poll): a chat message costs
+   * the audit log nothing. A hint only — the handler still gets every event in a batch it runs for,
+   * so it must do nothing for an event this returns false for.
+   */
+  wants?(event: DomainEvent): boolean;
+}
+
+interface DurableConsumer {
+  handler: DurableHandler;
+  wants?: (event: DomainEvent) => boolean;
+  /** The cursor as this node last read or wrote its row. */
+  stored: number;
+  /** Every event up to here is done or needs nothing from this consumer (≥ stored until written). */
+  position: number;
+}
+
+/** Events just read from the outbox: every event in (from, last seq], shared by the consumers at `from` or later. */
+interface RecentEvents {
+  from: number;
+  events: DomainEvent[];
+}
+
 /**
  * Delivers outbox events to consumers in order, at least once.
  * - durable consumers keep their cursor in `outbox_consumer` and process a batch in the transaction
@@ -97,12 +122,20 @@ export type LiveHandler = (events: DomainEvent[]) => void | Promise<void>;
  * - live consumers (the client gateway) keep an in-memory cursor that starts at the head on boot,
  *   because each node serves its own sockets.
  * It runs when a command commits and on a timer, so events written by another node arrive too.
+ *
+ * One read of the outbox serves every live consumer, and every durable consumer whose cursor it
+ * covers; a batch shorter than the batch size is the head (a later commit wakes the dispatcher
+ * again), so an idle pass costs one query. A durable consumer that wants none of a batch is moved
+ * past it in memory; its row catches up on the next poll.
  */
 export class OutboxDispatcher {
-  private durable = new Map<string, DurableHandler>();
+  private durable = new Map<string, DurableConsumer>();
   private live = new Map<string, { handler: LiveHandler; cursor: number }>();
   private running = false;
   private again = false;
+  private flushDue = false;
+  /** Sequence numbers missing between committed events, and when each was first seen missing. */
+  private readonly gaps = new Map<number, number>();
   private timer?: NodeJS.Timeout;
   private idle: Array<() => void> = [];
   private started = false;
@@ -111,10 +144,12 @@ export class OutboxDispatcher {
     private readonly db: Kysely<PlatformTables>,
     private readonly logger: Logger,
     private readonly batchSize = 500,
+    /** How long a missing sequence number may hold back the events after it (see {@link readInOrder}). */
+    private readonly gapWaitMs = 5_000,
   ) {}
 
-  addDurable(name: string, handler: DurableHandler): void {
-    this.durable.set(name, handler);
+  addDurable(name: string, handler: DurableHandler, options: DurableOptions = {}): void {
+    this.durable.set(name, { handler, wants: options.wants, stored: Number.NaN, position: Number.NaN });
   }
 
   addLive(name: string, handler: LiveHandler): void {
@@ -131,8 +166,18 @@ export class OutboxDispatcher {
         .onConflict((oc) => oc.column('name').doNothing())
         .execute();
     }
+    if (this.durable.size > 0) {
+      const rows = await this.db.selectFrom('outbox_consumer').select(['name', 'last_seq']).execute();
+      for (const row of rows) {
+        const consumer = this.durable.get(row.name);
+        if (consumer) consumer.stored = consumer.position = Number(row.last_seq);
+      }
+    }
     this.started = true;
-    this.timer = setInterval(() => this.wake(), pollMs);
+    this.timer = setInterval(() => {
+      this.flushDue = true;
+      this.wake();
+    }, pollMs);
     this.timer.unref();
     this.wake();
   }
@@ -140,6 +185,11 @@ export class OutboxDispatcher {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.started = false;
+  }
+
+  /** Every event up to here has reached every live consumer (the gateway replays up to it). */
+  deliveredSeq(): number {
+    return Math.min(...[...this.live.values()].map((consumer) => consumer.cursor));
   }
 
   async headSeq(): Promise<number> {
@@ -186,50 +236,159 @@ export class OutboxDispatcher {
     for (const consumer of this.live.values()) if (consumer.cursor < head) return true;
     if (this.durable.size === 0) return false;
     const rows = await this.db.selectFrom('outbox_consumer').select(['name', 'last_seq']).execute();
-    return rows.some((row) => this.durable.has(row.name) && row.last_seq < head);
+    return rows.some((row) => {
+      const consumer = this.durable.get(row.name);
+      return consumer !== undefined && Math.max(Number(row.last_seq), consumer.position) < head;
+    });
   }
 
   private async drain(): Promise<void> {
     try {
-      for (const [name, consumer] of this.live) {
-        for (;;) {
-          const events = await this.read(consumer.cursor);
-          if (events.length === 0) break;
-          try {
-            await consumer.handler(events);
-          } catch (error) {
-            this.logger.error('live consumer failed', { consumer: name, error });
-          }
-          consumer.cursor = events[events.length - 1]!.seq;
-        }
-      }
-      for (const [name, handler] of this.durable) {
-        for (;;) {
-          const delivered = await this.db.transaction().execute(async (trx) => {
-            const cursor = await trx
-              .selectFrom('outbox_consumer')
-              .select('last_seq')
-              .where('name', '=', name)
-              .forUpdate()
-              .skipLocked()
-              .executeTakeFirst();
-            if (!cursor) return 0;
-            const events = await this.read(cursor.last_seq, trx);
-            if (events.length === 0) return 0;
-            await handler(events, trx);
-            await trx
-              .updateTable('outbox_consumer')
-              .set({ last_seq: events[events.length - 1]!.seq, updated_at: new Date() })
-              .where('name', '=', name)
-              .execute();
-            return events.length;
-          });
-          if (delivered === 0) break;
-        }
+      const recent = await this.drainLive();
+      for (const [name, consumer] of this.durable) await this.drainDurable(name, consumer, recent);
+      if (this.flushDue) {
+        this.flushDue = false;
+        await this.flushPositions();
       }
     } catch (error) {
       this.logger.error('outbox dispatch failed', { error });
     }
+  }
+
+  /** Live consumers share one read per batch; returns the last batch read (for durable consumers). */
+  private async drainLive(): Promise<RecentEvents | undefined> {
+    const cursors = [...(this.live.size > 0 ? this.live.values() : [])].map((consumer) => consumer.cursor);
+    if (cursors.length === 0) {
+      if (this.durable.size === 0) return undefined;
+      const from = Math.min(...[...this.durable.values()].map((consumer) => consumer.position));
+      return { from, events: (await this.readInOrder(from)).events };
+    }
+    for (;;) {
+      const from = Math.min(...[...this.live.values()].map((consumer) => consumer.cursor));
+      const { events, complete } = await this.readInOrder(from);
+      for (const [name, consumer] of this.live) {
+        const mine = consumer.cursor === from ? events : events.filter((event) => event.seq > consumer.cursor);
+        if (mine.length === 0) continue;
+        try {
+          await consumer.handler(mine);
+        } catch (error) {
+          this.logger.error('live consumer failed', { consumer: name, error });
+        }
+        consumer.cursor = mine[mine.length - 1]!.seq;
+      }
+      if (!complete) return { from, events };
+    }
+  }
+
+  private async drainDurable(name: string, consumer: DurableConsumer, recent: RecentEvents | undefined): Promise<void> {
+    for (;;) {
+      if (recent && recent.from <= consumer.position) {
+        // What is new for this consumer is already in memory.
+        const pending = recent.events.filter((event) => event.seq > consumer.position);
+        if (pending.length === 0) return;
+        if (consumer.wants && !pending.some(consumer.wants)) {
+          consumer.position = pending[pending.length - 1]!.seq;
+          return;
+        }
+      }
+      const outcome = await this.db.transaction().execute(async (trx) => {
+        const cursor = await trx
+          .selectFrom('outbox_consumer')
+          .select('last_seq')
+          .where('name', '=', name)
+          .forUpdate()
+          .skipLocked()
+          .executeTakeFirst();
+        if (!cursor) return null; // another node is at it
+        const stored = Number(cursor.last_seq);
+        // Events up to `position` need nothing from this consumer (it wanted none of them).
+        const after = Number.isNaN(consumer.position) ? stored : Math.max(stored, consumer.position);
+        const fromMemory = recent !== undefined && recent.from <= after;
+        const read = fromMemory
+          ? { events: recent.events.filter((event) => event.seq > after), complete: false }
+          : await this.readInOrder(after, trx);
+        const { events } = read;
+        const last = events.length > 0 ? events[events.length - 1]!.seq : after;
+        if (events.length > 0) await consumer.handler(events, trx);
+        if (last > stored) {
+          await trx.updateTable('outbox_consumer').set({ last_seq: last, updated_at: new Date() }).where('name', '=', name).execute();
+        }
+        return { last, more: read.complete };
+      });
+      if (!outcome) return;
+      consumer.stored = outcome.last;
+      consumer.position = Math.max(consumer.position, outcome.last);
+      if (!outcome.more) return;
+    }
+  }
+
+  /** Writes the cursors moved in memory (past events their consumers did not want); runs on the poll. */
+  private async flushPositions(): Promise<void> {
+    for (const [name, consumer] of this.durable) {
+      if (!(consumer.position > consumer.stored)) continue;
+      // Only forward: another node may have moved the row further meanwhile.
+      await this.db
+        .updateTable('outbox_consumer')
+        .set({ last_seq: consumer.position, updated_at: new Date() })
+        .where('name', '=', name)
+        .where('last_seq', '<', consumer.position)
+        .execute();
+      consumer.stored = consumer.position;
+    }
+  }
+
+  /**
+   * Events after `afterSeq` that can be handed on in order; `complete` when a full batch came back
+   * (more may follow). PostgreSQL hands out `seq` at insert, not at commit: with concurrent commands
+   * seq 11 can commit while seq 10 is still in flight, and a reader that moved past 10 would never
+   * see it. So a batch stops before a missing number until that number is settled: no other session
+   * of this database has a write transaction in progress (PGlite never has while this runs: it is
+   * one session) and the number is still missing — its command rolled back — or it has been missing
+   * for `gapWaitMs`.
+   */
+  private async readInOrder(afterSeq: number, trx: AnyDb = this.db): Promise<{ events: DomainEvent[]; complete: boolean }> {
+    for (let attempt = 0; ; attempt++) {
+      const events = await this.read(afterSeq, trx);
+      let expected = afterSeq + 1;
+      let retry = false;
+      let stopAt = -1;
+      for (const [index, event] of events.entries()) {
+        for (; expected < event.seq && stopAt < 0 && !retry; expected++) {
+          const gap = await this.gapState(expected, trx);
+          if (gap === 'open') stopAt = index;
+          else if (gap === 'committed') retry = true;
+        }
+        if (stopAt >= 0 || retry) break;
+        expected = event.seq + 1;
+      }
+      // The missing event committed between the read and the check: read again, it is there now.
+      if (retry && attempt < 3) continue;
+      if (stopAt >= 0 || retry) return { events: events.slice(0, Math.max(stopAt, 0)), complete: false };
+      return { events, complete: events.length >= this.batchSize };
+    }
+  }
+
+  /** Whether the event numbered `seq`, missing from a read, may still commit ('open'). */
+  private async gapState(seq: number, trx: AnyDb): Promise<'open' | 'settled' | 'committed'> {
+    const now = Date.now();
+    const since = this.gaps.get(seq);
+    if (since !== undefined && now - since >= this.gapWaitMs) {
+      this.gaps.delete(seq);
+      this.logger.warn('outbox event missing for too long; delivering the events after it', { seq });
+      return 'settled';
+    }
+    const { rows } = await sql<{ busy: boolean }>`
+      select exists (
+        select from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid() and backend_xid is not null
+      ) as busy`.execute(trx);
+    if (rows[0]?.busy) {
+      if (since === undefined) this.gaps.set(seq, now);
+      return 'open';
+    }
+    this.gaps.delete(seq);
+    const found = await trx.selectFrom('outbox').select('seq').where('seq', '=', seq).executeTakeFirst();
+    return found ? 'committed' : 'settled';
   }
 
   /** Events after `afterSeq`, oldest first. Also used by the gateway to replay on resume. */
