@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createPostgresDatabase } from '../packages/testing/src/server-process.ts';
@@ -95,4 +95,33 @@ export function report(benchName: string, context: Record<string, unknown>, rows
 export function createBenchDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
   process.env.KITE_TEST_PG_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
   return createPostgresDatabase(prefix);
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (100/s)
+}
+
+/** Resident memory of a process, from /proc. */
+export function rssBytes(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'))!;
+  return Number(line.replace(/\D+/g, '')) * 1024;
+}
+
+/** The p-th percentile of an ascending list (NaN when empty). */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Writes a run's JSON and markdown to bench/results/ (not committed). */
+export function saveResults(benchName: string, data: unknown, markdown: string): void {
+  const dir = join(root, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  writeFileSync(join(dir, `${benchName}-${stamp}.json`), JSON.stringify(data, null, 2));
+  writeFileSync(join(dir, `${benchName}-${stamp}.md`), `${markdown}\n`);
 }

@@ -11,12 +11,12 @@
  * chat's next seq and inserting the same message row into Kite's tables, then a bare `ws` broadcast.
  * PGlite by default; `--pg` runs both on fresh databases of the PostgreSQL server in KITE_TEST_PG_URL.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { createBenchDatabase, freePort, root, startProcess } from './harness.ts';
+import { cpuSeconds, createBenchDatabase, freePort, percentile, saveResults, startProcess } from './harness.ts';
 
 const { values } = parseArgs({
   options: {
@@ -32,25 +32,6 @@ const members = Number(values.members);
 const seconds = Number(values.seconds);
 const warmup = Number(values.warmup);
 const PAYLOAD_BYTES = 300;
-
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (100/s)
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-/** Writes the run's JSON and markdown to bench/results/ (not committed). */
-function saveResults(benchName: string, data: unknown, markdown: string): void {
-  const dir = join(root, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  writeFileSync(join(dir, `${benchName}-${stamp}.json`), JSON.stringify(data, null, 2));
-  writeFileSync(join(dir, `${benchName}-${stamp}.md`), `${markdown}\n`);
-}
 
 interface Target {
   name: string;

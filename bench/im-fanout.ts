@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { createBenchDatabase, freePort, root, startProcess } from './harness.ts';
+import { cpuSeconds, createBenchDatabase, freePort, percentile, root, rssBytes, startProcess } from './harness.ts';
 
 const { values } = parseArgs({
   options: {
@@ -29,23 +29,6 @@ const seconds = Number(values.seconds);
 /** Target deliveries per second: sends/s = this / group size (kept below saturation). */
 const targetDeliveries = Number(values.deliveries);
 const PAYLOAD_BYTES = 300;
-
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (100/s)
-}
-
-function rssBytes(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmRSS:'))!;
-  return Number(line.replace(/\D+/g, '')) * 1024;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 interface Result {
   server: string;

@@ -9,13 +9,13 @@
  * query alone in raw SQL (driver level) — run after the server has stopped, on the same database.
  * PGlite by default (its data directory on disk); `--pg` uses a fresh database of KITE_TEST_PG_URL.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { createBenchDatabase, freePort, root, startProcess } from './harness.ts';
+import { createBenchDatabase, freePort, percentile, saveResults, startProcess } from './harness.ts';
 
 const { values } = parseArgs({
   options: {
@@ -33,20 +33,6 @@ const members = Number(values.members);
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const PAGE = 50;
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-/** Writes the run's JSON and markdown to bench/results/ (not committed). */
-function saveResults(benchName: string, data: unknown, markdown: string): void {
-  const dir = join(root, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  writeFileSync(join(dir, `${benchName}-${stamp}.json`), JSON.stringify(data, null, 2));
-  writeFileSync(join(dir, `${benchName}-${stamp}.md`), `${markdown}\n`);
-}
 
 interface Row {
   name: string;
