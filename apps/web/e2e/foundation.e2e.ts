@@ -7,56 +7,22 @@
  * fresh temp data dir, free port) serving that build, so it tests what `npm start` ships.
  * Screenshots go to artifacts/e2e/. Needs Chromium (KITE_CHROMIUM, default /usr/bin/chromium).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { ServerProcess } from '@kite/testing/server-process';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const chromiumPath = process.env.KITE_CHROMIUM ?? '/usr/bin/chromium';
-const screenshots = join(repoRoot, 'artifacts', 'e2e');
+import { buildWebApp, chromiumPath, launchChromium, screenshots, startKiteServer } from './e2e-harness.ts';
 
 const admin = { tenant: '风筝科技', name: '陈管理', email: 'admin@kite-e2e.test', password: 'correct horse battery' };
 const colleague = { name: '张三', email: 'zhangsan@kite-e2e.test' };
 const department = '研发中心';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealthy(url: string, server: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 150_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`Kite server exited with ${server.exitCode}:\n${output()}`);
-    try {
-      const response = await fetch(`${url}/healthz`);
-      if (response.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`Kite server did not become healthy:\n${output()}`);
-}
-
 describe.skipIf(!existsSync(chromiumPath))('platform foundation in the browser', () => {
   let workDir = '';
   let baseUrl = '';
-  let server: ChildProcess | undefined;
-  let serverOutput = '';
+  let server: ServerProcess | undefined;
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
   let page: Page;
@@ -69,56 +35,12 @@ describe.skipIf(!existsSync(chromiumPath))('platform foundation in the browser',
     mkdirSync(screenshots, { recursive: true });
     workDir = mkdtempSync(join(tmpdir(), 'kite-e2e-'));
     const webDist = join(workDir, 'web');
-    // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
-    const nodeEnv = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
-    try {
-      await build({
-        configFile: join(repoRoot, 'apps/web/vite.config.ts'),
-        mode: 'production',
-        logLevel: 'warn',
-        build: { outDir: webDist, emptyOutDir: true },
-      });
-    } finally {
-      process.env.NODE_ENV = nodeEnv;
-    }
+    await buildWebApp(webDist);
 
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        KITE_DATA_DIR: join(workDir, 'data'),
-        KITE_WEB_DIST: webDist,
-        KITE_PUBLIC_URL: baseUrl,
-        KITE_LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server.stdout?.on('data', (chunk: Buffer) => {
-      serverOutput += chunk.toString();
-    });
-    server.stderr?.on('data', (chunk: Buffer) => {
-      serverOutput += chunk.toString();
-    });
-    await waitForHealthy(baseUrl, server, () => serverOutput);
+    server = await startKiteServer(workDir, webDist);
+    baseUrl = server.url;
 
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     // A Chinese browser: the app starts in zh-CN until someone switches.
     context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
     page = await context.newPage();
@@ -134,12 +56,7 @@ describe.skipIf(!existsSync(chromiumPath))('platform foundation in the browser',
   afterAll(async () => {
     await context?.close();
     await browser?.close();
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server?.once('exit', resolve));
-      server.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-      if (server.exitCode === null) server.kill('SIGKILL');
-    }
+    await server?.stop();
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
 

@@ -7,49 +7,16 @@
  * (fresh data dir, free port). Screenshots go to artifacts/e2e/messenger-*.png. Needs Chromium
  * (KITE_CHROMIUM, default /usr/bin/chromium).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { ServerProcess } from '@kite/testing/server-process';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const chromiumPath = process.env.KITE_CHROMIUM ?? '/usr/bin/chromium';
-const screenshots = join(repoRoot, 'artifacts', 'e2e');
+import { buildWebApp, chromiumPath, launchChromium, screenshots, startKiteServer } from './e2e-harness.ts';
 
 const alice = { tenant: '风筝科技', name: '陈管理', email: 'admin@kite-im-e2e.test', password: 'correct horse battery' };
 const bob = { name: '李四', email: 'lisi@kite-im-e2e.test', password: 'another horse battery' };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealthy(url: string, server: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 150_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`Kite server exited with ${server.exitCode}:\n${output()}`);
-    try {
-      const response = await fetch(`${url}/healthz`);
-      if (response.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`Kite server did not become healthy:\n${output()}`);
-}
 
 /** JSON over HTTP with the session cookie and CSRF header, for setting up what the test needs. */
 async function apiCall<T>(baseUrl: string, session: { cookie: string; csrf: string }, method: string, path: string, body?: unknown) {
@@ -65,8 +32,7 @@ async function apiCall<T>(baseUrl: string, session: { cookie: string; csrf: stri
 describe.skipIf(!existsSync(chromiumPath))('messenger in two browsers', () => {
   let workDir = '';
   let baseUrl = '';
-  let server: ChildProcess | undefined;
-  let serverOutput = '';
+  let server: ServerProcess | undefined;
   let browser: Browser | undefined;
   let contextA: BrowserContext | undefined;
   let contextB: BrowserContext | undefined;
@@ -90,42 +56,10 @@ describe.skipIf(!existsSync(chromiumPath))('messenger in two browsers', () => {
     mkdirSync(screenshots, { recursive: true });
     workDir = mkdtempSync(join(tmpdir(), 'kite-im-e2e-'));
     const webDist = join(workDir, 'web');
-    // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
-    const nodeEnv = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
-    try {
-      await build({
-        configFile: join(repoRoot, 'apps/web/vite.config.ts'),
-        mode: 'production',
-        logLevel: 'warn',
-        build: { outDir: webDist, emptyOutDir: true },
-      });
-    } finally {
-      process.env.NODE_ENV = nodeEnv;
-    }
+    await buildWebApp(webDist);
 
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        KITE_DATA_DIR: join(workDir, 'data'),
-        KITE_WEB_DIST: webDist,
-        KITE_PUBLIC_URL: baseUrl,
-        KITE_LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server.stdout?.on('data', (chunk: Buffer) => {
-      serverOutput += chunk.toString();
-    });
-    server.stderr?.on('data', (chunk: Buffer) => {
-      serverOutput += chunk.toString();
-    });
-    await waitForHealthy(baseUrl, server, () => serverOutput);
+    server = await startKiteServer(workDir, webDist);
+    baseUrl = server.url;
 
     // The organisation and the second person, through the same API the admin console uses.
     const setup = await fetch(`${baseUrl}/api/setup`, {
@@ -147,19 +81,7 @@ describe.skipIf(!existsSync(chromiumPath))('messenger in two browsers', () => {
     });
     bobId = created.user.id;
 
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     contextA = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
     contextB = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
     pageA = await contextA.newPage();
@@ -180,12 +102,7 @@ describe.skipIf(!existsSync(chromiumPath))('messenger in two browsers', () => {
     await contextA?.close();
     await contextB?.close();
     await browser?.close();
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server?.once('exit', resolve));
-      server.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-      if (server.exitCode === null) server.kill('SIGKILL');
-    }
+    await server?.stop();
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
 
