@@ -7,6 +7,7 @@ import { EmptyState, ErrorState, LoadingState } from '@kite/ui/states';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router';
 import { type AcceptInvitationInput, acceptInvitation, authQueryKeys, fetchInvitationPreview } from './auth-api.ts';
+import { AuthSubmit, EmailField, NewPasswordField } from './auth-fields.tsx';
 import { authFieldRules } from './auth-form-rules.ts';
 import { AuthHeading, AuthLayout } from './auth-layout.tsx';
 import { authMessages } from './auth-messages.ts';
@@ -85,37 +86,11 @@ export function InvitationAcceptPage() {
             data-testid="invite-name"
             autoFocus
           />
-          <Form.Input
-            field="email"
-            type="email"
-            autoComplete="email"
-            label={t('emailLabel')}
-            placeholder={t('emailPlaceholder')}
-            size="large"
-            rules={rules.email}
-            data-testid="invite-email"
-          />
-          <Form.Input
-            field="password"
-            mode="password"
-            autoComplete="new-password"
-            label={t('passwordLabel')}
-            placeholder={t('passwordPlaceholder')}
-            size="large"
-            rules={rules.newPassword}
-            data-testid="invite-password"
-          />
-          <Button
-            className="kite-auth__submit"
-            htmlType="submit"
-            theme="solid"
-            size="large"
-            block
-            loading={accept.isPending}
-            data-testid="invite-submit"
-          >
+          <EmailField field="email" testId="invite-email" />
+          <NewPasswordField field="password" testId="invite-password" />
+          <AuthSubmit loading={accept.isPending} testId="invite-submit">
             {t('inviteSubmit')}
-          </Button>
+          </AuthSubmit>
         </Form>
         <p className="kite-auth__footnote">
           <Link to="/login">{t('goToSignIn')}</Link>

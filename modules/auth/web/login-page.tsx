@@ -1,4 +1,4 @@
-import { Banner, Button, Form } from '@douyinfe/semi-ui';
+import { Banner, Form } from '@douyinfe/semi-ui';
 import { isApiError } from '@kite/ui/api-client';
 import { useErrorText } from '@kite/ui/error-text';
 import { useMessages } from '@kite/ui/i18n';
@@ -6,6 +6,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { authQueryKeys, fetchSetupStatus, type LoginInput, submitLogin } from './auth-api.ts';
+import { AuthSubmit, EmailField } from './auth-fields.tsx';
 import { authFieldRules } from './auth-form-rules.ts';
 import { AuthHeading, AuthLayout } from './auth-layout.tsx';
 import { authMessages } from './auth-messages.ts';
@@ -56,7 +57,7 @@ export function LoginPage() {
       if (choices.length) setTenants(choices);
     },
   });
-  const rules = authFieldRules(t);
+  const _rules = authFieldRules(t);
 
   if (status.data?.needsSetup) return <Navigate to="/setup" replace />;
 
@@ -84,17 +85,7 @@ export function LoginPage() {
           }
           disabled={login.isPending}
         >
-          <Form.Input
-            field="email"
-            type="email"
-            autoComplete="username"
-            label={t('emailLabel')}
-            placeholder={t('emailPlaceholder')}
-            size="large"
-            rules={rules.email}
-            data-testid="login-email"
-            autoFocus
-          />
+          <EmailField field="email" testId="login-email" autoComplete="username" autoFocus />
           <Form.Input
             field="password"
             mode="password"
@@ -116,17 +107,9 @@ export function LoginPage() {
               data-testid="login-tenant"
             />
           ) : null}
-          <Button
-            className="kite-auth__submit"
-            htmlType="submit"
-            theme="solid"
-            size="large"
-            block
-            loading={login.isPending}
-            data-testid="login-submit"
-          >
+          <AuthSubmit loading={login.isPending} testId="login-submit">
             {t('loginSubmit')}
-          </Button>
+          </AuthSubmit>
         </Form>
         <p className="kite-auth__footnote">{t('loginNoAccount')}</p>
       </div>

@@ -1,4 +1,4 @@
-import { Banner, Button, Form } from '@douyinfe/semi-ui';
+import { Banner, Form } from '@douyinfe/semi-ui';
 import type { FormApi } from '@douyinfe/semi-ui/lib/es/form';
 import { isApiError } from '@kite/ui/api-client';
 import { useErrorText } from '@kite/ui/error-text';
@@ -8,6 +8,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRef } from 'react';
 import { Link, Navigate, useNavigate } from 'react-router';
 import { authQueryKeys, fetchSetupStatus, submitSetup } from './auth-api.ts';
+import { AuthSubmit, EmailField, NewPasswordField } from './auth-fields.tsx';
 import { authFieldRules } from './auth-form-rules.ts';
 import { AuthHeading, AuthLayout } from './auth-layout.tsx';
 import { authMessages } from './auth-messages.ts';
@@ -103,26 +104,8 @@ export function SetupPage() {
               rules={rules.name}
               data-testid="setup-admin-name"
             />
-            <Form.Input
-              field="adminEmail"
-              type="email"
-              autoComplete="email"
-              label={t('emailLabel')}
-              placeholder={t('emailPlaceholder')}
-              size="large"
-              rules={rules.email}
-              data-testid="setup-admin-email"
-            />
-            <Form.Input
-              field="adminPassword"
-              mode="password"
-              autoComplete="new-password"
-              label={t('passwordLabel')}
-              placeholder={t('passwordPlaceholder')}
-              size="large"
-              rules={rules.newPassword}
-              data-testid="setup-admin-password"
-            />
+            <EmailField field="adminEmail" testId="setup-admin-email" />
+            <NewPasswordField field="adminPassword" testId="setup-admin-password" />
             <Form.Input
               field="adminPasswordConfirm"
               mode="password"
@@ -140,17 +123,9 @@ export function SetupPage() {
               data-testid="setup-admin-password-confirm"
             />
           </Form.Section>
-          <Button
-            className="kite-auth__submit"
-            htmlType="submit"
-            theme="solid"
-            size="large"
-            block
-            loading={setup.isPending}
-            data-testid="setup-submit"
-          >
+          <AuthSubmit loading={setup.isPending} testId="setup-submit">
             {t('setupSubmit')}
-          </Button>
+          </AuthSubmit>
         </Form>
       </div>
     </AuthLayout>
