@@ -130,6 +130,10 @@ const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
  * Directory lookups (people, apps) run before a transaction opens, never inside it: on PGlite the
  * transaction holds the only connection.
  */
+
+/** Who to add to or remove from a chat in the internal API. */
+type PeopleInput = { userIds?: string[]; departmentIds?: string[] };
+
 export class ImService {
   constructor(private readonly deps: ImServiceDeps) {}
 
@@ -1025,30 +1029,22 @@ export class ImService {
   }
 
   /** Internal API: people by user id and whole departments (their direct members). */
-  async addPeople(ctx: Ctx, chatRef: string, input: { userIds?: string[]; departmentIds?: string[] }): Promise<Party[]> {
-    const fromDepartments = input.departmentIds?.length
-      ? await this.deps.users.activeMemberIdsOfDepartments(ctx.tenantId, input.departmentIds)
-      : [];
-    const ids = [...new Set([...(input.userIds ?? []), ...fromDepartments])];
-    if (ids.length === 0) throw errors.validation('Name at least one person or department');
-    return this.addMembers(
-      ctx,
-      chatRef,
-      ids.map((id) => ({ kind: 'user' as const, id })),
-    );
+  async addPeople(ctx: Ctx, chatRef: string, input: PeopleInput): Promise<Party[]> {
+    return this.addMembers(ctx, chatRef, await this.resolvePeople(ctx, input));
   }
 
-  async removePeople(ctx: Ctx, chatRef: string, input: { userIds?: string[]; departmentIds?: string[] }): Promise<Party[]> {
+  async removePeople(ctx: Ctx, chatRef: string, input: PeopleInput): Promise<Party[]> {
+    return this.removeMembers(ctx, chatRef, await this.resolvePeople(ctx, input));
+  }
+
+  /** Named people plus the active direct members of named departments, each once. */
+  private async resolvePeople(ctx: Ctx, input: PeopleInput): Promise<Array<{ kind: 'user'; id: string }>> {
     const fromDepartments = input.departmentIds?.length
       ? await this.deps.users.activeMemberIdsOfDepartments(ctx.tenantId, input.departmentIds)
       : [];
     const ids = [...new Set([...(input.userIds ?? []), ...fromDepartments])];
     if (ids.length === 0) throw errors.validation('Name at least one person or department');
-    return this.removeMembers(
-      ctx,
-      chatRef,
-      ids.map((id) => ({ kind: 'user' as const, id })),
-    );
+    return ids.map((id) => ({ kind: 'user' as const, id }));
   }
 
   /** The caller's own preferences for a chat; no event (nobody else sees them). */
