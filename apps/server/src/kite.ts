@@ -21,7 +21,9 @@ import {
   ImService,
   imEventAudience,
   imMigrations,
+  OpenChatAdmin,
   OpenImApi,
+  registerImChatAdminOpenRoutes,
   registerImOpenEvents,
   registerImOpenRoutes,
   registerImResourceRoutes,
@@ -263,6 +265,7 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
   registerContactOpenRoutes(app, { api: openContact, authenticate });
   registerImRoutes(app, { im, authenticate });
   registerImOpenRoutes(app, { api: openIm, authenticate });
+  registerImChatAdminOpenRoutes(app, { admin: new OpenChatAdmin(openIm), authenticate });
   registerImResourceRoutes(app, { resources, authenticate });
   registerOpenPlatformRoutes(app, {
     openPlatform,

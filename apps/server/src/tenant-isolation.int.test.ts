@@ -290,6 +290,16 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       open('chats/:chat_id/members', 'POST', `chats/${a.chat.chatId}/members`, { id_list: [b.user.openId] }),
       open('chats/:chat_id/members', 'DELETE', `chats/${a.chat.chatId}/members`, { id_list: [uA.openId] }),
       open('chats/:chat_id/members/is_in_chat', 'GET', `chats/${a.chat.chatId}/members/is_in_chat`),
+      open('chats/:chat_id/announcement', 'GET', `chats/${a.chat.chatId}/announcement`),
+      open('chats/:chat_id/announcement', 'PATCH', `chats/${a.chat.chatId}/announcement`, { revision: '0', requests: [] }),
+      open('chats/:chat_id/moderation', 'GET', `chats/${a.chat.chatId}/moderation`),
+      open('chats/:chat_id/moderation', 'PUT', `chats/${a.chat.chatId}/moderation`, { moderation_setting: 'only_owner' }),
+      open('chats/:chat_id/managers/add_managers', 'POST', `chats/${a.chat.chatId}/managers/add_managers`, {
+        manager_ids: [b.user.openId],
+      }),
+      open('chats/:chat_id/managers/delete_managers', 'POST', `chats/${a.chat.chatId}/managers/delete_managers`, {
+        manager_ids: [uA.openId],
+      }),
       open('messages', 'POST', 'messages?receive_id_type=chat_id', { receive_id: a.chat.chatId, msg_type: 'text', content: text }),
       open('messages', 'POST', 'messages?receive_id_type=open_id', { receive_id: uA.openId, msg_type: 'text', content: text }),
       open('messages', 'POST', 'messages?receive_id_type=email', { receive_id: uA.email, msg_type: 'text', content: text }),

@@ -24,6 +24,8 @@ export const CreateChatInput = z.discriminatedUnion('chatType', [
 ]);
 export type CreateChatInput = z.infer<typeof CreateChatInput>;
 
+export const MAX_ANNOUNCEMENT_CHARS = 10_000;
+
 export const ChatSettings = z.object({
   /** Who may post: everyone, owner + admins, or owner + admins + listed members. */
   postPolicy: z.enum(['all', 'admins', 'listed']),
@@ -38,7 +40,7 @@ export type ChatSettings = z.infer<typeof ChatSettings>;
 export const UpdateChatInput = z.object({
   name: z.string().trim().min(1).max(100).optional(),
   description: z.string().trim().max(500).optional(),
-  announcement: z.string().max(10_000).optional(),
+  announcement: z.string().max(MAX_ANNOUNCEMENT_CHARS).optional(),
   settings: ChatSettings.partial().optional(),
 });
 

@@ -91,6 +91,8 @@ export interface ChatChanges {
   name?: string;
   description?: string;
   announcement?: string;
+  /** The announcement revision this change was made against (open API); a stale one is refused. */
+  announcementRevision?: number;
   settings?: Partial<ChatSettings>;
 }
 
@@ -118,6 +120,30 @@ function decodeChatCursor(token: string | undefined): ChatCursor | undefined {
     // a malformed cursor is the caller's bad input, reported below
   }
   throw errors.validation('Invalid cursor');
+}
+
+/** A new chat's row: empty, no messages, default settings unless given. */
+function newChatRow(tenantId: string, now: Date, fields: Pick<ChatRow, 'chat_type'> & Partial<ChatRow>): ChatRow {
+  return {
+    id: newId(),
+    tenant_id: tenantId,
+    chat_id: publicId.chatId(),
+    name: '',
+    description: '',
+    announcement: '',
+    announcement_revision: 0,
+    announcement_updated_at: null,
+    owner_kind: null,
+    owner_id: null,
+    settings: { ...DEFAULT_SETTINGS },
+    p2p_key: null,
+    last_seq: 0,
+    last_message_at: null,
+    dissolved: false,
+    created_at: now,
+    updated_at: now,
+    ...fields,
+  };
 }
 
 const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -634,24 +660,7 @@ export class ImService {
     try {
       return await this.run(ctx, async ({ trx, emit }) => {
         const now = this.deps.clock.now();
-        const chat: ChatRow = {
-          id: newId(),
-          tenant_id: ctx.tenantId,
-          chat_id: publicId.chatId(),
-          chat_type: 'p2p',
-          name: '',
-          description: '',
-          announcement: '',
-          owner_kind: null,
-          owner_id: null,
-          settings: { ...DEFAULT_SETTINGS },
-          p2p_key: key,
-          last_seq: 0,
-          last_message_at: null,
-          dissolved: false,
-          created_at: now,
-          updated_at: now,
-        };
+        const chat = newChatRow(ctx.tenantId, now, { chat_type: 'p2p', p2p_key: key });
         await repo.insertChat(trx, { ...chat, settings: JSON.stringify(chat.settings) });
         const members = [self, other];
         await repo.insertMembers(
@@ -702,24 +711,14 @@ export class ImService {
     const operator = await this.party(ctx.tenantId, self);
     return this.run(ctx, async ({ trx, emit }) => {
       const now = this.deps.clock.now();
-      const chat: ChatRow = {
-        id: newId(),
-        tenant_id: ctx.tenantId,
-        chat_id: publicId.chatId(),
+      const chat = newChatRow(ctx.tenantId, now, {
         chat_type: 'group',
         name: input.name,
         description: input.description ?? '',
-        announcement: '',
         owner_kind: owner.kind,
         owner_id: owner.id,
         settings: { ...DEFAULT_SETTINGS, ...input.settings },
-        p2p_key: null,
-        last_seq: 0,
-        last_message_at: null,
-        dissolved: false,
-        created_at: now,
-        updated_at: now,
-      };
+      });
       await repo.insertChat(trx, { ...chat, settings: JSON.stringify(chat.settings) });
       await repo.insertMembers(
         trx,
@@ -783,8 +782,13 @@ export class ImService {
         patch.description = changes.description;
         changed.push('description');
       }
+      if (changes.announcementRevision !== undefined && changes.announcementRevision !== Number(current.announcement_revision)) {
+        throw imErrors.staleAnnouncement();
+      }
       if (changes.announcement !== undefined && changes.announcement !== current.announcement) {
         patch.announcement = changes.announcement;
+        patch.announcement_revision = Number(current.announcement_revision) + 1;
+        patch.announcement_updated_at = this.deps.clock.now();
         changed.push('announcement');
       }
       if (changes.settings) {

@@ -1,6 +1,8 @@
 export { type Ctx as ImContext, ImService } from './im-service.ts';
 export type { MessageResourceHooks } from './message-resources.ts';
 export { imMigrations } from './migrations.ts';
+export { OpenChatAdmin } from './open-chat-admin.ts';
+export { registerImChatAdminOpenRoutes } from './open-chat-admin-routes.ts';
 export { registerImOpenEvents } from './open-events.ts';
 export { OpenImApi } from './open-im.ts';
 export { registerImOpenRoutes } from './open-routes.ts';

@@ -7,15 +7,15 @@ import { z } from 'zod';
 import type { OpenImApi } from './open-im.ts';
 import { settingsFromOpen } from './open-presenters.ts';
 
-const userIdType = z.enum(['open_id', 'union_id', 'user_id']).default('open_id');
-const IdTypeQuery = z.object({ user_id_type: userIdType });
-const PageQuery = IdTypeQuery.extend({
+export const userIdType = z.enum(['open_id', 'union_id', 'user_id']).default('open_id');
+export const IdTypeQuery = z.object({ user_id_type: userIdType });
+export const PageQuery = IdTypeQuery.extend({
   page_size: z.coerce.number().int().min(1).max(100).default(20),
   page_token: z.string().max(500).optional(),
 });
-const MemberQuery = PageQuery.extend({ member_id_type: z.enum(['open_id', 'union_id', 'user_id', 'app_id']).default('open_id') });
-const idList = z.array(z.string().min(1).max(64)).max(200);
-const ChatParam = z.object({ chat_id: z.string().min(1).max(64) });
+export const MemberQuery = PageQuery.extend({ member_id_type: z.enum(['open_id', 'union_id', 'user_id', 'app_id']).default('open_id') });
+export const idList = z.array(z.string().min(1).max(64)).max(200);
+export const ChatParam = z.object({ chat_id: z.string().min(1).max(64) });
 const MessageParam = z.object({ message_id: z.string().min(1).max(64) });
 const ReactionParam = MessageParam.extend({ reaction_id: z.string().min(1).max(64) });
 const sendable = z.enum(MSG_TYPES).exclude(['system']);

@@ -35,6 +35,12 @@ export const imErrors = {
   notEditable: (message: string) => new AppError('not_editable', message, { status: 409, openStatus: 400, openCode: 230_001 }),
   ownerMustTransfer: () =>
     new AppError('owner_must_transfer', 'Transfer ownership before leaving the chat', { status: 409, openStatus: 400, openCode: 232_014 }),
+  staleAnnouncement: () =>
+    new AppError('revision_conflict', 'The announcement changed since that revision; read it again', {
+      status: 409,
+      openStatus: 400,
+      openCode: 232_001,
+    }),
   notInP2p: () => new AppError('p2p_not_allowed', 'Not possible in a one-to-one chat', { status: 409, openStatus: 400, openCode: 232_017 }),
 };
 

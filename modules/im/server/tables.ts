@@ -19,6 +19,9 @@ export interface ImTables {
     name: string;
     description: string;
     announcement: string;
+    /** Bumped by every announcement change (Feishu's `revision`). */
+    announcement_revision: Defaulted<number>;
+    announcement_updated_at: Date | null;
     owner_kind: MemberKind | null;
     owner_id: string | null;
     /** ChatSettings as JSON (post/add-member/@all policies). */
