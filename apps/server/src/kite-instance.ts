@@ -1,7 +1,7 @@
 import type { AuthService } from '@kite/auth/server';
 import type { ContactService } from '@kite/contact/server';
 import type { EventsService } from '@kite/events/server';
-import type { ImService } from '@kite/im/server';
+import type { DepartmentChats, ImService } from '@kite/im/server';
 import type { Logger } from '@kite/kernel/logger';
 import type { OpenPlatformService } from '@kite/openplatform/server';
 import type { Database } from '@kite/platform/database';
@@ -20,6 +20,8 @@ export interface Kite {
   commands: CommandRunner;
   contacts: ContactService;
   im: ImService;
+  /** Department groups: tests wait on `idle()` after changing the org tree. */
+  departmentChats: DepartmentChats;
   auth: AuthService;
   openPlatform: OpenPlatformService;
   gateway: ClientGateway;

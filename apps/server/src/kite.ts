@@ -17,12 +17,14 @@ import {
 import { createEventsService, eventsMigrations, WS_ENDPOINT_PATH } from '@kite/events/server';
 import {
   chatTopic,
+  DepartmentChats,
   ImResources,
   ImService,
   imEventAudience,
   imMigrations,
   OpenChatAdmin,
   OpenImApi,
+  registerDepartmentChatRoutes,
   registerImChatAdminOpenRoutes,
   registerImOpenEvents,
   registerImOpenRoutes,
@@ -194,6 +196,9 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
     clock,
     recallMinutes: config.imRecallMinutes,
   });
+  // Department groups follow the org tree: contact's events add and remove their people.
+  const departmentChats = new DepartmentChats({ db: db as never, im, users: contacts, logger });
+  dispatcher.addLive('im.department-chats', departmentChats.consume);
   const openIm = new OpenImApi(im, contacts, openPlatform, (tenantId) => openPlatform.tenantKeyOf(tenantId));
 
   const authenticate: Authenticators = {
@@ -264,6 +269,7 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
   registerContactRoutes(app, { contacts, importer: new CsvImporter(contacts, commands), authenticate });
   registerContactOpenRoutes(app, { api: openContact, authenticate });
   registerImRoutes(app, { im, authenticate });
+  registerDepartmentChatRoutes(app, { departmentChats, authenticate });
   registerImOpenRoutes(app, { api: openIm, authenticate });
   registerImChatAdminOpenRoutes(app, { admin: new OpenChatAdmin(openIm), authenticate });
   registerImResourceRoutes(app, { resources, authenticate });
@@ -345,12 +351,14 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
     commands,
     contacts,
     im,
+    departmentChats,
     auth,
     openPlatform,
     gateway,
     events,
     async listen() {
       await dispatcher.start();
+      departmentChats.enqueue(() => departmentChats.reconcile());
       events.start();
       gateway.start();
       await app.listen({ port: config.port, host: config.host });
@@ -365,6 +373,7 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
       dispatcher.stop();
       await gateway.close();
       await app.close();
+      await departmentChats.idle();
       for (let waited = 0; inFlight > 0 && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
       await events.stop();
       await database.close();

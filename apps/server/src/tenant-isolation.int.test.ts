@@ -256,6 +256,7 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       internal('chats', 'POST', 'chats', { chatType: 'p2p', userId: uA.id }),
       internal('chats', 'POST', 'chats', { chatType: 'group', name: 'Beta spy', userIds: [uA.id] }),
       internal('search', 'GET', 'search?q=secret', undefined, 200),
+      internal('department-chats', 'POST', 'department-chats', { departmentId: a.department.id }),
       internal('search', 'GET', `search?q=secret&chatId=${a.chat.id}`),
       ...chats.flatMap((id) => [
         internal('chats/:id', 'GET', `chats/${id}`),

@@ -39,6 +39,7 @@ describe.skipIf(!existsSync(chromiumPath))('messenger in two browsers', () => {
   let pageA: Page;
   let pageB: Page;
   let bobId = '';
+  let adminSession = { cookie: '', csrf: '' };
 
   async function snap(page: Page, name: string) {
     await page.screenshot({ path: join(screenshots, `messenger-${name}.png`), fullPage: false });
@@ -73,7 +74,8 @@ describe.skipIf(!existsSync(chromiumPath))('messenger in two browsers', () => {
       .getSetCookie()
       .map((value) => value.split(';')[0])
       .join('; ');
-    const created = await apiCall<{ user: { id: string } }>(baseUrl, { cookie, csrf: session.csrfToken }, 'POST', '/api/contact/users', {
+    adminSession = { cookie, csrf: session.csrfToken };
+    const created = await apiCall<{ user: { id: string } }>(baseUrl, adminSession, 'POST', '/api/contact/users', {
       name: bob.name,
       email: bob.email,
       title: '前端工程师',
@@ -239,5 +241,27 @@ describe.skipIf(!existsSync(chromiumPath))('messenger in two browsers', () => {
     expect(download.headers.get('content-disposition')).toContain('attachment');
     expect(await download.text()).toBe('Release notes\n'.repeat(100));
     await snap(pageB, '11-B-file-card');
+  });
+
+  it('lets the administrator create a department group that B joins by being in the department', async () => {
+    const department = await apiCall<{ id: string }>(baseUrl, adminSession, 'POST', '/api/contact/departments', { name: '研发中心' });
+    await apiCall(baseUrl, adminSession, 'PATCH', `/api/contact/users/${bobId}`, { departmentIds: [department.id] });
+
+    await pageA.getByTestId('new-chat').click();
+    await pageA.getByTestId('new-department-group').click();
+    await pageA.getByTestId('create-department-group-submit').click();
+    await pageA.getByText('请选择部门').waitFor();
+    await pageA.getByTestId('department-select').click();
+    await pageA.getByRole('option', { name: '研发中心' }).click();
+    await expect.poll(() => pageA.getByTestId('department-select').textContent()).toContain('研发中心');
+    await snap(pageA, '12-A-department-group-modal');
+    await pageA.getByTestId('create-department-group-submit').click();
+    await expect.poll(() => pageA.getByTestId('conversation-name').textContent()).toContain('研发中心');
+    await expect.poll(() => pageA.getByTestId('conversation-name').textContent()).toContain('部门');
+
+    // B is in the department: the group appears in B's list without a reload.
+    await pageB.getByTestId('chat-list-pane').getByText('研发中心').waitFor({ timeout: 15_000 });
+    await expect.poll(() => pageA.getByTestId('history-loading').count()).toBe(0);
+    await snap(pageA, '13-A-department-group');
   });
 });

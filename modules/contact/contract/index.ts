@@ -196,4 +196,10 @@ export interface UserLookup {
   ): Promise<DirectoryUser[]>;
   /** Active users directly in any of these departments (internal ids); unknown departments throw not_found. */
   activeMemberIdsOfDepartments(tenantId: string, departmentIds: readonly string[]): Promise<string[]>;
+  /** Active users in a department or any department under it; an unknown department throws not_found. */
+  activeMemberIdsOfDepartmentTree(tenantId: string, departmentId: string): Promise<string[]>;
+  /** The departments a user belongs to, directly or through a sub-department (empty for nobody). */
+  departmentTreeOfUser(tenantId: string, userId: string): Promise<string[]>;
+  /** A department's name, or undefined if the tenant has no such department. */
+  departmentName(tenantId: string, departmentId: string): Promise<string | undefined>;
 }

@@ -337,6 +337,36 @@ export const contactRepository = {
     return result.rows.map((row) => row.id);
   },
 
+  /** Active users in a department or below it. */
+  async activeUserIdsInSubtree(db: Queryable, tenantId: string, departmentId: string): Promise<string[]> {
+    const result = await sql<{ id: string }>`
+      with recursive down(id, depth) as (
+        select id, 0 from contact_department where tenant_id = ${tenantId} and id = ${departmentId}
+        union all
+        select d.id, down.depth + 1 from contact_department d join down on d.parent_id = down.id
+        where d.tenant_id = ${tenantId} and down.depth < 1000
+      )
+      select distinct u.id from down
+      join contact_user_department ud on ud.department_id = down.id
+      join contact_user u on u.id = ud.user_id and u.status = 'active'`.execute(db);
+    return result.rows.map((row) => row.id);
+  },
+
+  /** A user's departments and every department above them. */
+  async departmentTreeOfUser(db: Queryable, tenantId: string, userId: string): Promise<string[]> {
+    const result = await sql<{ id: string }>`
+      with recursive up(id, parent_id, depth) as (
+        select d.id, d.parent_id, 0 from contact_department d
+        join contact_user_department ud on ud.department_id = d.id and ud.user_id = ${userId}
+        where d.tenant_id = ${tenantId}
+        union all
+        select d.id, d.parent_id, up.depth + 1 from contact_department d join up on d.id = up.parent_id
+        where d.tenant_id = ${tenantId} and up.depth < 1000
+      )
+      select distinct id from up`.execute(db);
+    return result.rows.map((row) => row.id);
+  },
+
   // Groups ----------------------------------------------------------------------------------------
 
   async listGroups(db: Queryable, tenantId: string) {

@@ -417,6 +417,19 @@ export class ContactService {
     return [...ids];
   }
 
+  async activeMemberIdsOfDepartmentTree(tenantId: string, departmentId: string): Promise<string[]> {
+    await this.assertDepartmentsExist(this.db, tenantId, [departmentId]);
+    return repo.activeUserIdsInSubtree(this.db, tenantId, departmentId);
+  }
+
+  departmentTreeOfUser(tenantId: string, userId: string): Promise<string[]> {
+    return repo.departmentTreeOfUser(this.db, tenantId, userId);
+  }
+
+  async departmentName(tenantId: string, departmentId: string): Promise<string | undefined> {
+    return (await repo.findDepartment(this.db, tenantId, departmentId))?.name;
+  }
+
   // Internals -------------------------------------------------------------------------------------
 
   /**

@@ -24,6 +24,14 @@ export const CreateChatInput = z.discriminatedUnion('chatType', [
 ]);
 export type CreateChatInput = z.infer<typeof CreateChatInput>;
 
+/** A department group (tenant admins): follows the department and everything under it. */
+export const CreateDepartmentChatInput = z.object({
+  departmentId: z.string().min(1).max(64),
+  /** Default: the department's name. */
+  name: z.string().trim().max(100).optional(),
+});
+export type CreateDepartmentChatInput = z.infer<typeof CreateDepartmentChatInput>;
+
 export const MAX_ANNOUNCEMENT_CHARS = 10_000;
 
 export const ChatSettings = z.object({
@@ -122,6 +130,8 @@ export interface ChatView {
   peer: UserRef | null;
   /** The owner's user id, or an app id when a bot created the group. */
   ownerId: string | null;
+  /** Department groups: the department whose people (sub-departments included) are kept as members. */
+  departmentId: string | null;
   memberCount: number;
   settings: ChatSettings;
   lastMessage: MessageView | null;
@@ -174,7 +184,18 @@ export type MessageEventView = Omit<MessageView, 'reactions' | 'unreadCount'>;
 /** A chat as realtime events carry it: no per-viewer fields (read state, prefs, permissions). */
 export type ChatEventView = Pick<
   ChatView,
-  'id' | 'chatId' | 'chatType' | 'name' | 'description' | 'announcement' | 'ownerId' | 'memberCount' | 'settings' | 'lastSeq' | 'updatedAt'
+  | 'id'
+  | 'chatId'
+  | 'chatType'
+  | 'name'
+  | 'description'
+  | 'announcement'
+  | 'ownerId'
+  | 'departmentId'
+  | 'memberCount'
+  | 'settings'
+  | 'lastSeq'
+  | 'updatedAt'
 >;
 
 /** A person or a bot, with every id an event consumer may need (apps pick by their id type). */

@@ -86,6 +86,7 @@ function splitChatMember<R extends ChatRow & MemberColumns>(
     last_seq,
     last_message_at,
     dissolved,
+    department_id,
     created_at,
     updated_at,
     ...rest
@@ -107,6 +108,7 @@ function splitChatMember<R extends ChatRow & MemberColumns>(
     last_seq,
     last_message_at,
     dissolved,
+    department_id,
     created_at,
     updated_at,
   };
@@ -198,6 +200,39 @@ export const imRepository = {
 
   async findP2p(db: Queryable, tenantId: string, p2pKey: string): Promise<ChatRow | undefined> {
     return db.selectFrom('im_chat').selectAll().where('tenant_id', '=', tenantId).where('p2p_key', '=', p2pKey).executeTakeFirst();
+  },
+
+  /** The live department group of a department, if any. */
+  async findDepartmentChat(db: Queryable, tenantId: string, departmentId: string): Promise<ChatRow | undefined> {
+    return db
+      .selectFrom('im_chat')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('department_id', '=', departmentId)
+      .where('dissolved', '=', false)
+      .executeTakeFirst();
+  },
+
+  /** Every live department group (of one tenant, or of all). */
+  async departmentChats(db: Queryable, tenantId?: string): Promise<Array<Pick<ChatRow, 'id' | 'tenant_id' | 'department_id'>>> {
+    let query = db
+      .selectFrom('im_chat')
+      .select(['id', 'tenant_id', 'department_id'])
+      .where('department_id', 'is not', null)
+      .where('dissolved', '=', false);
+    if (tenantId) query = query.where('tenant_id', '=', tenantId);
+    return query.execute();
+  },
+
+  /** The people (not bots) in a chat. */
+  async memberUserIds(db: Queryable, chatId: string): Promise<string[]> {
+    const rows = await db
+      .selectFrom('im_member')
+      .select('member_id')
+      .where('chat_id', '=', chatId)
+      .where('member_kind', '=', 'user')
+      .execute();
+    return rows.map((row) => row.member_id);
   },
 
   async insertChat(db: Queryable, row: Insertable<ImTables['im_chat']>): Promise<void> {

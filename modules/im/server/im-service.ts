@@ -84,6 +84,8 @@ export interface GroupInput {
   appIds?: string[];
   /** Owner when an app creates the group for people; default: the creator. */
   ownerUserId?: string;
+  /** A department group: the department whose people it keeps as members (DepartmentChats). */
+  followDepartmentId?: string;
   settings?: Partial<ChatSettings>;
 }
 
@@ -140,6 +142,7 @@ function newChatRow(tenantId: string, now: Date, fields: Pick<ChatRow, 'chat_typ
     last_seq: 0,
     last_message_at: null,
     dissolved: false,
+    department_id: null,
     created_at: now,
     updated_at: now,
     ...fields,
@@ -718,7 +721,11 @@ export class ImService {
         owner_kind: owner.kind,
         owner_id: owner.id,
         settings: { ...DEFAULT_SETTINGS, ...input.settings },
+        department_id: input.followDepartmentId ?? null,
       });
+      if (input.followDepartmentId && (await repo.findDepartmentChat(trx, ctx.tenantId, input.followDepartmentId))) {
+        throw imErrors.departmentChatExists();
+      }
       await repo.insertChat(trx, { ...chat, settings: JSON.stringify(chat.settings) });
       await repo.insertMembers(
         trx,
@@ -1030,6 +1037,40 @@ export class ImService {
       operator: operator ? presentParty(operator) : null,
     };
     await emit({ type, subjectType: 'chat', subjectId: chat.id, payload });
+  }
+
+  /**
+   * Department groups: adds and removes people as the org tree says, as the system (no operator,
+   * no permission check; the caller decided). The owner is never removed.
+   */
+  async syncMembers(tenantId: string, chatId: string, change: { add: readonly string[]; remove: readonly string[] }): Promise<void> {
+    const people = (ids: readonly string[]) => ids.map((id) => ({ kind: 'user' as const, id }));
+    const infos = await this.parties(tenantId, people([...change.add, ...change.remove]));
+    const ctx: Ctx = { tenantId, actor: { type: 'system', name: 'department-chats' } };
+    await this.run(ctx, async ({ trx, emit }) => {
+      const locked = await repo.lockChat(trx, tenantId, chatId);
+      if (!locked || locked.dissolved) return;
+      const added = await repo.insertMembers(
+        trx,
+        change.add.map((id) => ({
+          tenant_id: tenantId,
+          chat_id: chatId,
+          member_kind: 'user' as const,
+          member_id: id,
+          role: 'member' as const,
+          last_read_seq: Number(locked.last_seq),
+        })),
+      );
+      if (added.length > 0) await this.emitMembers(trx, emit, imEvents.membersAdded, locked, added, infos, null);
+      const leaving = (await repo.findMembers(trx, chatId, 'user', [...change.remove])).filter((m) => m.role !== 'owner');
+      const removed = await repo.deleteMembers(
+        trx,
+        chatId,
+        'user',
+        leaving.map((m) => m.member_id),
+      );
+      if (removed.length > 0) await this.emitMembers(trx, emit, imEvents.membersRemoved, locked, people(removed), infos, null);
+    });
   }
 
   /** Internal API: people by user id and whole departments (their direct members). */

@@ -1,3 +1,4 @@
+export { DepartmentChats, registerDepartmentChatRoutes } from './department-chats.ts';
 export { type Ctx as ImContext, ImService } from './im-service.ts';
 export type { MessageResourceHooks } from './message-resources.ts';
 export { imMigrations } from './migrations.ts';

@@ -41,6 +41,12 @@ export const imErrors = {
       openStatus: 400,
       openCode: 232_001,
     }),
+  departmentChatExists: () =>
+    new AppError('department_chat_exists', 'This department already has a department group', {
+      status: 409,
+      openStatus: 400,
+      openCode: 232_014,
+    }),
   notInP2p: () => new AppError('p2p_not_allowed', 'Not possible in a one-to-one chat', { status: 409, openStatus: 400, openCode: 232_017 }),
 };
 

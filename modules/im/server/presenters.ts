@@ -89,6 +89,7 @@ export function presentChatEvent(row: ChatRow, memberCount: number): ChatEventVi
     description: row.description,
     announcement: row.announcement,
     ownerId: row.owner_id,
+    departmentId: row.department_id,
     memberCount,
     settings: settingsOf(row),
     lastSeq: Number(row.last_seq),

@@ -32,6 +32,8 @@ export interface ImTables {
     last_seq: number;
     last_message_at: Date | null;
     dissolved: boolean;
+    /** Department groups: the department (contact id) whose people, sub-departments included, are members. */
+    department_id: Defaulted<string | null>;
     created_at: CreatedAt;
     updated_at: UpdatedAt;
   };

@@ -20,6 +20,7 @@ function chat(id: string, overrides: Partial<ChatView> = {}): ChatView {
     announcement: '',
     peer: null,
     ownerId: null,
+    departmentId: null,
     memberCount: 2,
     settings: { postPolicy: 'all', postAllowedUserIds: [], addMemberPolicy: 'all', atAllPolicy: 'all' },
     lastMessage: null,

@@ -1,4 +1,4 @@
-import { IconComment, IconPlus, IconSearch, IconUserGroup, IconVolumeSilentStroked } from '@douyinfe/semi-icons';
+import { IconApartment, IconComment, IconPlus, IconSearch, IconUserGroup, IconVolumeSilentStroked } from '@douyinfe/semi-icons';
 import { Button, Dropdown, Input, Skeleton } from '@douyinfe/semi-ui';
 import type { ChatView } from '@kite/im/contract';
 import { useLocale, useMessages } from '@kite/ui/i18n';
@@ -132,6 +132,7 @@ export interface ChatListPaneProps {
  */
 export function ChatListPane({ selectedId, onOpen, onNewChat, searchRef }: ChatListPaneProps) {
   const t = useMessages(imMessages);
+  const viewer = useViewer();
   const list = useChatList();
   const preview = useChatPreview();
   const [query, setQuery] = useState('');
@@ -226,6 +227,11 @@ export function ChatListPane({ selectedId, onOpen, onNewChat, searchRef }: ChatL
               <Dropdown.Item icon={<IconUserGroup />} onClick={() => onNewChat('group')} data-testid="new-group">
                 {t('newGroup')}
               </Dropdown.Item>
+              {viewer.isAdmin ? (
+                <Dropdown.Item icon={<IconApartment />} onClick={() => onNewChat('department')} data-testid="new-department-group">
+                  {t('newDepartmentGroup')}
+                </Dropdown.Item>
+              ) : null}
             </Dropdown.Menu>
           }
         >

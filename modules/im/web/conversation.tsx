@@ -1,4 +1,5 @@
 import { IconChevronLeft, IconInfoCircle, IconUserGroup } from '@douyinfe/semi-icons';
+import { Tag } from '@douyinfe/semi-ui';
 import type { ChatView } from '@kite/im/contract';
 import { useMessages } from '@kite/ui/i18n';
 import { useViewer } from '@kite/ui/viewer';
@@ -99,6 +100,11 @@ export function Conversation({ chat, panel, onOpenPanel, focusMessageId, onBack 
           <div className="kite-im-conversation__name" data-testid="conversation-name">
             <span className="kite-im-ellipsis">{name}</span>
             {chat.chatType === 'group' ? <span className="kite-im-conversation__count">({chat.memberCount})</span> : null}
+            {chat.departmentId ? (
+              <Tag size="small" color="blue" className="kite-im-conversation__tag">
+                {t('departmentTag')}
+              </Tag>
+            ) : null}
           </div>
           {chat.announcement ? (
             <button type="button" className="kite-im-conversation__announcement" onClick={() => onOpenPanel({ kind: 'settings' })}>

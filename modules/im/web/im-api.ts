@@ -1,5 +1,13 @@
-import type { UserView } from '@kite/contact/contract';
-import type { ChatSettings, ChatView, CreateChatInput, MessageView, SendMessageInput, UserRef } from '@kite/im/contract';
+import type { DepartmentView, UserView } from '@kite/contact/contract';
+import type {
+  ChatSettings,
+  ChatView,
+  CreateChatInput,
+  CreateDepartmentChatInput,
+  MessageView,
+  SendMessageInput,
+  UserRef,
+} from '@kite/im/contract';
 import { api } from '@kite/ui/api-client';
 
 /** `GET /api/im/chats` */
@@ -133,6 +141,15 @@ export function fetchReadUsers(id: string): Promise<ReadUsers> {
 
 export function markRead(chatId: string, seq: number): Promise<{ lastReadSeq: number; unreadCount: number }> {
   return api.post(`${chatPath(chatId)}/read`, { seq });
+}
+
+export function createDepartmentChat(input: CreateDepartmentChatInput): Promise<ChatView> {
+  return api.post('/api/im/department-chats', input);
+}
+
+/** The org tree, flat (parent ids), for the department-group picker. */
+export function fetchDepartments(): Promise<{ items: DepartmentView[] }> {
+  return api.get('/api/contact/departments');
 }
 
 /** The directory search (name, pinyin, initials, e-mail) for the people pickers. */

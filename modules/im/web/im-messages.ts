@@ -162,6 +162,15 @@ export const imMessages = defineMessages(
     // New chat
     newChatTitle: 'New chat',
     newGroupTitle: 'New group',
+    newDepartmentGroup: 'New department group',
+    departmentGroupTitle: 'New department group',
+    departmentGroupHint:
+      'Everyone in the department and its sub-departments joins, and people who join or leave the department later are added or removed automatically.',
+    departmentPlaceholder: 'Choose a department',
+    departmentRequired: 'Choose a department',
+    departmentGroupNamePlaceholder: 'Group name (default: the department’s name)',
+    departmentsEmpty: 'No departments yet. Create them in Admin → Organization.',
+    departmentTag: 'Department',
     peopleSearchPlaceholder: 'Search by name, pinyin, initials or e-mail',
     peopleSearchEmpty: 'No one matches “{query}”',
     peopleSearchHint: 'Type a name — “zhangsan” or “zs” finds 张三.',
@@ -332,6 +341,14 @@ export const imMessages = defineMessages(
     p2pInfo: '与 {name} 的单聊',
     newChatTitle: '发起聊天',
     newGroupTitle: '创建群组',
+    newDepartmentGroup: '创建部门群',
+    departmentGroupTitle: '创建部门群',
+    departmentGroupHint: '部门及其子部门的所有成员都会入群；之后加入或离开该部门的人会被自动加入或移出。',
+    departmentPlaceholder: '选择部门',
+    departmentRequired: '请选择部门',
+    departmentGroupNamePlaceholder: '群名称（默认使用部门名称）',
+    departmentsEmpty: '还没有部门。请在“管理后台 → 组织架构”中创建。',
+    departmentTag: '部门',
     peopleSearchPlaceholder: '按姓名、拼音、首字母或邮箱搜索',
     peopleSearchEmpty: '没有与“{query}”匹配的人',
     peopleSearchHint: '输入姓名——“zhangsan”或“zs”都能找到张三。',
@@ -352,6 +369,7 @@ export const imMessages = defineMessages(
 
 /** Messenger error codes (docs/internal-api.md § Messenger) in both languages. */
 export const imErrorTexts: ErrorTexts = {
+  department_chat_exists: { 'en-US': 'This department already has a department group.', 'zh-CN': '该部门已有部门群。' },
   post_not_allowed: { 'en-US': 'You cannot post in this chat.', 'zh-CN': '你不能在此会话中发言。' },
   content_invalid: { 'en-US': 'This message cannot be sent: its content is not valid.', 'zh-CN': '消息内容无效，无法发送。' },
   body_too_large: { 'en-US': 'This message is too long to send.', 'zh-CN': '消息过长，无法发送。' },

@@ -1,4 +1,5 @@
 import { Button } from '@douyinfe/semi-ui';
+import type { ChatView } from '@kite/im/contract';
 import { useMessages } from '@kite/ui/i18n';
 import { EmptyState, ErrorState } from '@kite/ui/states';
 import { useIsPhone } from '@kite/ui/use-is-phone';
@@ -6,6 +7,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { ChatListPane } from './chat-list-pane.tsx';
 import { Conversation, type SidePanel } from './conversation.tsx';
+import { DepartmentGroupModal } from './department-group-modal.tsx';
 import { imMessages } from './im-messages.ts';
 import { useChat } from './im-queries.ts';
 import { HistorySkeleton } from './message-history.tsx';
@@ -95,6 +97,10 @@ export function MessengerPage() {
   const [newChat, setNewChat] = useState<NewChatMode | null>(null);
   const searchRef = useRef<HTMLDivElement>(null);
 
+  const onChatCreated = (chat: ChatView) => {
+    setNewChat(null);
+    navigate(`/messenger/${encodeURIComponent(chat.id)}`);
+  };
   const openChat = (id: string) => {
     if (id !== chatId) navigate(`/messenger/${encodeURIComponent(id)}`);
   };
@@ -145,15 +151,10 @@ export function MessengerPage() {
           <EmptyState illustration="empty" title={t('selectChatTitle')} description={t('selectChatHint')} />
         </section>
       )}
-      {newChat ? (
-        <NewChatModal
-          mode={newChat}
-          onClose={() => setNewChat(null)}
-          onCreated={(chat) => {
-            setNewChat(null);
-            navigate(`/messenger/${encodeURIComponent(chat.id)}`);
-          }}
-        />
+      {newChat === 'department' ? (
+        <DepartmentGroupModal onClose={() => setNewChat(null)} onCreated={onChatCreated} />
+      ) : newChat ? (
+        <NewChatModal mode={newChat} onClose={() => setNewChat(null)} onCreated={onChatCreated} />
       ) : null}
     </div>
   );

@@ -10,7 +10,7 @@ import { writeChat } from './im-cache.ts';
 import { imErrorTexts, imMessages } from './im-messages.ts';
 import { PeoplePicker, type PickedPerson } from './people-picker.tsx';
 
-export type NewChatMode = 'p2p' | 'group';
+export type NewChatMode = 'p2p' | 'group' | 'department';
 
 /** Start a 1:1 chat with anyone (no friend request), or create a group with a name and members. */
 export function NewChatModal({
@@ -18,7 +18,7 @@ export function NewChatModal({
   onClose,
   onCreated,
 }: {
-  mode: NewChatMode;
+  mode: Exclude<NewChatMode, 'department'>;
   onClose: () => void;
   onCreated: (chat: ChatView) => void;
 }) {

@@ -1,0 +1,111 @@
+import { Button, Input, Modal, Select, Toast } from '@douyinfe/semi-ui';
+import type { DepartmentView } from '@kite/contact/contract';
+import type { ChatView } from '@kite/im/contract';
+import { commonMessages } from '@kite/ui/common-messages';
+import { useErrorText } from '@kite/ui/error-text';
+import { useMessages } from '@kite/ui/i18n';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { createDepartmentChat, fetchDepartments } from './im-api.ts';
+import { writeChat } from './im-cache.ts';
+import { imErrorTexts, imMessages } from './im-messages.ts';
+
+/** Departments in tree order, each with its depth, so the picker reads like the org chart. */
+export function departmentOutline(departments: readonly DepartmentView[]): Array<{ department: DepartmentView; depth: number }> {
+  const children = new Map<string | null, DepartmentView[]>();
+  const ids = new Set(departments.map((department) => department.id));
+  for (const department of departments) {
+    const parent = department.parentId && ids.has(department.parentId) ? department.parentId : null;
+    children.set(parent, [...(children.get(parent) ?? []), department]);
+  }
+  const outline: Array<{ department: DepartmentView; depth: number }> = [];
+  const walk = (parent: string | null, depth: number) => {
+    for (const department of (children.get(parent) ?? []).sort((a, b) => a.order - b.order || a.name.localeCompare(b.name))) {
+      outline.push({ department, depth });
+      walk(department.id, depth + 1);
+    }
+  };
+  walk(null, 0);
+  return outline;
+}
+
+/** Tenant admins: a group that follows a department (and everything under it) as people come and go. */
+export function DepartmentGroupModal({ onClose, onCreated }: { onClose: () => void; onCreated: (chat: ChatView) => void }) {
+  const t = useMessages(imMessages);
+  const common = useMessages(commonMessages);
+  const errorText = useErrorText(imErrorTexts);
+  const queryClient = useQueryClient();
+  const departments = useQuery({ queryKey: ['im', 'departments'], queryFn: fetchDepartments });
+  const outline = useMemo(() => departmentOutline(departments.data?.items ?? []), [departments.data]);
+  const [departmentId, setDepartmentId] = useState<string | undefined>();
+  const [name, setName] = useState('');
+  const [missing, setMissing] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async () => {
+    if (!departmentId) {
+      setMissing(true);
+      return;
+    }
+    setBusy(true);
+    try {
+      const chat = await createDepartmentChat({ departmentId, name: name.trim() || undefined });
+      writeChat(queryClient, chat, { insert: true });
+      onCreated(chat);
+    } catch (error) {
+      Toast.error(errorText(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      visible
+      title={t('departmentGroupTitle')}
+      onCancel={onClose}
+      width={480}
+      footer={
+        <div className="kite-im-modal-footer">
+          <Button onClick={onClose}>{common('cancel')}</Button>
+          <Button theme="solid" loading={busy} onClick={() => void submit()} data-testid="create-department-group-submit">
+            {t('createGroupSubmit')}
+          </Button>
+        </div>
+      }
+    >
+      <p className="kite-muted kite-im-modal-hint">{t('departmentGroupHint')}</p>
+      <div className="kite-im-field">
+        <Select
+          style={{ width: '100%' }}
+          placeholder={t('departmentPlaceholder')}
+          filter
+          loading={departments.isLoading}
+          value={departmentId}
+          emptyContent={departments.isError ? errorText(departments.error) : t('departmentsEmpty')}
+          onChange={(value) => {
+            setDepartmentId(value as string);
+            setMissing(false);
+          }}
+          validateStatus={missing ? 'error' : 'default'}
+          optionList={outline.map(({ department, depth }) => ({
+            value: department.id,
+            label: department.name,
+            style: { paddingLeft: 12 + depth * 16 },
+          }))}
+          data-testid="department-select"
+        />
+        {missing ? <div className="kite-im-field__error">{t('departmentRequired')}</div> : null}
+      </div>
+      <div className="kite-im-field">
+        <Input
+          placeholder={t('departmentGroupNamePlaceholder')}
+          value={name}
+          onChange={setName}
+          maxLength={100}
+          data-testid="department-group-name"
+        />
+      </div>
+    </Modal>
+  );
+}
