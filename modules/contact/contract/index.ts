@@ -203,3 +203,5 @@ export interface UserLookup {
   /** A department's name, or undefined if the tenant has no such department. */
   departmentName(tenantId: string, departmentId: string): Promise<string | undefined>;
 }
+
+export { buildDepartmentTree, type DepartmentNode, departmentPath, subtreeIds } from './department-tree.ts';

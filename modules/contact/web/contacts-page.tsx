@@ -1,6 +1,7 @@
 import { IconApartment, IconSearch } from '@douyinfe/semi-icons';
 import { Button, Input, SideSheet } from '@douyinfe/semi-ui';
 import type { DepartmentView, UserView } from '@kite/contact/contract';
+import { departmentPath } from '@kite/contact/contract';
 import { commonMessages } from '@kite/ui/common-messages';
 import { useMessages } from '@kite/ui/i18n';
 import { EmptyState, ErrorState, LoadingState } from '@kite/ui/states';
@@ -13,7 +14,6 @@ import type { UserListParams } from './contact-api.ts';
 import { contactMessages } from './contact-messages.ts';
 import { useDepartments, useUser, useUserPages } from './contact-queries.ts';
 import { DepartmentTree } from './department-tree.tsx';
-import { departmentPath } from './department-tree-data.ts';
 import { PersonLine } from './person-line.tsx';
 import { PersonProfile } from './person-profile.tsx';
 import './contacts.css';

@@ -1,11 +1,11 @@
 import type { TreeNodeData } from '@douyinfe/semi-ui/lib/es/tree';
 import type { DepartmentView } from '@kite/contact/contract';
-import { buildDepartmentTree, type DepartmentNode } from './department-tree-data.ts';
+import { buildDepartmentTree, type DepartmentNode } from '@kite/contact/contract';
 
 /** The organisation in a department picker: "no parent" / "top level". */
 export const ORGANISATION_VALUE = '__organisation__';
 
-function toOptions(nodes: DepartmentNode[], disabled: ReadonlySet<string>): TreeNodeData[] {
+function toOptions(nodes: DepartmentNode<DepartmentView>[], disabled: ReadonlySet<string>): TreeNodeData[] {
   return nodes.map((node) => ({
     key: node.department.id,
     value: node.department.id,

@@ -2,15 +2,15 @@ import { IconApartment } from '@douyinfe/semi-icons';
 import { Tree } from '@douyinfe/semi-ui';
 import type { TreeNodeData } from '@douyinfe/semi-ui/lib/es/tree';
 import type { DepartmentView } from '@kite/contact/contract';
+import { buildDepartmentTree, type DepartmentNode } from '@kite/contact/contract';
 import { useMemo, useState } from 'react';
-import { buildDepartmentTree, type DepartmentNode } from './department-tree-data.ts';
 import { HighlightedName } from './highlighted-name.tsx';
 import { matchName } from './name-match.ts';
 
 /** The key of the organisation itself, above every department. */
 export const ROOT_KEY = '__organisation__';
 
-function toTreeData(nodes: DepartmentNode[], filter: string): TreeNodeData[] {
+function toTreeData(nodes: DepartmentNode<DepartmentView>[], filter: string): TreeNodeData[] {
   const result: TreeNodeData[] = [];
   for (const node of nodes) {
     const children = toTreeData(node.children, filter);

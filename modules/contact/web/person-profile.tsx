@@ -1,11 +1,11 @@
 import { IconIdCard, IconMail, IconPhone, IconUser, IconUserGroup } from '@douyinfe/semi-icons';
 import { Button, Tag, Typography } from '@douyinfe/semi-ui';
 import type { DepartmentView, UserView } from '@kite/contact/contract';
+import { departmentPath } from '@kite/contact/contract';
 import { useMessages } from '@kite/ui/i18n';
 import { UserAvatar } from '@kite/ui/user-avatar';
 import type { ReactNode } from 'react';
 import { contactMessages } from './contact-messages.ts';
-import { departmentPath } from './department-tree-data.ts';
 
 function ProfileRow({ icon, label, children }: { icon: ReactNode; label: string; children: ReactNode }) {
   return (

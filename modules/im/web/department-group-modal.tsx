@@ -1,5 +1,5 @@
 import { Button, Input, Modal, Select, Toast } from '@douyinfe/semi-ui';
-import type { DepartmentView } from '@kite/contact/contract';
+import { buildDepartmentTree, type DepartmentNode, type DepartmentView } from '@kite/contact/contract';
 import type { ChatView } from '@kite/im/contract';
 import { commonMessages } from '@kite/ui/common-messages';
 import { useErrorText } from '@kite/ui/error-text';
@@ -12,21 +12,9 @@ import { imErrorTexts, imMessages } from './im-messages.ts';
 
 /** Departments in tree order, each with its depth, so the picker reads like the org chart. */
 export function departmentOutline(departments: readonly DepartmentView[]): Array<{ department: DepartmentView; depth: number }> {
-  const children = new Map<string | null, DepartmentView[]>();
-  const ids = new Set(departments.map((department) => department.id));
-  for (const department of departments) {
-    const parent = department.parentId && ids.has(department.parentId) ? department.parentId : null;
-    children.set(parent, [...(children.get(parent) ?? []), department]);
-  }
-  const outline: Array<{ department: DepartmentView; depth: number }> = [];
-  const walk = (parent: string | null, depth: number) => {
-    for (const department of (children.get(parent) ?? []).sort((a, b) => a.order - b.order || a.name.localeCompare(b.name))) {
-      outline.push({ department, depth });
-      walk(department.id, depth + 1);
-    }
-  };
-  walk(null, 0);
-  return outline;
+  const flatten = (nodes: DepartmentNode<DepartmentView>[], depth: number): Array<{ department: DepartmentView; depth: number }> =>
+    nodes.flatMap((node) => [{ department: node.department, depth }, ...flatten(node.children, depth + 1)]);
+  return flatten(buildDepartmentTree(departments), 0);
 }
 
 /** Tenant admins: a group that follows a department (and everything under it) as people come and go. */

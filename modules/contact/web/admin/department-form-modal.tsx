@@ -1,5 +1,6 @@
 import { Banner, Button, Form, Modal } from '@douyinfe/semi-ui';
 import type { DepartmentView } from '@kite/contact/contract';
+import { subtreeIds } from '@kite/contact/contract';
 import { commonMessages } from '@kite/ui/common-messages';
 import { useErrorText } from '@kite/ui/error-text';
 import { useMessages } from '@kite/ui/i18n';
@@ -9,7 +10,6 @@ import { useMemo } from 'react';
 import { contactQueryKeys, createDepartment, updateDepartment } from '../contact-api.ts';
 import { contactErrorTexts, contactMessages } from '../contact-messages.ts';
 import { departmentTreeOptions, ORGANISATION_VALUE } from '../department-options.ts';
-import { subtreeIds } from '../department-tree-data.ts';
 import { usePersonOptions } from './use-person-options.tsx';
 
 interface DepartmentFormValues {

@@ -1,6 +1,7 @@
 import { IconDelete, IconEdit, IconPlus, IconSearch } from '@douyinfe/semi-icons';
 import { Button, Input, Modal, Toast, Tooltip, Typography } from '@douyinfe/semi-ui';
 import type { DepartmentView } from '@kite/contact/contract';
+import { departmentPath } from '@kite/contact/contract';
 import { commonMessages } from '@kite/ui/common-messages';
 import { useErrorText } from '@kite/ui/error-text';
 import { useMessages } from '@kite/ui/i18n';
@@ -15,7 +16,6 @@ import { contactQueryKeys, deleteDepartment } from '../contact-api.ts';
 import { contactErrorTexts, contactMessages } from '../contact-messages.ts';
 import { useDepartments, useUserPages } from '../contact-queries.ts';
 import { DepartmentTree } from '../department-tree.tsx';
-import { departmentPath } from '../department-tree-data.ts';
 import { PersonLine } from '../person-line.tsx';
 import { DepartmentFormModal, type DepartmentFormTarget } from './department-form-modal.tsx';
 import '../contacts.css';

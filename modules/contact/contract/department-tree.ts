@@ -1,11 +1,17 @@
-import type { DepartmentView } from '@kite/contact/contract';
-
-export interface DepartmentNode {
-  department: DepartmentView;
-  children: DepartmentNode[];
+/** What the tree needs of a department (DepartmentView has all of it). */
+export interface TreeDepartment {
+  id: string;
+  name: string;
+  parentId: string | null;
+  order: number;
 }
 
-function byOrderThenName(left: DepartmentView, right: DepartmentView): number {
+export interface DepartmentNode<D extends TreeDepartment = TreeDepartment> {
+  department: D;
+  children: DepartmentNode<D>[];
+}
+
+function byOrderThenName(left: TreeDepartment, right: TreeDepartment): number {
   return left.order - right.order || left.name.localeCompare(right.name, 'zh-CN');
 }
 
@@ -13,16 +19,16 @@ function byOrderThenName(left: DepartmentView, right: DepartmentView): number {
  * Builds the tree from the server's flat list. A department whose parent is missing (or that sits
  * in a cycle the server should have refused) is shown at the top level rather than hidden.
  */
-export function buildDepartmentTree(departments: readonly DepartmentView[]): DepartmentNode[] {
-  const nodes = new Map(departments.map((department) => [department.id, { department, children: [] as DepartmentNode[] }]));
-  const roots: DepartmentNode[] = [];
+export function buildDepartmentTree<D extends TreeDepartment>(departments: readonly D[]): DepartmentNode<D>[] {
+  const nodes = new Map(departments.map((department) => [department.id, { department, children: [] as DepartmentNode<D>[] }]));
+  const roots: DepartmentNode<D>[] = [];
   for (const node of nodes.values()) {
     const parentId = node.department.parentId;
     const parent = parentId ? nodes.get(parentId) : undefined;
     if (parent && !isAncestorOrSelf(nodes, node.department.id, parentId)) parent.children.push(node);
     else roots.push(node);
   }
-  const sortDeep = (list: DepartmentNode[]) => {
+  const sortDeep = (list: DepartmentNode<D>[]) => {
     list.sort((left, right) => byOrderThenName(left.department, right.department));
     for (const node of list) sortDeep(node.children);
   };
@@ -30,7 +36,7 @@ export function buildDepartmentTree(departments: readonly DepartmentView[]): Dep
   return roots;
 }
 
-function isAncestorOrSelf(nodes: Map<string, DepartmentNode>, id: string, startId: string | null): boolean {
+function isAncestorOrSelf(nodes: Map<string, DepartmentNode<TreeDepartment>>, id: string, startId: string | null): boolean {
   const seen = new Set<string>();
   let current = startId;
   while (current && !seen.has(current)) {
@@ -42,7 +48,7 @@ function isAncestorOrSelf(nodes: Map<string, DepartmentNode>, id: string, startI
 }
 
 /** The department and everything below it: where it may not be moved to. */
-export function subtreeIds(departments: readonly DepartmentView[], id: string): Set<string> {
+export function subtreeIds(departments: readonly TreeDepartment[], id: string): Set<string> {
   const childrenOf = new Map<string, string[]>();
   for (const department of departments) {
     if (!department.parentId) continue;
@@ -62,7 +68,7 @@ export function subtreeIds(departments: readonly DepartmentView[], id: string): 
 }
 
 /** Names from the top of the tree down to the department, e.g. ["Engineering", "Backend"]. */
-export function departmentPath(departments: readonly DepartmentView[], id: string): string[] {
+export function departmentPath(departments: readonly TreeDepartment[], id: string): string[] {
   const byId = new Map(departments.map((department) => [department.id, department]));
   const names: string[] = [];
   const seen = new Set<string>();

@@ -1,6 +1,6 @@
 import type { DepartmentView } from '@kite/contact/contract';
 import { describe, expect, it } from 'vitest';
-import { buildDepartmentTree, departmentPath, subtreeIds } from './department-tree-data.ts';
+import { buildDepartmentTree, departmentPath, subtreeIds } from './department-tree.ts';
 
 function department(id: string, name: string, parentId: string | null, order = 0): DepartmentView {
   return { id, departmentId: id, openDepartmentId: `od-${id}`, name, parentId, leaders: [], order, memberCount: 0 };
