@@ -1,7 +1,7 @@
 import type { AuthService } from '@kite/auth/server';
 import type { ContactService } from '@kite/contact/server';
 import type { EventsService } from '@kite/events/server';
-import type { DepartmentChats, ImService } from '@kite/im/server';
+import type { DepartmentChats, ImService, MessageRetention } from '@kite/im/server';
 import type { Logger } from '@kite/kernel/logger';
 import type { OpenPlatformService } from '@kite/openplatform/server';
 import type { Database } from '@kite/platform/database';
@@ -22,6 +22,8 @@ export interface Kite {
   im: ImService;
   /** Department groups: tests wait on `idle()` after changing the org tree. */
   departmentChats: DepartmentChats;
+  /** Message retention: tests call `sweep()` instead of waiting an hour. */
+  retention: MessageRetention;
   auth: AuthService;
   openPlatform: OpenPlatformService;
   gateway: ClientGateway;

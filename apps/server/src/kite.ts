@@ -22,6 +22,7 @@ import {
   ImService,
   imEventAudience,
   imMigrations,
+  MessageRetention,
   OpenChatAdmin,
   OpenImApi,
   registerDepartmentChatRoutes,
@@ -30,6 +31,7 @@ import {
   registerImOpenRoutes,
   registerImResourceRoutes,
   registerImRoutes,
+  registerRetentionRoutes,
 } from '@kite/im/server';
 import { type Clock, systemClock } from '@kite/kernel/clock';
 import { AppError } from '@kite/kernel/errors';
@@ -199,6 +201,7 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
   // Department groups follow the org tree: contact's events add and remove their people.
   const departmentChats = new DepartmentChats({ db: db as never, im, users: contacts, logger });
   dispatcher.addLive('im.department-chats', departmentChats.consume);
+  const retention = new MessageRetention({ db: db as never, commands, clock, logger });
   const openIm = new OpenImApi(im, contacts, openPlatform, (tenantId) => openPlatform.tenantKeyOf(tenantId));
 
   const authenticate: Authenticators = {
@@ -270,6 +273,7 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
   registerContactOpenRoutes(app, { api: openContact, authenticate });
   registerImRoutes(app, { im, authenticate });
   registerDepartmentChatRoutes(app, { departmentChats, authenticate });
+  registerRetentionRoutes(app, { retention, authenticate });
   registerImOpenRoutes(app, { api: openIm, authenticate });
   registerImChatAdminOpenRoutes(app, { admin: new OpenChatAdmin(openIm), authenticate });
   registerImResourceRoutes(app, { resources, authenticate });
@@ -352,6 +356,7 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
     contacts,
     im,
     departmentChats,
+    retention,
     auth,
     openPlatform,
     gateway,
@@ -359,6 +364,7 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
     async listen() {
       await dispatcher.start();
       departmentChats.enqueue(() => departmentChats.reconcile());
+      retention.start();
       events.start();
       gateway.start();
       await app.listen({ port: config.port, host: config.host });
@@ -374,6 +380,7 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
       await gateway.close();
       await app.close();
       await departmentChats.idle();
+      await retention.stop();
       for (let waited = 0; inFlight > 0 && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
       await events.stop();
       await database.close();

@@ -257,6 +257,8 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       internal('chats', 'POST', 'chats', { chatType: 'group', name: 'Beta spy', userIds: [uA.id] }),
       internal('search', 'GET', 'search?q=secret', undefined, 200),
       internal('department-chats', 'POST', 'department-chats', { departmentId: a.department.id }),
+      internal('settings', 'GET', 'settings', undefined, 200),
+      internal('settings', 'PUT', 'settings', { retentionDays: null }, 200),
       internal('search', 'GET', `search?q=secret&chatId=${a.chat.id}`),
       ...chats.flatMap((id) => [
         internal('chats/:id', 'GET', `chats/${id}`),

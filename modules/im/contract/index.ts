@@ -32,6 +32,10 @@ export const CreateDepartmentChatInput = z.object({
 });
 export type CreateDepartmentChatInput = z.infer<typeof CreateDepartmentChatInput>;
 
+/** How long messages are kept (tenant admins); null keeps them for good. */
+export const RetentionInput = z.object({ retentionDays: z.number().int().min(1).max(3650).nullable() });
+export type RetentionInput = z.infer<typeof RetentionInput>;
+
 export const MAX_ANNOUNCEMENT_CHARS = 10_000;
 
 export const ChatSettings = z.object({
@@ -298,6 +302,8 @@ export const imEvents = {
   reactionAdded: 'im.reaction.added',
   reactionRemoved: 'im.reaction.removed',
   read: 'im.read',
+  /** Tenant messenger settings (retention) changed; audited, not delivered to clients. */
+  settingsUpdated: 'im.settings.updated',
 } as const;
 
 /** An uploaded image or file (`POST /api/im/images`, `POST /api/im/files`); `key` goes into image/file content. */

@@ -10,4 +10,5 @@ export { registerImOpenRoutes } from './open-routes.ts';
 export { chatTopic, imEventAudience } from './realtime-audience.ts';
 export { registerImResourceRoutes } from './resource-routes.ts';
 export { ImResources, type ResourceLimits } from './resource-service.ts';
+export { MessageRetention, registerRetentionRoutes } from './retention.ts';
 export { registerImRoutes } from './routes.ts';

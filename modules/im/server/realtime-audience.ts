@@ -14,7 +14,7 @@ export function chatTopic(chatId: string): string {
  * reader's own connections only (other tabs and devices).
  */
 export function imEventAudience(event: DomainEvent): EventAudience | null {
-  if (!event.type.startsWith('im.')) return null;
+  if (!event.type.startsWith('im.') || event.type === imEvents.settingsUpdated) return null;
   const payload = event.payload as { chatId: string };
   const topic = chatTopic(payload.chatId);
   switch (event.type) {

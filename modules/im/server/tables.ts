@@ -10,6 +10,12 @@ export type MemberKind = 'user' | 'app';
 export type MemberRole = 'owner' | 'admin' | 'member';
 
 export interface ImTables {
+  im_tenant_settings: {
+    tenant_id: string;
+    /** Messages older than this many days are deleted by the retention sweep; null keeps them. */
+    retention_days: number | null;
+    updated_at: UpdatedAt;
+  };
   im_chat: {
     id: string;
     tenant_id: string;

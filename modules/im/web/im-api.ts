@@ -5,6 +5,7 @@ import type {
   CreateChatInput,
   CreateDepartmentChatInput,
   MessageView,
+  RetentionInput,
   SendMessageInput,
   UserRef,
 } from '@kite/im/contract';
@@ -150,6 +151,15 @@ export function createDepartmentChat(input: CreateDepartmentChatInput): Promise<
 /** The org tree, flat (parent ids), for the department-group picker. */
 export function fetchDepartments(): Promise<{ items: DepartmentView[] }> {
   return api.get('/api/contact/departments');
+}
+
+/** Tenant messenger settings (admins). */
+export function fetchImSettings(): Promise<{ retentionDays: number | null }> {
+  return api.get('/api/im/settings');
+}
+
+export function saveImSettings(input: RetentionInput): Promise<{ retentionDays: number | null }> {
+  return api.put('/api/im/settings', input);
 }
 
 /** The directory search (name, pinyin, initials, e-mail) for the people pickers. */

@@ -1,6 +1,7 @@
 import { IconHistory } from '@douyinfe/semi-icons';
 import { authAdminSections } from '@kite/auth/web';
 import { contactAdminSections } from '@kite/contact/web';
+import { imAdminSections } from '@kite/im/web';
 import { openPlatformAdminSections } from '@kite/openplatform/web';
 import type { AdminSection } from '@kite/ui/web-module';
 import { createElement } from 'react';
@@ -18,5 +19,6 @@ export const adminSections: readonly AdminSection[] = [
   ...contactAdminSections,
   ...authAdminSections,
   ...openPlatformAdminSections,
+  ...imAdminSections,
   auditSection,
 ];
