@@ -264,4 +264,20 @@ describe.skipIf(!existsSync(chromiumPath))('messenger in two browsers', () => {
     await expect.poll(() => pageA.getByTestId('history-loading').count()).toBe(0);
     await snap(pageA, '13-A-department-group');
   });
+
+  it('lets the administrator choose how long messages are kept, after a warning', async () => {
+    await pageA.goto(`${baseUrl}/admin/message-retention`);
+    await pageA.getByTestId('retention-admin-page').getByText('消息将永久保留。').waitFor();
+    await pageA.getByTestId('retention-select').click();
+    await pageA.getByRole('option', { name: '180 天' }).click();
+    await pageA.getByTestId('retention-save').click();
+    await pageA.getByText('删除较早的消息？').waitFor();
+    await snap(pageA, '14-A-retention-confirm');
+    await pageA.getByTestId('retention-confirm-ok').click();
+    await pageA.getByText('超过 180 天 的消息会在一小时内删除，之后每小时检查一次。').waitFor();
+    await expect.poll(() => pageA.locator('.semi-modal-confirm').count()).toBe(0);
+    await snap(pageA, '15-A-retention-saved');
+    const saved = await apiCall<{ retentionDays: number | null }>(baseUrl, adminSession, 'GET', '/api/im/settings');
+    expect(saved.retentionDays).toBe(180);
+  });
 });
