@@ -208,6 +208,8 @@ describe.skipIf(!existsSync(chromiumPath))('messenger in two browsers', () => {
     await mention.waitFor();
     await expect(mention.textContent()).resolves.toBe(`@${bob.name}`);
     await snap(pageB, '09-B-group-conversation');
+    // A's "1 unread" turns into a tick without a reload: B's read reaches the sender live.
+    await expect.poll(() => pageA.getByTestId('read-receipt').last().getAttribute('aria-label'), { timeout: 10_000 }).toBe('全部已读');
   });
   it('lets A send an image and a file that B sees, opens and can download', async () => {
     // A 1×1 PNG, picked with the attach button.

@@ -276,11 +276,15 @@ export interface MembersEventPayload {
   operator: ImParty | null;
 }
 
-/** `im.read`: the reader's other tabs, and apps whose messages were read. */
+/** `im.read`: the reader's other tabs, the people whose messages were read (live receipts), and apps whose messages were read. */
 export interface ReadEventPayload {
   chatId: string;
   chat: ChatEventRef;
   userId: string;
+  /** The reader's position before this read: messages in (previousReadSeq, lastReadSeq] were just read. */
+  previousReadSeq: number;
+  /** Senders of the messages just read (the last 200 of them at most), the reader excluded. */
+  senderUserIds: string[];
   lastReadSeq: number;
   unreadCount: number;
   reader: ImParty;

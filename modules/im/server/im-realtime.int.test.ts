@@ -81,14 +81,16 @@ describe.each(testEngines())('messenger realtime (%s)', (engine) => {
     const frame = b.frames.find((f) => f.type === 'im.message.created')!;
     expect(frame.payload).toMatchObject({ chatId: chat.id, message: { id: message.id, seq: 1, content: text('for bob only') } });
 
-    // A read goes to the reader's other tabs, not to the other member.
+    // A read goes to the reader's other tabs and to the people whose messages it covers (live receipts).
     const second = connect(bob.client);
     await second.ready();
     await bob.client.post(`/api/im/chats/${chat.id}/read`, { seq: 1 });
     await waitFor(() => second.frames.some((f) => f.type === 'im.read'), 'read on the other tab');
     await send(alice.client, chat.id, 'after the read');
     await waitFor(() => a.messageIds().length === 2, 'alice’s second message');
-    expect(a.frames.some((f) => f.type === 'im.read')).toBe(false);
+    const receipt = a.frames.find((f) => f.type === 'im.read');
+    expect(receipt?.payload).toMatchObject({ userId: bob.user.id, previousReadSeq: 0, lastReadSeq: 1, senderUserIds: [alice.user.id] });
+    expect(c.frames.some((f) => f.type === 'im.read')).toBe(false);
   });
 
   it('resumes with ?after= and gets every missed message exactly once, in order', async () => {

@@ -563,6 +563,22 @@ export const imRepository = {
   },
 
   /** Messages sent by apps in (fromSeq, toSeq]: the read receipts bots are told about. */
+  /** People (other than the reader) who sent the last `window` messages a read covers: they see receipts live. */
+  async userSendersBetween(db: Queryable, chatId: string, fromSeq: number, toSeq: number, readerId: string, window: number) {
+    const rows = await db
+      .selectFrom('im_message')
+      .select('sender_id')
+      .distinct()
+      .where('chat_id', '=', chatId)
+      .where('sender_kind', '=', 'user')
+      .where('sender_id', '<>', readerId)
+      .where('seq', '>', Math.max(fromSeq, toSeq - window))
+      .where('seq', '<=', toSeq)
+      .where('recalled', '=', false)
+      .execute();
+    return rows.map((row) => row.sender_id);
+  },
+
   async appMessagesBetween(db: Queryable, chatId: string, fromSeq: number, toSeq: number, limit: number) {
     return db
       .selectFrom('im_message')

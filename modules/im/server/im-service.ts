@@ -106,6 +106,8 @@ type SendInput = { msgType: Exclude<MsgType, 'system'>; content: string; parentI
 type Sent = { row: MessageRow; fresh: false } | { row: MessageRow; fresh: true; infos: Map<string, PartyInfo>; unreadCount: number };
 
 const MAX_READ_EVENT_MESSAGES = 100;
+/** How far back a read updates senders' receipts live; older receipts refresh when next fetched. */
+const LIVE_RECEIPT_WINDOW = 200;
 
 function encodeChatCursor(cursor: ChatCursor): string {
   return Buffer.from(JSON.stringify([cursor.pinned, cursor.activity, cursor.id])).toString('base64url');
@@ -1454,6 +1456,8 @@ export class ImService {
         chatId: chat.id,
         chat: presentChatRef(locked, await this.appIdsOf(trx, chat.id)),
         userId: party.id,
+        previousReadSeq: previous,
+        senderUserIds: await repo.userSendersBetween(trx, chat.id, previous, target, party.id, LIVE_RECEIPT_WINDOW),
         lastReadSeq: target,
         unreadCount: lastSeq - target,
         reader: presentParty(reader),

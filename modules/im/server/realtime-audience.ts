@@ -18,8 +18,10 @@ export function imEventAudience(event: DomainEvent): EventAudience | null {
   const payload = event.payload as { chatId: string };
   const topic = chatTopic(payload.chatId);
   switch (event.type) {
-    case imEvents.read:
-      return { topics: [userTopic((payload as ReadEventPayload).userId)] };
+    case imEvents.read: {
+      const read = payload as ReadEventPayload;
+      return { topics: [read.userId, ...read.senderUserIds].map(userTopic) };
+    }
     case imEvents.chatCreated: {
       const userIds = (payload as ChatEventPayload).memberUserIds ?? [];
       return { topics: [topic], join: [{ topic, userIds }] };

@@ -83,7 +83,13 @@ export function updateCachedMessage(
   messageId: string,
   change: (message: MessageView) => MessageView,
 ): void {
-  const apply = (message: MessageView) => (message.id === messageId || message.messageId === messageId ? change(message) : message);
+  updateCachedMessages(queryClient, chatKey, (message) =>
+    message.id === messageId || message.messageId === messageId ? change(message) : message,
+  );
+}
+
+/** Every cached message of a chat (history and threads) through `apply`; return the same object to keep one. */
+export function updateCachedMessages(queryClient: QueryClient, chatKey: string, apply: (message: MessageView) => MessageView): void {
   queryClient.setQueryData<HistoryPages>(imQueryKeys.messages(chatKey), (data) => mapHistory(data, apply));
   for (const [key, data] of queryClient.getQueriesData<MessagePage>({ queryKey: ['im', 'thread', chatKey] })) {
     if (!data) continue;

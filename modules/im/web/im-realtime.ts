@@ -3,7 +3,7 @@ import type { RealtimeEvent } from '@kite/ui/realtime-connection';
 import type { RealtimeApplyContext, RealtimeSubscription } from '@kite/ui/web-module';
 import { chatWithNewMessage, mentionsViewer, reactionsAfterEvent } from './chat-list-model.ts';
 import { imQueryKeys } from './im-api.ts';
-import { appendMessage, removeCachedChat, updateCachedChat, updateCachedMessage, writeMessage } from './im-cache.ts';
+import { appendMessage, removeCachedChat, updateCachedChat, updateCachedMessage, updateCachedMessages, writeMessage } from './im-cache.ts';
 import { notifyNewMessage } from './notifications.ts';
 import { isChatOnScreen, myOpenIds } from './viewer-state.ts';
 
@@ -60,6 +60,19 @@ function applyEvent(event: RealtimeEvent, context: RealtimeApplyContext): void {
     }
     case 'im.read': {
       const payload = event.payload as ReadEventPayload;
+      if (payload.userId !== viewerUserId) {
+        // Someone read the viewer's messages: one fewer unread on each of them, live.
+        updateCachedMessages(queryClient, chatId, (message) =>
+          message.sender?.type === 'user' &&
+          message.sender.id === viewerUserId &&
+          message.seq > payload.previousReadSeq &&
+          message.seq <= payload.lastReadSeq &&
+          message.unreadCount
+            ? { ...message, unreadCount: message.unreadCount - 1 }
+            : message,
+        );
+        return;
+      }
       updateCachedChat(queryClient, chatId, (chat) => ({
         ...chat,
         lastReadSeq: Math.max(chat.lastReadSeq, payload.lastReadSeq),
