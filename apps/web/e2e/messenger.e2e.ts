@@ -182,7 +182,7 @@ describe.skipIf(!existsSync(chromiumPath))('messenger in two browsers', () => {
     const input = pageA.getByTestId('composer-input');
     await input.click();
     await input.pressSequentially('@li');
-    await pageA.getByTestId('mention-picker').waitFor();
+    await pageA.getByTestId('mention-picker').getByText(bob.name).waitFor();
     await snap(pageA, '06-A-mention-picker');
     await input.press('Enter');
     await expect(input.inputValue()).resolves.toBe(`@${bob.name} `);
@@ -243,6 +243,32 @@ describe.skipIf(!existsSync(chromiumPath))('messenger in two browsers', () => {
     expect(download.headers.get('content-disposition')).toContain('attachment');
     expect(await download.text()).toBe('Release notes\n'.repeat(100));
     await snap(pageB, '11-B-file-card');
+  });
+
+  it('opens a message’s actions on a phone when B holds it', async () => {
+    const phone = await browser!.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      const page = await phone.newPage();
+      await signIn(page, bob.email, bob.password);
+      await page.goto(`${baseUrl}/messenger`);
+      await page.locator('[data-testid^="chat-item-"]').filter({ hasText: 'Got it, looks great!' }).click();
+      const row = page.getByTestId('message').filter({ hasText: 'Got it, looks great!' });
+      await row.waitFor();
+      await expect(row.getByTestId('action-react').isVisible()).resolves.toBe(false);
+      // A real long press: the finger rests on the bubble for 700 ms (Chromium's touch input).
+      const box = (await row.getByTestId('message-bubble').boundingBox())!;
+      const touch = await phone.newCDPSession(page);
+      const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+      await touch.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [point] });
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      await touch.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+      await row.getByTestId('action-react').waitFor({ state: 'visible' });
+      await page.screenshot({ path: join(screenshots, 'messenger-16-B-phone-long-press.png') });
+      await page.getByTestId('conversation-name').tap();
+      await expect.poll(() => row.getByTestId('action-react').isVisible()).toBe(false);
+    } finally {
+      await phone.close();
+    }
   });
 
   it('lets the administrator create a department group that B joins by being in the department', async () => {

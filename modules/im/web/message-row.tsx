@@ -7,7 +7,7 @@ import { useErrorText } from '@kite/ui/error-text';
 import { useLocale, useMessages } from '@kite/ui/i18n';
 import { UserAvatar } from '@kite/ui/user-avatar';
 import { useQueryClient } from '@tanstack/react-query';
-import { type KeyboardEvent, memo, useState } from 'react';
+import { type KeyboardEvent, memo, useCallback, useRef, useState } from 'react';
 import { draftToText, textToDraft } from './composer-text.ts';
 import { COMMON_REACTIONS, emojiFor } from './emoji.ts';
 import { editMessage, recallMessage, toggleReaction } from './im-api.ts';
@@ -17,6 +17,7 @@ import { useReadUsers } from './im-queries.ts';
 import { formatClock } from './im-time.ts';
 import { MessageBody } from './message-body.tsx';
 import { plainText } from './message-content.ts';
+import { useDismissOutside, useLongPress } from './use-long-press.ts';
 
 /** The small grid of common reactions, used by the hover bar and the "+" in a reactions row. */
 export function EmojiPicker({ onPick }: { onPick: (emojiType: string) => void }) {
@@ -200,6 +201,12 @@ export const MessageRow = memo(function MessageRow({
   const [editing, setEditing] = useState(false);
   const [pickerOpen, setPickerOpen] = useState(false);
   const [rowPickerOpen, setRowPickerOpen] = useState(false);
+  // Phones: holding the message shows its action bar until the next tap elsewhere.
+  const [pressed, setPressed] = useState(false);
+  const rowRef = useRef<HTMLDivElement>(null);
+  const longPress = useLongPress(() => setPressed(true));
+  const release = useCallback(() => setPressed(false), []);
+  useDismissOutside(rowRef, pressed, release);
 
   const react = async (emojiType: string) => {
     setPickerOpen(false);
@@ -264,18 +271,20 @@ export const MessageRow = memo(function MessageRow({
     own ? 'kite-im-row--own' : '',
     startsGroup ? 'kite-im-row--first' : '',
     highlighted ? 'kite-im-row--highlight' : '',
-    pickerOpen ? 'kite-im-row--active' : '',
+    pickerOpen || pressed ? 'kite-im-row--active' : '',
   ]
     .filter(Boolean)
     .join(' ');
 
   return (
     <div
+      ref={rowRef}
       className={className}
       data-testid="message"
       data-seq={message.seq}
       data-message-id={message.messageId}
       data-own={own ? 'true' : 'false'}
+      {...longPress}
     >
       <div className="kite-im-row__avatar">
         {startsGroup && !own ? <UserAvatar name={senderName} color={message.sender?.avatarColor} size={32} /> : null}
