@@ -14,8 +14,9 @@ import {
   registerContactOpenRoutes,
   registerContactRoutes,
 } from '@kite/contact/server';
-import { createEventsService, eventsMigrations, WS_ENDPOINT_PATH } from '@kite/events/server';
+import { createEventsService, eventsMigrations, type VerifyEventUrlResult, WS_ENDPOINT_PATH } from '@kite/events/server';
 import {
+  CardCallbacks,
   chatTopic,
   DepartmentChats,
   ImResources,
@@ -26,6 +27,7 @@ import {
   OpenChatAdmin,
   OpenImApi,
   registerDepartmentChatRoutes,
+  registerImCardRoutes,
   registerImChatAdminOpenRoutes,
   registerImOpenEvents,
   registerImOpenRoutes,
@@ -98,6 +100,16 @@ function endsSessionOf(event: DomainEvent): { userId: string; sessionId: string 
   if (event.type !== authEvents.loggedOut) return null;
   const payload = event.payload as Partial<LogoutEventPayload>;
   return payload.id && payload.sessionId ? { userId: payload.id, sessionId: payload.sessionId } : null;
+}
+
+/** A callback URL an admin sets is saved only once it answered the url_verification challenge. */
+function refuseUnverified(code: string, what: string, result: VerifyEventUrlResult): void {
+  if (!result.ok) {
+    throw new AppError(code, `The ${what} did not pass the url_verification challenge: ${result.reason}`, {
+      status: 400,
+      openCode: 99_992_402,
+    });
+  }
 }
 
 /**
@@ -277,20 +289,16 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
   registerImOpenRoutes(app, { api: openIm, authenticate });
   registerImChatAdminOpenRoutes(app, { admin: new OpenChatAdmin(openIm), authenticate });
   registerImResourceRoutes(app, { resources, authenticate });
+  // Card clicks go back to the app that sent the card; its answer may replace the card.
+  const cards = new CardCallbacks({ db: db as never, im, apps: openPlatform, users: contacts, callbacks: events.callbacks });
+  registerImCardRoutes(app, { cards, authenticate, now: () => clock.now().getTime() });
   registerOpenPlatformRoutes(app, {
     openPlatform,
     directory,
     authenticate,
     tokenLimiter: new RateLimiter(config.tokenRateLimit, 60_000, () => clock.now().getTime()),
-    verifyEventUrl: async (record) => {
-      const result = await events.verifyEventUrl(record);
-      if (!result.ok) {
-        throw new AppError('event_url_unverified', `The event URL did not pass the url_verification challenge: ${result.reason}`, {
-          status: 400,
-          openCode: 99_992_402,
-        });
-      }
-    },
+    verifyEventUrl: async (record) => refuseUnverified('event_url_unverified', 'event URL', await events.verifyEventUrl(record)),
+    verifyCardUrl: async (record) => refuseUnverified('card_url_unverified', 'card request URL', await events.verifyCardUrl(record)),
     onCredentialsChanged: (appId) => {
       events.disconnectApp(appId);
     },

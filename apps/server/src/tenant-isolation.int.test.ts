@@ -282,6 +282,7 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
         internal('messages/:id/reactions', 'POST', `messages/${id}/reactions`, { emojiType: 'OK' }),
         internal('messages/:id/reactions', 'DELETE', `messages/${id}/reactions`, { emojiType: 'OK' }),
         internal('messages/:id/read-users', 'GET', `messages/${id}/read-users`),
+        internal('messages/:id/card-actions', 'POST', `messages/${id}/card-actions`, { tag: 'button', value: {} }),
       ]),
       open('chats', 'POST', 'chats', { name: 'Beta spy', user_id_list: [uA.openId] }),
       open('chats', 'GET', 'chats?page_size=100', undefined, 200),

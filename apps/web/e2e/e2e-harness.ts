@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ServerProcess, startServerProcess } from '@kite/testing/server-process';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -49,4 +49,62 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** A signed-in API session: the cookie header and the CSRF token unsafe requests carry. */
+export interface ApiSession {
+  cookie: string;
+  csrf: string;
+}
+
+/** JSON over HTTP with the session cookie and CSRF header, for setting up what a test needs. */
+export async function apiCall<T>(baseUrl: string, session: ApiSession, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', cookie: session.cookie, 'x-csrf-token': session.csrf },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** First-run setup through the API: the organisation and its administrator, whose session it returns. */
+export async function setUpOrganisation(
+  baseUrl: string,
+  admin: { tenant: string; name: string; email: string; password: string },
+): Promise<ApiSession> {
+  const setup = await fetch(`${baseUrl}/api/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ tenantName: admin.tenant, adminName: admin.name, adminEmail: admin.email, adminPassword: admin.password }),
+  });
+  if (!setup.ok) throw new Error(`setup failed: ${setup.status} ${await setup.text()}`);
+  const { csrfToken } = (await setup.json()) as { csrfToken: string };
+  const cookie = setup.headers
+    .getSetCookie()
+    .map((value) => value.split(';')[0])
+    .join('; ');
+  return { cookie, csrf: csrfToken };
+}
+
+/** Signs a browser page in through the login form and waits for the app. */
+export async function signIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByTestId('login-email').fill(email);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('app-shell').waitFor();
+}
+
+/** After a failed test, a screenshot of each page: `<prefix>-failed-<page>-<test name>.png`. */
+export async function screenshotFailure(
+  test: { task: { name: string; result?: { state?: string } } },
+  prefix: string,
+  pages: Record<string, Page | undefined>,
+): Promise<void> {
+  if (test.task.result?.state !== 'fail') return;
+  const name = test.task.name.replace(/[^a-z0-9]+/gi, '-');
+  for (const [who, page] of Object.entries(pages)) {
+    await page?.screenshot({ path: join(screenshots, `${prefix}-failed-${who}-${name}.png`) }).catch(() => undefined);
+  }
 }

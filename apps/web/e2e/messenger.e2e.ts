@@ -13,21 +13,20 @@ import { join } from 'node:path';
 import type { ServerProcess } from '@kite/testing/server-process';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebApp, chromiumPath, launchChromium, screenshots, startKiteServer } from './e2e-harness.ts';
+import {
+  apiCall,
+  buildWebApp,
+  chromiumPath,
+  launchChromium,
+  screenshotFailure,
+  screenshots,
+  setUpOrganisation,
+  signIn,
+  startKiteServer,
+} from './e2e-harness.ts';
 
 const alice = { tenant: '风筝科技', name: '陈管理', email: 'admin@kite-im-e2e.test', password: 'correct horse battery' };
 const bob = { name: '李四', email: 'lisi@kite-im-e2e.test', password: 'another horse battery' };
-
-/** JSON over HTTP with the session cookie and CSRF header, for setting up what the test needs. */
-async function apiCall<T>(baseUrl: string, session: { cookie: string; csrf: string }, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', cookie: session.cookie, 'x-csrf-token': session.csrf },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
 
 describe.skipIf(!existsSync(chromiumPath))('messenger in two browsers', () => {
   let workDir = '';
@@ -45,14 +44,6 @@ describe.skipIf(!existsSync(chromiumPath))('messenger in two browsers', () => {
     await page.screenshot({ path: join(screenshots, `messenger-${name}.png`), fullPage: false });
   }
 
-  async function signIn(page: Page, email: string, password: string) {
-    await page.goto(`${baseUrl}/login`);
-    await page.getByTestId('login-email').fill(email);
-    await page.getByTestId('login-password').fill(password);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('app-shell').waitFor();
-  }
-
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
     workDir = mkdtempSync(join(tmpdir(), 'kite-im-e2e-'));
@@ -63,19 +54,9 @@ describe.skipIf(!existsSync(chromiumPath))('messenger in two browsers', () => {
     baseUrl = server.url;
 
     // The organisation and the second person, through the same API the admin console uses.
-    const setup = await fetch(`${baseUrl}/api/setup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ tenantName: alice.tenant, adminName: alice.name, adminEmail: alice.email, adminPassword: alice.password }),
-    });
-    if (!setup.ok) throw new Error(`setup failed: ${setup.status} ${await setup.text()}`);
-    const session = (await setup.json()) as { csrfToken: string };
-    const cookie = setup.headers
-      .getSetCookie()
-      .map((value) => value.split(';')[0])
-      .join('; ');
-    adminSession = { cookie, csrf: session.csrfToken };
-    const created = await apiCall<{ user: { id: string } }>(baseUrl, adminSession, 'POST', '/api/contact/users', {
+    const session = await setUpOrganisation(baseUrl, alice);
+    adminSession = session;
+    const created = await apiCall<{ user: { id: string } }>(baseUrl, session, 'POST', '/api/contact/users', {
       name: bob.name,
       email: bob.email,
       title: '前端工程师',
@@ -88,17 +69,11 @@ describe.skipIf(!existsSync(chromiumPath))('messenger in two browsers', () => {
     contextB = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
     pageA = await contextA.newPage();
     pageB = await contextB.newPage();
-    await signIn(pageA, alice.email, alice.password);
-    await signIn(pageB, bob.email, bob.password);
+    await signIn(pageA, baseUrl, alice.email, alice.password);
+    await signIn(pageB, baseUrl, bob.email, bob.password);
   });
 
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail') {
-      const name = context.task.name.replace(/[^a-z0-9]+/gi, '-');
-      await pageA?.screenshot({ path: join(screenshots, `messenger-failed-A-${name}.png`) }).catch(() => undefined);
-      await pageB?.screenshot({ path: join(screenshots, `messenger-failed-B-${name}.png`) }).catch(() => undefined);
-    }
-  });
+  afterEach((context) => screenshotFailure(context, 'messenger', { A: pageA, B: pageB }));
 
   afterAll(async () => {
     await contextA?.close();
@@ -249,7 +224,7 @@ describe.skipIf(!existsSync(chromiumPath))('messenger in two browsers', () => {
     const phone = await browser!.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     try {
       const page = await phone.newPage();
-      await signIn(page, bob.email, bob.password);
+      await signIn(page, baseUrl, bob.email, bob.password);
       await page.goto(`${baseUrl}/messenger`);
       await page.locator('[data-testid^="chat-item-"]').filter({ hasText: 'Got it, looks great!' }).click();
       const row = page.getByTestId('message').filter({ hasText: 'Got it, looks great!' });

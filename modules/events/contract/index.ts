@@ -57,3 +57,42 @@ export interface OpenEventEnvelope {
 export function appHasScope(app: Pick<AppRecord, 'scopes'>, ...scopes: readonly string[]): boolean {
   return scopes.some((scope) => app.scopes.includes(scope));
 }
+
+/** Why a synchronous call to an app (a card callback) failed. */
+export type AppCallFailureReason = 'timeout' | 'unreachable' | 'refused';
+
+/** A call to an app that did not get an answer: no answer in time, no connection, or an error answer. */
+export class AppCallFailure extends Error {
+  constructor(
+    readonly reason: AppCallFailureReason,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AppCallFailure';
+  }
+}
+
+/**
+ * Request/response calls to an app, for callbacks whose answer someone waits for (a card button):
+ * sent once, now, never stored or retried. Implemented by the events service, injected where needed.
+ */
+export interface AppCallbacks {
+  /**
+   * Whether `app` is subscribed to events at all: it has an event URL, or a long connection open
+   * on this node (a socket held by another node is not seen).
+   */
+  receivesEvents(app: AppRecord): boolean;
+  /**
+   * Sends one v2 event to the app — over its long connection when one is open here, else to its
+   * event URL, encrypted and signed like every event — and resolves with its handler's answer
+   * (`undefined` when it answered nothing).
+   * @throws AppCallFailure
+   */
+  callEvent(app: AppRecord, eventType: string, event: object, options: { timeoutMs: number }): Promise<unknown>;
+  /**
+   * POSTs a legacy (v1) card callback to `app.cardUrl`, signed with sha1 over the verification token
+   * (reference/feishu-openapi.md §7), and resolves with the parsed answer.
+   * @throws AppCallFailure
+   */
+  callCardUrl(app: AppRecord, body: object, options: { timeoutMs: number }): Promise<unknown>;
+}

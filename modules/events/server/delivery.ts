@@ -5,10 +5,11 @@ import type { AppDirectory, AppRecord } from '@kite/openplatform/contract';
 import type { DomainEvent, DurableHandler } from '@kite/platform/outbox';
 import type { PlatformTables } from '@kite/platform/platform-tables';
 import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { AckResult } from './long-connection.ts';
+import { AppCallFailure, type AppCallFailureReason } from '../contract/index.ts';
+import { type AckResult, LongConnectionError } from './long-connection.ts';
 import { buildOpenEnvelope, deriveEventId, type OpenEventRegistry } from './open-events.ts';
 import type { EventsTables } from './tables.ts';
-import { buildEventRequest, type SignedRequest } from './webhook-crypto.ts';
+import { buildCardCallbackV1Request, buildEventRequest, type SignedRequest } from './webhook-crypto.ts';
 
 /**
  * Outbox → apps, in two steps:
@@ -26,7 +27,7 @@ export const OUTBOX_CONSUMER_NAME = 'events.apps';
 /** The long-connection side the worker needs (LongConnectionServer implements it). */
 export interface LongConnectionSender {
   isConnected(appId: string): boolean;
-  sendEvent(appId: string, envelopeJson: string): Promise<AckResult>;
+  sendEvent(appId: string, envelopeJson: string, ackTimeoutMs?: number): Promise<AckResult>;
 }
 
 export interface DeliveryOptions {
@@ -67,12 +68,13 @@ export interface Transmission {
 }
 
 /** A delivery attempt that did not reach the app or was refused by it. */
-export class DeliveryFailure extends Error {
+export class DeliveryFailure extends AppCallFailure {
   constructor(
     message: string,
     readonly transport: 'ws' | 'webhook' | null,
+    reason: AppCallFailureReason = 'unreachable',
   ) {
-    super(message);
+    super(reason, message);
     this.name = 'DeliveryFailure';
   }
 }
@@ -187,25 +189,40 @@ export class DeliveryWorker {
    * actions) whose answer the caller needs.
    * @throws DeliveryFailure when the app cannot be reached or refuses the event
    */
-  async transmit(app: AppRecord, envelopeJson: string): Promise<Transmission> {
+  async transmit(app: AppRecord, envelopeJson: string, timeoutMs?: number): Promise<Transmission> {
     if (this.deps.longConnections.isConnected(app.appId)) {
-      const ack = await this.deps.longConnections.sendEvent(app.appId, envelopeJson).catch((error: unknown) => {
-        throw new DeliveryFailure(errorMessage(error), 'ws');
+      const ack = await this.deps.longConnections.sendEvent(app.appId, envelopeJson, timeoutMs).catch((error: unknown) => {
+        const timedOut = error instanceof LongConnectionError && error.reason === 'ack_timeout';
+        throw new DeliveryFailure(errorMessage(error), 'ws', timedOut ? 'timeout' : 'unreachable');
       });
-      if (ack.code !== 200) throw new DeliveryFailure(`app handler answered code ${ack.code}`, 'ws');
+      if (ack.code !== 200) throw new DeliveryFailure(`app handler answered code ${ack.code}`, 'ws', 'refused');
       return { transport: 'ws', response: ack.data };
     }
     if (app.eventUrl) {
       const request = buildEventRequest(envelopeJson, app.encryptKey);
-      const response = await postJson(app.eventUrl, request, this.options.requestTimeoutMs).catch((error: unknown) => {
-        throw new DeliveryFailure(errorMessage(error), 'webhook');
-      });
-      if (response.status < 200 || response.status >= 300) {
-        throw new DeliveryFailure(`event URL answered HTTP ${response.status}`, 'webhook');
-      }
-      return { transport: 'webhook', response: parseJsonOrText(response.body) };
+      return { transport: 'webhook', response: await this.post(app.eventUrl, request, 'event URL', timeoutMs) };
     }
     throw new DeliveryFailure('no open long connection and no event URL', null);
+  }
+
+  /**
+   * POSTs a legacy (v1) card callback to the app's card request URL and returns its parsed answer.
+   * @throws DeliveryFailure when the URL cannot be reached in time or answers non-2xx
+   */
+  async postCardCallback(app: AppRecord, bodyJson: string, timeoutMs?: number): Promise<unknown> {
+    if (!app.cardUrl) throw new DeliveryFailure('the app has no card request URL', null);
+    return this.post(app.cardUrl, buildCardCallbackV1Request(bodyJson, app.verificationToken), 'card request URL', timeoutMs);
+  }
+
+  /** One webhook request: the parsed 2xx answer, else a DeliveryFailure saying why. */
+  private async post(url: string, request: SignedRequest, what: string, timeoutMs = this.options.requestTimeoutMs): Promise<unknown> {
+    const response = await postJson(url, request, timeoutMs).catch((error: unknown) => {
+      throw new DeliveryFailure(errorMessage(error), 'webhook', isTimeout(error) ? 'timeout' : 'unreachable');
+    });
+    if (response.status < 200 || response.status >= 300) {
+      throw new DeliveryFailure(`${what} answered HTTP ${response.status}`, 'webhook', 'refused');
+    }
+    return parseJsonOrText(response.body);
   }
 
   private async pump(): Promise<void> {
@@ -430,11 +447,33 @@ export async function verifyEventUrl(
   timeoutMs = DEFAULT_DELIVERY_OPTIONS.requestTimeoutMs,
 ): Promise<VerifyEventUrlResult> {
   if (!app.eventUrl) return { ok: false, reason: 'the app has no event URL' };
+  return challengeUrl(app.eventUrl, (json) => buildEventRequest(json, app.encryptKey), app.verificationToken, timeoutMs);
+}
+
+/**
+ * The same handshake against a card request URL, which Feishu sends unencrypted (legacy v1 card
+ * callbacks never are), signed with sha1 over the verification token like the callbacks themselves.
+ */
+export async function verifyCardUrl(
+  app: Pick<AppRecord, 'cardUrl' | 'verificationToken'>,
+  timeoutMs = DEFAULT_DELIVERY_OPTIONS.requestTimeoutMs,
+): Promise<VerifyEventUrlResult> {
+  if (!app.cardUrl) return { ok: false, reason: 'the app has no card request URL' };
+  return challengeUrl(app.cardUrl, (json) => buildCardCallbackV1Request(json, app.verificationToken), app.verificationToken, timeoutMs);
+}
+
+/** POSTs `{challenge, token, type:'url_verification'}` built by `build` and checks the echo. */
+async function challengeUrl(
+  url: string,
+  build: (json: string) => SignedRequest,
+  verificationToken: string | null,
+  timeoutMs: number,
+): Promise<VerifyEventUrlResult> {
   const challenge = randomToken(18);
-  const json = JSON.stringify({ challenge, token: app.verificationToken ?? '', type: 'url_verification' });
+  const json = JSON.stringify({ challenge, token: verificationToken ?? '', type: 'url_verification' });
   let response: HttpResponse;
   try {
-    response = await postJson(app.eventUrl, buildEventRequest(json, app.encryptKey), timeoutMs);
+    response = await postJson(url, build(json), timeoutMs);
   } catch (error) {
     return { ok: false, reason: `request failed: ${errorMessage(error)}` };
   }
@@ -499,6 +538,11 @@ function parseJsonOrText(body: string): unknown {
 function reviveDomainEvent(stored: unknown): DomainEvent {
   const raw = (typeof stored === 'string' ? JSON.parse(stored) : stored) as Omit<DomainEvent, 'createdAt'> & { createdAt: string };
   return { ...raw, createdAt: new Date(raw.createdAt) };
+}
+
+/** fetch rejects with a `TimeoutError` DOMException when `AbortSignal.timeout` fires. */
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && error.name === 'TimeoutError';
 }
 
 function errorMessage(error: unknown): string {

@@ -37,6 +37,7 @@ export class StubAppDirectory implements AppDirectory {
       eventUrl: null,
       encryptKey: null,
       verificationToken: null,
+      cardUrl: null,
       redirectUrls: [],
       botOpenId: publicId.openId(),
       createdAt: new Date(),

@@ -1,12 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Clock } from '@kite/kernel/clock';
+import { type Clock, systemClock } from '@kite/kernel/clock';
+import { publicId } from '@kite/kernel/ids';
 import type { Logger } from '@kite/kernel/logger';
 import type { AppDirectory, AppRecord } from '@kite/openplatform/contract';
 import type { OutboxDispatcher } from '@kite/platform/outbox';
 import type { PlatformTables } from '@kite/platform/platform-tables';
 import type { Kysely } from 'kysely';
-import type { OpenEventEnvelope, OpenEventMapper, OpenEventOptions } from '../contract/index.ts';
+import type { AppCallbacks, OpenEventEnvelope, OpenEventMapper, OpenEventOptions } from '../contract/index.ts';
 import {
   createFanoutConsumer,
   DeliveryFailure,
@@ -15,10 +16,11 @@ import {
   OUTBOX_CONSUMER_NAME,
   type Transmission,
   type VerifyEventUrlResult,
+  verifyCardUrl,
   verifyEventUrl,
 } from './delivery.ts';
 import { type EndpointReply, type LongConnectionOptions, LongConnectionServer } from './long-connection.ts';
-import { OpenEventRegistry } from './open-events.ts';
+import { buildOpenEnvelope, OpenEventRegistry } from './open-events.ts';
 
 export { WS_CONNECTION_PATH, WS_ENDPOINT_PATH } from './long-connection.ts';
 export { eventsMigrations } from './migrations.ts';
@@ -63,6 +65,10 @@ export interface EventsService {
   endpointHandler(body: unknown, hostHeader: string | undefined): Promise<EndpointReply>;
   /** The url_verification challenge against `app.eventUrl`; call when an admin sets the URL. */
   verifyEventUrl(app: Pick<AppRecord, 'eventUrl' | 'encryptKey' | 'verificationToken'>): Promise<VerifyEventUrlResult>;
+  /** The same challenge against `app.cardUrl` (unencrypted, sha1-signed); call when an admin sets it. */
+  verifyCardUrl(app: Pick<AppRecord, 'cardUrl' | 'verificationToken'>): Promise<VerifyEventUrlResult>;
+  /** Card callbacks: one event or legacy callback sent now, its answer returned (see contract). */
+  readonly callbacks: AppCallbacks;
   /** Declares how a domain event type becomes Feishu events per app (see contract). */
   registerOpenEvent(domainType: string, mapper: OpenEventMapper, options?: OpenEventOptions): void;
   /**
@@ -89,6 +95,7 @@ export interface EventsService {
  */
 export function createEventsService(deps: EventsServiceDeps): EventsService {
   const logger = deps.logger.child({ module: 'events' });
+  const clock = deps.clock ?? systemClock;
   const registry = new OpenEventRegistry(logger);
   const longConnections = new LongConnectionServer({
     ...deps.longConnection,
@@ -135,6 +142,16 @@ export function createEventsService(deps: EventsServiceDeps): EventsService {
     handleUpgrade: (request, socket, head) => longConnections.handleUpgrade(request, socket, head),
     endpointHandler: (body, hostHeader) => longConnections.handleEndpoint(body, hostHeader),
     verifyEventUrl: (app) => verifyEventUrl(app, worker.options.requestTimeoutMs),
+    verifyCardUrl: (app) => verifyCardUrl(app, worker.options.requestTimeoutMs),
+    callbacks: {
+      receivesEvents: (app) => Boolean(app.eventUrl) || longConnections.isConnected(app.appId),
+      async callEvent(app, eventType, event, { timeoutMs }) {
+        // A callback is answered once, not redelivered, so its event id need not be derivable.
+        const envelope = buildOpenEnvelope({ eventId: publicId.eventId(), eventType, createdAt: clock.now(), app, event });
+        return (await worker.transmit(app, JSON.stringify(envelope), timeoutMs)).response;
+      },
+      callCardUrl: (app, body, { timeoutMs }) => worker.postCardCallback(app, JSON.stringify(body), timeoutMs),
+    },
     registerOpenEvent: (domainType, mapper, options) => registry.register(domainType, mapper, options),
     async sendToApp(appId, envelope) {
       const app = await deps.apps.getApp(appId);

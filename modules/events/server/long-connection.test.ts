@@ -20,6 +20,7 @@ const app: AppRecord = {
   eventUrl: null,
   encryptKey: null,
   verificationToken: null,
+  cardUrl: null,
   redirectUrls: [],
   botOpenId: 'ou_bot',
   createdAt: new Date(0),

@@ -242,9 +242,9 @@ export class LongConnectionServer {
   /**
    * Pushes one event (the compact JSON of a v2 envelope) to one of the app's sockets and resolves
    * with the client's ack. Rejects with {@link LongConnectionError} when the app has no socket here,
-   * the socket closes first, or no ack arrives within the ack timeout.
+   * the socket closes first, or no ack arrives within `ackTimeoutMs` (default: the server's ack timeout).
    */
-  async sendEvent(appId: string, envelopeJson: string): Promise<AckResult> {
+  async sendEvent(appId: string, envelopeJson: string, ackTimeoutMs?: number): Promise<AckResult> {
     const connection = this.pickConnection(appId);
     if (!connection) throw new LongConnectionError('no_connection', `app ${appId} has no open long connection`);
     await connection.ready;
@@ -271,7 +271,7 @@ export class LongConnectionServer {
         payload: chunk,
       }),
     );
-    const ack = this.awaitAck(connection, messageId);
+    const ack = this.awaitAck(connection, messageId, ackTimeoutMs ?? this.options.ackTimeoutMs ?? 10_000);
     for (const frame of frames) {
       connection.socket.send(frame, (error) => {
         if (error) settlePending(connection, messageId, new LongConnectionError('send_failed', error.message));
@@ -419,11 +419,11 @@ export class LongConnectionServer {
     this.notify(this.options.onDisconnected, connection.app);
   }
 
-  private awaitAck(connection: Connection, messageId: string): Promise<AckResult> {
+  private awaitAck(connection: Connection, messageId: string, timeoutMs: number): Promise<AckResult> {
     return new Promise<AckResult>((resolve, reject) => {
       const timer = setTimeout(() => {
         settlePending(connection, messageId, new LongConnectionError('ack_timeout', 'no ack from the client in time'));
-      }, this.options.ackTimeoutMs ?? 10_000);
+      }, timeoutMs);
       timer.unref();
       connection.pending.set(messageId, { resolve, reject, timer });
     });

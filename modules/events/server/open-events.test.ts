@@ -30,6 +30,7 @@ const app: AppRecord = {
   eventUrl: null,
   encryptKey: null,
   verificationToken: 'vt',
+  cardUrl: null,
   redirectUrls: [],
   botOpenId: 'ou_bot',
   createdAt: new Date(0),

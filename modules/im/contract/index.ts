@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CardToast } from './cards.ts';
 
 /**
  * Messenger contract: what the web app and other modules may rely on. Message content uses Feishu's
@@ -326,4 +327,13 @@ export interface ResourceView {
 /** Where the web app reads an uploaded image or file (session cookie; members of a chat referring to it). */
 export function resourceUrl(key: string): string {
   return `/api/im/resources/${encodeURIComponent(key)}`;
+}
+
+export * from './cards.ts';
+
+/** What a card action answers: the app's toast for the clicker, and the card if the app replaced it. */
+export interface CardActionResult {
+  toast: CardToast | null;
+  /** The message with its new card (everyone in the chat also gets `im.message.updated`); null when unchanged. */
+  message: MessageView | null;
 }

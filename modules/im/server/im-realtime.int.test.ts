@@ -1,6 +1,6 @@
 import type { UserView } from '@kite/contact/contract';
 import type { ChatView, MessageEventPayload, MessageView } from '@kite/im/contract';
-import { setUpTenant, startTestServer, type TestServer, testEngines, WebClient } from '@kite/testing/test-server';
+import { addSignedInPerson, setUpTenant, startTestServer, type TestServer, testEngines, type WebClient } from '@kite/testing/test-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 
@@ -48,13 +48,7 @@ describe.each(testEngines())('messenger realtime (%s)', (engine) => {
   beforeAll(async () => {
     server = await startTestServer({ engine });
     ({ admin } = await setUpTenant(server));
-    for (const name of ['alice', 'bob', 'carol'] as const) {
-      const email = `${name}@acme.test`;
-      const created = await admin.post<{ user: UserView }>('/api/contact/users', { name, email, password: 'person-password-1' });
-      const client = new WebClient(server.url);
-      await client.login(email, 'person-password-1');
-      people[name] = { client, user: created.body.user };
-    }
+    for (const name of ['alice', 'bob', 'carol'] as const) people[name] = await addSignedInPerson(server, admin, name);
   });
 
   afterAll(async () => {

@@ -1,3 +1,5 @@
+export { CardCallbacks } from './card-callbacks.ts';
+export { registerImCardRoutes } from './card-routes.ts';
 export { DepartmentChats, registerDepartmentChatRoutes } from './department-chats.ts';
 export { type Ctx as ImContext, ImService } from './im-service.ts';
 export type { MessageResourceHooks } from './message-resources.ts';

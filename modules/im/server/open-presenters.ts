@@ -28,7 +28,8 @@ export function presentOpenMessage(record: MessageRecord, type: UserIdType, tena
     create_time: ms(message.createdAt),
     update_time: ms(message.updatedAt),
     deleted: message.recalled,
-    updated: message.edited,
+    // Edited text, or a card its app replaced (message.patch, a card callback's answer).
+    updated: message.edited || (message.msgType === 'interactive' && message.updatedAt !== message.createdAt),
     chat_id: record.chat.chatId,
     sender: sender
       ? { id: idOf(sender, type), id_type: idTypeOf(sender, type), sender_type: sender.type, tenant_key: tenantKey }

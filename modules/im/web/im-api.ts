@@ -1,5 +1,7 @@
 import type { DepartmentView, UserView } from '@kite/contact/contract';
 import type {
+  CardActionInput,
+  CardActionResult,
   ChatSettings,
   ChatView,
   CreateChatInput,
@@ -134,6 +136,11 @@ export function recallMessage(id: string): Promise<MessageView> {
 
 export function toggleReaction(id: string, emojiType: string, add: boolean): Promise<MessageView> {
   return add ? api.post(`${messagePath(id)}/reactions`, { emojiType }) : api.delete(`${messagePath(id)}/reactions`, { emojiType });
+}
+
+/** A click on a bot's card: the app's toast for the clicker, and the card if the app replaced it. */
+export function postCardAction(id: string, input: CardActionInput): Promise<CardActionResult> {
+  return api.post(`${messagePath(id)}/card-actions`, input);
 }
 
 export function fetchReadUsers(id: string): Promise<ReadUsers> {

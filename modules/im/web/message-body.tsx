@@ -1,18 +1,13 @@
 import { IconImage } from '@douyinfe/semi-icons';
-import { Button, Tooltip } from '@douyinfe/semi-ui';
-import { useMessages } from '@kite/ui/i18n';
+import { Tooltip } from '@douyinfe/semi-ui';
+import { useLocale, useMessages } from '@kite/ui/i18n';
 import { type ReactNode, useMemo } from 'react';
 import { ChatImage, FileCard } from './attachments.tsx';
+import { CardActionScope, CardControls, CardForm, type CardTarget } from './card-controls.tsx';
+import { type CardElement, cardBody } from './card-model.ts';
 import { emojiFor } from './emoji.ts';
 import { imMessages } from './im-messages.ts';
-import {
-  type CardElement,
-  type ContentLine,
-  type ContentModel,
-  type InlineNode,
-  type MentionList,
-  parseContent,
-} from './message-content.ts';
+import { type ContentLine, type ContentModel, type InlineNode, type MentionList, parseContent } from './message-content.ts';
 
 function Inline({ node, viewerIds }: { node: InlineNode; viewerIds: ReadonlySet<string> }) {
   switch (node.kind) {
@@ -78,9 +73,18 @@ function ImagePlaceholder() {
   );
 }
 
-function CardView({ model, viewerIds }: { model: Extract<ContentModel, { kind: 'card' }>; viewerIds: ReadonlySet<string> }) {
-  const t = useMessages(imMessages);
-  const element = (item: CardElement, index: number) => {
+function CardView({
+  model,
+  viewerIds,
+  target,
+}: {
+  model: Extract<ContentModel, { kind: 'card' }>;
+  viewerIds: ReadonlySet<string>;
+  target: CardTarget | undefined;
+}) {
+  const { locale } = useLocale();
+  const elements = useMemo(() => cardBody(model.card, locale === 'zh-CN' ? ['zh_cn', 'en_us'] : ['en_us', 'zh_cn']), [model.card, locale]);
+  const element = (item: CardElement, index: number): ReactNode => {
     switch (item.kind) {
       case 'markdown':
         return (
@@ -98,50 +102,30 @@ function CardView({ model, viewerIds }: { model: Extract<ContentModel, { kind: '
         );
       case 'image':
         return <ImagePlaceholder key={index} />;
-      case 'actions':
+      case 'controls':
+        return <CardControls key={index} controls={item.controls} />;
+      case 'form':
         return (
-          <div className="kite-im-card__actions" key={index}>
-            {item.buttons.map((button, buttonIndex) =>
-              button.url ? (
-                <a
-                  key={buttonIndex}
-                  href={button.url}
-                  target="_blank"
-                  rel="noopener noreferrer nofollow"
-                  className="kite-im-card__link-button"
-                >
-                  {button.text}
-                </a>
-              ) : (
-                <Tooltip key={buttonIndex} content={t('cardButtonUnavailable')}>
-                  <span>
-                    <Button
-                      size="small"
-                      disabled
-                      type={button.type === 'danger' ? 'danger' : button.type === 'primary' ? 'primary' : 'tertiary'}
-                      theme={button.type === 'primary' ? 'solid' : 'light'}
-                    >
-                      {button.text}
-                    </Button>
-                  </span>
-                </Tooltip>
-              ),
-            )}
-          </div>
+          <CardForm key={index} elements={item.elements}>
+            {item.elements.map(element)}
+          </CardForm>
         );
     }
   };
   return (
-    <div className={`kite-im-card kite-im-card--${model.template.replace(/[^a-z-]/g, '')}`} data-testid="message-card">
-      {model.title ? <div className="kite-im-card__header">{model.title}</div> : null}
-      <div className="kite-im-card__body">{model.elements.map(element)}</div>
-    </div>
+    <CardActionScope target={target}>
+      <div className={`kite-im-card kite-im-card--${model.template.replace(/[^a-z-]/g, '')}`} data-testid="message-card">
+        {model.title ? <div className="kite-im-card__header">{model.title}</div> : null}
+        <div className="kite-im-card__body">{elements.map(element)}</div>
+      </div>
+    </CardActionScope>
   );
 }
 
 /**
  * A message's content as React nodes (never HTML from the message): text and rich text line by
- * line, attachments as placeholders until uploads exist, cards as a simple card.
+ * line, attachments as placeholders until uploads exist, cards with their buttons, menus and forms
+ * (card-controls.tsx).
  */
 export function MessageBody({
   msgType,
@@ -149,12 +133,15 @@ export function MessageBody({
   mentions,
   viewerIds,
   preferredLocales,
+  card,
 }: {
   msgType: string;
   content: string;
   mentions?: MentionList;
   viewerIds: ReadonlySet<string>;
   preferredLocales?: readonly string[];
+  /** The message a card is, so its buttons can call its app (without it they are inert). */
+  card?: CardTarget;
 }) {
   const t = useMessages(imMessages);
   const allName = t('mentionAll');
@@ -177,7 +164,8 @@ export function MessageBody({
     case 'file':
       return <FileCard fileKey={model.fileKey} fileName={model.fileName} />;
     case 'card':
-      return <CardView model={model} viewerIds={viewerIds} />;
+      // Keyed by content: a replaced card starts fresh (menus, forms, pending clicks).
+      return <CardView key={content} model={model} viewerIds={viewerIds} target={card} />;
     case 'share_chat':
       return <span className="kite-muted">{t('sharedChat')}</span>;
     case 'share_user':

@@ -81,36 +81,10 @@ describe('parseContent', () => {
     });
   });
 
-  it('reads a card: header, markdown, divider, note and buttons', () => {
-    const card = {
-      header: { title: { tag: 'plain_text', content: 'Approval' }, template: 'green' },
-      elements: [
-        { tag: 'div', text: { tag: 'lark_md', content: '**Leave** for [details](https://kite.example)' } },
-        { tag: 'hr' },
-        { tag: 'note', elements: [{ tag: 'plain_text', content: 'From HR' }] },
-        { tag: 'action', actions: [{ tag: 'button', text: { tag: 'plain_text', content: 'Approve' }, type: 'primary' }] },
-      ],
-    };
-    expect(parseContent('interactive', JSON.stringify(card))).toEqual({
-      kind: 'card',
-      title: 'Approval',
-      template: 'green',
-      elements: [
-        {
-          kind: 'markdown',
-          lines: [
-            [
-              { kind: 'text', text: 'Leave', bold: true },
-              { kind: 'text', text: ' for ' },
-              { kind: 'link', text: 'details', href: 'https://kite.example/' },
-            ],
-          ],
-        },
-        { kind: 'divider' },
-        { kind: 'note', text: 'From HR' },
-        { kind: 'actions', buttons: [{ text: 'Approve', type: 'primary', url: null }] },
-      ],
-    });
+  it('reads a card’s header and keeps the card for the card view', () => {
+    const card = { header: { title: { tag: 'plain_text', content: 'Approval' }, template: 'green' }, elements: [{ tag: 'hr' }] };
+    expect(parseContent('interactive', JSON.stringify(card))).toEqual({ kind: 'card', title: 'Approval', template: 'green', card });
+    expect(parseContent('interactive', JSON.stringify({ elements: [] }))).toMatchObject({ title: '', template: 'blue' });
   });
 
   it('answers unknown for content that is not JSON', () => {

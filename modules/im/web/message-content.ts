@@ -17,26 +17,13 @@ export type InlineNode =
 /** One line of text-like content; a code block is a line of its own. */
 export type ContentLine = InlineNode[];
 
-export interface CardButton {
-  text: string;
-  /** `primary`, `danger` or `default` (Feishu's button types). */
-  type: string;
-  url: string | null;
-}
-
-export type CardElement =
-  | { kind: 'markdown'; lines: ContentLine[] }
-  | { kind: 'divider' }
-  | { kind: 'note'; text: string }
-  | { kind: 'actions'; buttons: CardButton[] }
-  | { kind: 'image'; imageKey: string };
-
 export type ContentModel =
   | { kind: 'text'; lines: ContentLine[] }
   | { kind: 'post'; title: string; lines: ContentLine[] }
   | { kind: 'image'; imageKey: string }
   | { kind: 'file'; fileKey: string; fileName: string }
-  | { kind: 'card'; title: string; template: string; elements: CardElement[] }
+  /** `card` is the card JSON itself; its body is modelled by card-model.ts when it is shown. */
+  | { kind: 'card'; title: string; template: string; card: Json }
   | { kind: 'share_chat'; chatId: string }
   | { kind: 'share_user'; userId: string }
   | { kind: 'system'; text: string }
@@ -253,68 +240,11 @@ export function parseCardMarkdown(markdown: string): ContentLine[] {
   });
 }
 
-function cardText(value: unknown): string {
+/** The text of a card text object (`{tag:'plain_text'|'lark_md', content}`) or a plain string. */
+export function cardText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (isObject(value)) return asString(value.content) || asString(value.text);
   return '';
-}
-
-function cardElements(elements: unknown): CardElement[] {
-  if (!Array.isArray(elements)) return [];
-  const result: CardElement[] = [];
-  for (const element of elements) {
-    if (!isObject(element)) continue;
-    switch (element.tag) {
-      case 'div': {
-        const text = cardText(element.text);
-        const fields = Array.isArray(element.fields) ? element.fields.map((field) => (isObject(field) ? cardText(field.text) : '')) : [];
-        const all = [text, ...fields].filter(Boolean).join('\n');
-        if (all) result.push({ kind: 'markdown', lines: parseCardMarkdown(all) });
-        break;
-      }
-      case 'markdown':
-      case 'lark_md':
-      case 'plain_text':
-        result.push({ kind: 'markdown', lines: parseCardMarkdown(asString(element.content)) });
-        break;
-      case 'hr':
-        result.push({ kind: 'divider' });
-        break;
-      case 'note': {
-        const text = Array.isArray(element.elements) ? element.elements.map(cardText).filter(Boolean).join(' ') : '';
-        if (text) result.push({ kind: 'note', text });
-        break;
-      }
-      case 'img':
-        result.push({ kind: 'image', imageKey: asString(element.img_key) });
-        break;
-      case 'button':
-        result.push({ kind: 'actions', buttons: [cardButton(element)] });
-        break;
-      case 'action':
-        result.push({
-          kind: 'actions',
-          buttons: (Array.isArray(element.actions) ? element.actions : [])
-            .filter(isObject)
-            .filter((a) => a.tag === 'button')
-            .map(cardButton),
-        });
-        break;
-      case 'column_set':
-        for (const column of Array.isArray(element.columns) ? element.columns : []) {
-          if (isObject(column)) result.push(...cardElements(column.elements));
-        }
-        break;
-      default:
-        break;
-    }
-  }
-  return result;
-}
-
-function cardButton(element: Json): CardButton {
-  const url = asString(element.url) || (isObject(element.multi_url) ? asString(element.multi_url.url) : '');
-  return { text: cardText(element.text), type: asString(element.type) || 'default', url: url ? safeHref(url) : null };
 }
 
 /**
@@ -343,13 +273,7 @@ export function parseContent(
       return { kind: 'file', fileKey: asString(json.file_key), fileName: asString(json.file_name) };
     case 'interactive': {
       const header = isObject(json.header) ? json.header : {};
-      const body = isObject(json.body) ? json.body : null;
-      return {
-        kind: 'card',
-        title: cardText(header.title),
-        template: asString(header.template) || 'blue',
-        elements: cardElements(body ? body.elements : json.elements),
-      };
+      return { kind: 'card', title: cardText(header.title), template: asString(header.template) || 'blue', card: json };
     }
     case 'share_chat':
       return { kind: 'share_chat', chatId: asString(json.chat_id) };

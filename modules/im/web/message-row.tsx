@@ -307,7 +307,13 @@ export const MessageRow = memo(function MessageRow({
                 </button>
               ) : null}
               <div className="kite-im-bubble__text" data-testid="message-text">
-                <MessageBody msgType={message.msgType} content={message.content} mentions={message.mentions} viewerIds={viewerIds} />
+                <MessageBody
+                  msgType={message.msgType}
+                  content={message.content}
+                  mentions={message.mentions}
+                  viewerIds={viewerIds}
+                  card={isCard ? { messageId: message.id, chatKey: chat.id } : undefined}
+                />
                 {message.edited ? <span className="kite-im-edited">{t('edited')}</span> : null}
               </div>
             </div>

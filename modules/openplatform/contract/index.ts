@@ -32,6 +32,11 @@ export interface AppRecord {
   eventUrl: string | null;
   encryptKey: string | null;
   verificationToken: string | null;
+  /**
+   * Card request URL: legacy (v1) card callbacks are POSTed here, signed with the verification token.
+   * Null: card clicks reach the app as `card.action.trigger` through its event subscription.
+   */
+  cardUrl: string | null;
   /** Where OIDC sign-in may send the browser back (`authorize` refuses any other `redirect_uri`). */
   redirectUrls: readonly string[];
   /** The app's bot identity (`ou_…`). */
@@ -70,6 +75,8 @@ export const AppInput = z.object({
   eventUrl: z.string().trim().url().max(2000).nullable().optional(),
   encryptKey: z.string().trim().max(200).nullable().optional(),
   verificationToken: z.string().trim().max(200).nullable().optional(),
+  /** Card request URL (legacy v1 card callbacks); checked with a url_verification challenge when set. */
+  cardUrl: z.string().trim().url().max(2000).nullable().optional(),
   /** OIDC redirect URLs; duplicates are dropped. */
   redirectUrls: z.array(RedirectUrl).max(MAX_REDIRECT_URLS).optional(),
 });
@@ -87,6 +94,7 @@ export interface AppView {
   eventUrl: string | null;
   hasEncryptKey: boolean;
   verificationToken: string | null;
+  cardUrl: string | null;
   redirectUrls: string[];
   botOpenId: string;
   createdAt: string;

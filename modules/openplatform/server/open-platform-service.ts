@@ -109,6 +109,7 @@ export class OpenPlatformService implements AppDirectory {
       event_url: input.eventUrl ?? null,
       encrypt_key: input.encryptKey || null,
       verification_token: input.verificationToken || null,
+      card_url: input.cardUrl ?? null,
       redirect_urls: unique(input.redirectUrls ?? []),
       bot_open_id: publicId.openId(),
       updated_at: this.now(),
@@ -136,6 +137,7 @@ export class OpenPlatformService implements AppDirectory {
     if (patch.eventUrl !== undefined) set.event_url = patch.eventUrl;
     if (patch.encryptKey !== undefined) set.encrypt_key = patch.encryptKey || null;
     if (patch.verificationToken !== undefined) set.verification_token = patch.verificationToken || null;
+    if (patch.cardUrl !== undefined) set.card_url = patch.cardUrl;
     if (patch.redirectUrls !== undefined) set.redirect_urls = unique(patch.redirectUrls);
     this.forgetCachedTokens();
     await this.options.commands.run(ctx, async (trx, emit) => {
@@ -247,6 +249,7 @@ export class OpenPlatformService implements AppDirectory {
       eventUrl: row.event_url,
       encryptKey: row.encrypt_key,
       verificationToken: row.verification_token,
+      cardUrl: row.card_url,
       redirectUrls: row.redirect_urls,
       botOpenId: row.bot_open_id,
       createdAt: row.created_at,
@@ -528,6 +531,7 @@ function presentApp(row: AppRow): AppView {
     eventUrl: row.event_url,
     hasEncryptKey: Boolean(row.encrypt_key),
     verificationToken: row.verification_token,
+    cardUrl: row.card_url,
     redirectUrls: row.redirect_urls,
     botOpenId: row.bot_open_id,
     createdAt: row.created_at.toISOString(),

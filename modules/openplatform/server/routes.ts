@@ -34,6 +34,8 @@ export interface OpenPlatformRouteDeps {
   sessionUser(request: FastifyRequest): Promise<{ id: string; tenantId: string } | null>;
   /** Runs the url_verification challenge against an event URL before it is saved; throws when it fails. */
   verifyEventUrl(record: AppRecord): Promise<void>;
+  /** The same challenge against a card request URL (`record.cardUrl`); throws when it fails. */
+  verifyCardUrl(record: AppRecord): Promise<void>;
   /** The app's secret changed or the app is gone: end its long connections. */
   onCredentialsChanged(appId: string): void;
 }
@@ -45,6 +47,20 @@ function badSecret(): { code: number; msg: string } {
 /** Token endpoints, OIDC user login for apps, and the admin console's app management. */
 export function registerOpenPlatformRoutes(app: FastifyInstance, deps: OpenPlatformRouteDeps): void {
   const { openPlatform } = deps;
+
+  /**
+   * Challenges the callback URLs `patch` sets, with the keys the app will have once it is saved; a
+   * URL is stored only once it answers, as Feishu's console does.
+   */
+  const verifyCallbackUrls = async (record: AppRecord, patch: AppPatch) => {
+    const next: AppRecord = {
+      ...record,
+      ...(patch.encryptKey !== undefined ? { encryptKey: patch.encryptKey || null } : {}),
+      ...(patch.verificationToken !== undefined ? { verificationToken: patch.verificationToken || null } : {}),
+    };
+    if (patch.eventUrl) await deps.verifyEventUrl({ ...next, eventUrl: patch.eventUrl });
+    if (patch.cardUrl) await deps.verifyCardUrl({ ...next, cardUrl: patch.cardUrl });
+  };
 
   // Keyed by client address and app, so one busy service behind a NAT does not lock out the rest.
   const checkTokenRate = (request: FastifyRequest) => {
@@ -145,31 +161,23 @@ export function registerOpenPlatformRoutes(app: FastifyInstance, deps: OpenPlatf
   app.post('/api/admin/apps', async (request) => {
     const ctx = await deps.authenticate.user(request);
     const input = parseInput(AppInput, request.body);
-    const created = await openPlatform.createApp(ctx, { ...input, eventUrl: null });
-    if (!input.eventUrl) return created;
-    // The URL is saved only once it answers the challenge, as Feishu's console does.
+    const created = await openPlatform.createApp(ctx, { ...input, eventUrl: null, cardUrl: null });
+    if (!input.eventUrl && !input.cardUrl) return created;
+    const urls = { eventUrl: input.eventUrl ?? null, cardUrl: input.cardUrl ?? null };
     const record = await openPlatform.getApp(created.app.appId);
     try {
-      await deps.verifyEventUrl({ ...record!, eventUrl: input.eventUrl });
+      await verifyCallbackUrls(record!, urls);
     } catch (error) {
       await openPlatform.deleteApp(ctx, created.app.appId);
       throw error;
     }
-    return { ...created, app: await openPlatform.updateApp(ctx, created.app.appId, { eventUrl: input.eventUrl }) };
+    return { ...created, app: await openPlatform.updateApp(ctx, created.app.appId, urls) };
   });
   app.patch('/api/admin/apps/:appId', async (request) => {
     const ctx = await deps.authenticate.user(request);
     const { appId } = parseInput(AppIdParam, request.params);
     const patch = parseInput(AppPatch, request.body);
-    const record = await openPlatform.getAppOfTenant(ctx, appId);
-    if (patch.eventUrl) {
-      await deps.verifyEventUrl({
-        ...record,
-        eventUrl: patch.eventUrl,
-        ...(patch.encryptKey !== undefined ? { encryptKey: patch.encryptKey || null } : {}),
-        ...(patch.verificationToken !== undefined ? { verificationToken: patch.verificationToken || null } : {}),
-      });
-    }
+    await verifyCallbackUrls(await openPlatform.getAppOfTenant(ctx, appId), patch);
     return openPlatform.updateApp(ctx, appId, patch);
   });
   app.post('/api/admin/apps/:appId/rotate-secret', async (request) => {

@@ -14,6 +14,8 @@ export interface OpenPlatformTables {
     verification_token: string | null;
     /** OIDC redirect allow-list (migration 202611221100). */
     redirect_urls: ColumnType<string[], string[] | undefined, string[]>;
+    /** Legacy (v1) card callbacks go here (migration 202611231250). */
+    card_url: ColumnType<string | null, string | null | undefined, string | null>;
     bot_open_id: string;
     created_at: ColumnType<Date, Date | undefined, never>;
     updated_at: Date;

@@ -16,6 +16,7 @@ interface AppFormValues {
   eventUrl?: string;
   encryptKey?: string;
   verificationToken?: string;
+  cardUrl?: string;
   /** One input per URL; blank rows are dropped on submit. */
   redirectUrls?: Array<string | undefined>;
 }
@@ -30,7 +31,8 @@ export interface AppFormProps {
 }
 
 /**
- * The fields of an app: name, description, scopes, OIDC redirect URLs and event subscription.
+ * The fields of an app: name, description, scopes, OIDC redirect URLs, event subscription and card
+ * request URL.
  * Editing leaves the encrypt key untouched unless a new one is typed, since the server never sends
  * it back. Redirect URLs are checked with the server's own schema as they are typed.
  */
@@ -38,6 +40,14 @@ export function AppForm({ app, submitting, error, onSubmit, onCancel }: AppFormP
   const t = useMessages(openPlatformMessages);
   const common = useMessages(commonMessages);
   const errorText = useErrorText(openPlatformErrorTexts);
+
+  // The event and card request URLs: empty, or a full http(s) URL (the server then challenges it).
+  const callbackUrlRules = [
+    {
+      validator: (_rule: unknown, value: unknown) => !value || URL_PATTERN.test(String(value).trim()),
+      message: t('eventUrlInvalid'),
+    },
+  ];
 
   const submit = (values: AppFormValues) => {
     const eventUrl = values.eventUrl?.trim() || null;
@@ -48,6 +58,7 @@ export function AppForm({ app, submitting, error, onSubmit, onCancel }: AppFormP
       scopes: values.scopes.filter((scope): scope is (typeof SCOPES)[number] => (SCOPES as readonly string[]).includes(scope)),
       eventUrl,
       verificationToken: values.verificationToken?.trim() || null,
+      cardUrl: values.cardUrl?.trim() || null,
       redirectUrls: [...new Set((values.redirectUrls ?? []).map((url) => url?.trim() ?? '').filter(Boolean))],
       // An empty key on edit means "keep the current one"; on create it means "none".
       ...(encryptKey ? { encryptKey } : app ? {} : { encryptKey: null }),
@@ -67,6 +78,7 @@ export function AppForm({ app, submitting, error, onSubmit, onCancel }: AppFormP
           scopes: app ? [...app.scopes] : [...SCOPES],
           eventUrl: app?.eventUrl ?? '',
           verificationToken: app?.verificationToken ?? '',
+          cardUrl: app?.cardUrl ?? '',
           encryptKey: '',
           redirectUrls: app ? [...app.redirectUrls] : [],
         }}
@@ -146,12 +158,7 @@ export function AppForm({ app, submitting, error, onSubmit, onCancel }: AppFormP
             label={t('eventUrl')}
             placeholder={t('eventUrlPlaceholder')}
             extraText={t('eventUrlHint')}
-            rules={[
-              {
-                validator: (_rule: unknown, value: unknown) => !value || URL_PATTERN.test(String(value).trim()),
-                message: t('eventUrlInvalid'),
-              },
-            ]}
+            rules={callbackUrlRules}
             data-testid="app-event-url-input"
           />
           <Form.Input
@@ -163,6 +170,14 @@ export function AppForm({ app, submitting, error, onSubmit, onCancel }: AppFormP
             extraText={t('encryptKeyHint')}
           />
           <Form.Input field="verificationToken" label={t('verificationToken')} autoComplete="off" extraText={t('verificationTokenHint')} />
+          <Form.Input
+            field="cardUrl"
+            label={t('cardUrl')}
+            placeholder={t('cardUrlPlaceholder')}
+            extraText={t('cardUrlHint')}
+            rules={callbackUrlRules}
+            data-testid="app-card-url-input"
+          />
         </Form.Section>
         <div className="kite-form-footer">
           <Button onClick={onCancel}>{common('cancel')}</Button>

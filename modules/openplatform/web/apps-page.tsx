@@ -148,6 +148,18 @@ function AppCard({ app, onEdit, onRevealSecret }: { app: AppView; onEdit: () => 
             </Tag>
           )}
         </dd>
+        <dt>{t('cardCallbacksShort')}</dt>
+        <dd data-testid={`app-card-callbacks-${app.appId}`}>
+          {app.cardUrl ? (
+            <Typography.Text ellipsis={{ showTooltip: true }} size="small" style={{ maxWidth: '100%' }}>
+              {app.cardUrl}
+            </Typography.Text>
+          ) : (
+            <Tag size="small" color="grey">
+              {t('cardCallbacksByEvent')}
+            </Tag>
+          )}
+        </dd>
         <dt>{t('redirectUrlsShort')}</dt>
         <dd data-testid={`app-redirect-urls-${app.appId}`}>
           {app.redirectUrls.length > 0 ? (

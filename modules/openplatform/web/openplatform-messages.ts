@@ -27,8 +27,18 @@ export const openPlatformMessages = defineMessages(
     encryptKeyHint: 'When set, event bodies are encrypted with it (AES-256-CBC, as in Feishu).',
     encryptKeyKeep: 'Set — leave empty to keep it',
     verificationToken: 'Verification token',
-    verificationTokenHint: 'Sent with every event so the app can tell the request came from Kite.',
+    verificationTokenHint: 'Sent with every event, and signs card callbacks, so the app can tell the request came from Kite.',
     eventSettings: 'Event subscription',
+    cardUrl: 'Card request URL',
+    cardUrlPlaceholder: 'https://example.com/kite/card',
+    cardUrlHint:
+      'Clicks on the bot’s card buttons are posted here in Feishu’s legacy card callback format, signed with the verification token; the URL must answer a challenge first. Leave empty to receive card.action.trigger through the event subscription instead.',
+    cardCallbacksShort: 'Cards',
+    cardCallbacksByEvent: 'Via events (card.action.trigger)',
+    errorCardUrlUnverified:
+      'The card request URL did not answer Kite’s challenge. Make sure the app is running and echoes the challenge (Feishu’s url_verification).',
+    errorEventUrlUnverified:
+      'The event request URL did not answer Kite’s challenge. Make sure the app is running and echoes the challenge (Feishu’s url_verification).',
     signInSettings: 'Sign-in with Kite (OIDC)',
     redirectUrls: 'Redirect URLs',
     redirectUrlsHint:
@@ -127,8 +137,18 @@ export const openPlatformMessages = defineMessages(
     encryptKeyHint: '设置后，事件内容会用它加密（AES-256-CBC，与飞书一致）。',
     encryptKeyKeep: '已设置——留空则保持不变',
     verificationToken: 'Verification Token',
-    verificationTokenHint: '随每个事件发送，应用可据此确认请求来自 Kite。',
+    verificationTokenHint: '随每个事件发送，并用于卡片回调签名，应用可据此确认请求来自 Kite。',
     eventSettings: '事件订阅',
+    cardUrl: '消息卡片请求网址',
+    cardUrlPlaceholder: 'https://example.com/kite/card',
+    cardUrlHint:
+      '机器人卡片上的按钮被点击时，Kite 以飞书旧版卡片回调格式推送到这里，并用 Verification Token 签名；保存前会先通过 challenge 校验地址。留空则通过事件订阅接收 card.action.trigger。',
+    cardCallbacksShort: '卡片回调',
+    cardCallbacksByEvent: '通过事件订阅（card.action.trigger）',
+    errorCardUrlUnverified:
+      '消息卡片请求网址未通过 Kite 的 challenge 校验。请确认应用已启动，并能原样返回 challenge（飞书 url_verification）。',
+    errorEventUrlUnverified:
+      '事件请求地址未通过 Kite 的 challenge 校验。请确认应用已启动，并能原样返回 challenge（飞书 url_verification）。',
     signInSettings: '使用 Kite 登录（OIDC）',
     redirectUrls: '重定向 URL',
     redirectUrlsHint: '用户登录此应用后 Kite 可以跳回的地址，即应用的 OIDC 回调地址。其他地址一律拒绝，仅查询参数可以不同。最多 {max} 个。',

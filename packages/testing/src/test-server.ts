@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { UserView } from '@kite/contact/contract';
 import type { Clock, ManualClock } from '@kite/kernel/clock';
 import pg from 'pg';
 import { loadConfig } from '../../../apps/server/src/config.ts';
@@ -178,6 +179,21 @@ export async function createSecondTenant(server: TestServer, name = 'Other Corp'
   const admin = new WebClient(server.url);
   await admin.login(email, password);
   return { admin, tenantId, tenantKey, email, password };
+}
+
+/** A person in the admin's tenant, created through the contact API and signed in on a client of their own. */
+export async function addSignedInPerson(
+  server: TestServer,
+  admin: WebClient,
+  name: string,
+  email = `${name.toLowerCase()}@acme.test`,
+): Promise<{ client: WebClient; user: UserView }> {
+  const password = 'person-password-1';
+  const created = await admin.post<{ user: UserView }>('/api/contact/users', { name, email, password });
+  if (created.status !== 200) throw new Error(`could not create ${name}: ${JSON.stringify(created.body)}`);
+  const client = new WebClient(server.url);
+  await client.login(email, password);
+  return { client, user: created.body.user };
 }
 
 /** Polls `read` until it returns a value (events, sockets, deliveries); fails after `timeoutMs`. */

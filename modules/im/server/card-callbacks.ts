@@ -1,0 +1,131 @@
+import type { UserLookup } from '@kite/contact/contract';
+import { type AppCallbacks, AppCallFailure, type AppCallFailureReason } from '@kite/events/contract';
+import type { CardActionInput, CardActionResult, CardJson, MessageView } from '@kite/im/contract';
+import { AppError, errors } from '@kite/kernel/errors';
+import { randomHex } from '@kite/kernel/ids';
+import type { AppDirectory, AppRecord } from '@kite/openplatform/contract';
+import type { Kysely } from 'kysely';
+import { cardActionInvalid, resolveCardAction } from './card-actions.ts';
+import { type CardClick, cardActionTriggerEvent, legacyCardCallback, readAppAnswer } from './card-callback-format.ts';
+import { type ChatRow, type ImDb, type MessageRow, imRepository as repo } from './im-repository.ts';
+import type { Ctx, ImService } from './im-service.ts';
+import { assertMember, imErrors, partyOf } from './policy.ts';
+
+/** Feishu gives a card callback 3 seconds before telling the person the app did not answer. */
+export const CARD_CALLBACK_TIMEOUT_MS = 3_000;
+
+const cardErrors = {
+  sentByPerson: () =>
+    new AppError('card_no_callback', 'This card was sent by a person, not an app, so it has nobody to call back', { status: 409 }),
+  noHandler: () =>
+    new AppError('card_no_handler', 'The app that sent this card takes no card callbacks (no card request URL, no events)', {
+      status: 409,
+    }),
+  timeout: () => new AppError('card_callback_timeout', 'The app did not answer within 3 seconds', { status: 504 }),
+  unreachable: () => new AppError('card_callback_unreachable', 'The app could not be reached', { status: 502 }),
+  refused: () => new AppError('card_callback_failed', 'The app answered with an error', { status: 502 }),
+  answerRefused: (reason: string) =>
+    new AppError('card_answer_invalid', `The app answered with a card that cannot replace this one: ${reason}`, { status: 502 }),
+};
+
+/** What the clicker is told when the app gave no answer. */
+const callFailures: Record<AppCallFailureReason, () => AppError> = {
+  timeout: cardErrors.timeout,
+  unreachable: cardErrors.unreachable,
+  refused: cardErrors.refused,
+};
+
+export interface CardCallbackDeps {
+  db: Kysely<ImDb>;
+  im: Pick<ImService, 'edit' | 'viewOf'>;
+  apps: Pick<AppDirectory, 'getApp'>;
+  users: Pick<UserLookup, 'usersByIds'>;
+  callbacks: AppCallbacks;
+  timeoutMs?: number;
+}
+
+/**
+ * A person used an element of a bot's card: check the click against the card (the forged-callback
+ * guard), call the app that sent it — legacy v1 to its card request URL when it has one, else
+ * `card.action.trigger` through its event subscription — and apply its answer: a new card replaces
+ * the message's through the same path as the open API's `message.patch` (validation, realtime
+ * `im.message.updated` for the whole chat), a toast goes back to the clicker alone.
+ */
+export class CardCallbacks {
+  constructor(private readonly deps: CardCallbackDeps) {}
+
+  async act(ctx: Ctx, messageRef: string, input: CardActionInput): Promise<CardActionResult> {
+    const { message, chat } = await this.cardMessage(ctx, messageRef);
+    const action = resolveCardAction(storedCard(message), input);
+    const app = await this.deps.apps.getApp(message.sender_id);
+    if (!app || app.tenantId !== ctx.tenantId) throw cardErrors.noHandler();
+    const click: CardClick = {
+      tenantKey: app.tenantKey,
+      clicker: await this.clicker(ctx),
+      openMessageId: message.message_id,
+      openChatId: chat.chat_id,
+      token: `c-${randomHex(16)}`,
+      action,
+    };
+    const { card, toast } = readAppAnswer(await this.call(app, click));
+    return { toast, message: card ? await this.replaceCard(ctx, app, message, card) : null };
+  }
+
+  /** The message and its chat, if it is a live card sent by an app in a chat the caller is in. */
+  private async cardMessage(ctx: Ctx, messageRef: string): Promise<{ message: MessageRow; chat: ChatRow }> {
+    const party = partyOf(ctx);
+    if (party.kind !== 'user') throw errors.forbidden('Only people use cards');
+    const message = await repo.findMessage(this.deps.db, ctx.tenantId, messageRef);
+    if (!message) throw imErrors.messageNotFound();
+    const standing = await repo.findChatAndMember(this.deps.db, ctx.tenantId, message.chat_id, party);
+    if (!standing) throw imErrors.messageNotFound();
+    assertMember(standing.chat, standing.member, 'message');
+    if (message.recalled) throw imErrors.recalled();
+    if (message.msg_type !== 'interactive') throw cardActionInvalid('This message is not a card');
+    if (message.sender_kind !== 'app') throw cardErrors.sentByPerson();
+    return { message, chat: standing.chat };
+  }
+
+  private async clicker(ctx: Ctx): Promise<CardClick['clicker']> {
+    const [user] = await this.deps.users.usersByIds(ctx.tenantId, [partyOf(ctx).id]);
+    if (!user) throw imErrors.userNotFound();
+    return { openId: user.openId, userId: user.userId, unionId: user.unionId };
+  }
+
+  /** Legacy v1 when the app has a card request URL, else v2 through its event subscription. */
+  private async call(app: AppRecord, click: CardClick): Promise<unknown> {
+    const { callbacks } = this.deps;
+    if (!app.cardUrl && !callbacks.receivesEvents(app)) throw cardErrors.noHandler();
+    const options = { timeoutMs: this.deps.timeoutMs ?? CARD_CALLBACK_TIMEOUT_MS };
+    try {
+      return app.cardUrl
+        ? await callbacks.callCardUrl(app, legacyCardCallback(click), options)
+        : await callbacks.callEvent(app, 'card.action.trigger', cardActionTriggerEvent(click), options);
+    } catch (error) {
+      if (error instanceof AppCallFailure) throw callFailures[error.reason]();
+      throw error;
+    }
+  }
+
+  /** The app replaces its card, as if it had called `message.patch` itself; the clicker gets their view. */
+  private async replaceCard(ctx: Ctx, app: AppRecord, message: MessageRow, card: CardJson): Promise<MessageView> {
+    const asApp: Ctx = { tenantId: ctx.tenantId, actor: { type: 'app', appId: app.appId, name: app.name }, scopes: app.scopes };
+    let row: MessageRow;
+    try {
+      row = await this.deps.im.edit(asApp, message.id, { content: JSON.stringify(card), card: true });
+    } catch (error) {
+      if (error instanceof AppError) throw cardErrors.answerRefused(error.message);
+      throw error;
+    }
+    return this.deps.im.viewOf(ctx, row);
+  }
+}
+
+/** The stored card; content that is no JSON object (recalled, corrupt) has no actions. */
+function storedCard(message: MessageRow): unknown {
+  try {
+    return JSON.parse(message.content);
+  } catch {
+    return null;
+  }
+}
