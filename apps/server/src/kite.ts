@@ -33,7 +33,9 @@ import {
   registerImOpenRoutes,
   registerImResourceRoutes,
   registerImRoutes,
+  registerImWebhookRoutes,
   registerRetentionRoutes,
+  WebhookBots,
 } from '@kite/im/server';
 import { type Clock, systemClock } from '@kite/kernel/clock';
 import { AppError } from '@kite/kernel/errors';
@@ -215,6 +217,8 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
   dispatcher.addLive('im.department-chats', departmentChats.consume);
   const retention = new MessageRetention({ db: db as never, commands, clock, logger });
   const openIm = new OpenImApi(im, contacts, openPlatform, (tenantId) => openPlatform.tenantKeyOf(tenantId));
+  // Custom bots: other systems post to a chat through a hook URL (Feishu's 自定义机器人).
+  const webhookBots = new WebhookBots({ db: db as never, commands, im, clock });
 
   const authenticate: Authenticators = {
     user: createSessionAuthenticator(auth),
@@ -292,6 +296,11 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
   // Card clicks go back to the app that sent the card; its answer may replace the card.
   const cards = new CardCallbacks({ db: db as never, im, apps: openPlatform, users: contacts, callbacks: events.callbacks });
   registerImCardRoutes(app, { cards, authenticate, now: () => clock.now().getTime() });
+  registerImWebhookRoutes(app, {
+    bots: webhookBots,
+    authenticate,
+    baseUrl: (request) => (config.publicUrlExplicit ? config.publicUrl : `${request.protocol}://${request.host}`),
+  });
   registerOpenPlatformRoutes(app, {
     openPlatform,
     directory,

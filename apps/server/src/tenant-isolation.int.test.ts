@@ -30,6 +30,8 @@ interface TenantFixture {
   imageKey: string;
   fileKey: string;
   imageMessage: string;
+  /** A custom bot in `chat`. */
+  webhookBot: { id: string; url: string };
 }
 
 /** A 1×1 PNG. */
@@ -56,6 +58,8 @@ const NOT_TENANT_SCOPED: Record<string, string> = {
   'POST /api/_cli': 'loopback admin channel with the data-dir secret',
   'GET /api/invitations/:token': 'public: the link itself is the credential',
   'POST /api/invitations/:token/accept': 'public: the link itself is the credential',
+  // Probed below with a made-up token: the token names its bot, chat and tenant; no session or app token counts.
+  'POST /open-apis/bot/v2/hook/:token': 'public: a custom bot’s hook, the URL’s token is the credential',
 };
 
 /** (method, path) pairs of every registered route, from Fastify's route tree. */
@@ -180,6 +184,9 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       })
     ).body.messageId;
     await admin.post(`/api/im/chats/${chat.id}/messages`, { msgType: 'file', content: JSON.stringify({ file_key: fileKey }) });
+    const webhook = (
+      await admin.post<{ bot: { id: string }; webhookUrl: string }>(`/api/im/chats/${chat.id}/webhooks`, { name: `${prefix} Alerts` })
+    ).body;
 
     return {
       admin,
@@ -199,6 +206,7 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       imageKey,
       fileKey,
       imageMessage,
+      webhookBot: { id: webhook.bot.id, url: webhook.webhookUrl },
     };
   }
 
@@ -227,6 +235,8 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       a.imageKey,
       a.fileKey,
       a.imageMessage,
+      a.webhookBot.id,
+      a.webhookBot.url.split('/').pop()!,
     ];
   }
 
@@ -275,7 +285,20 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
         internal('chats/:id/read', 'POST', `chats/${id}/read`, { seq: 1 }),
         internal('chats/:id/messages', 'GET', `chats/${id}/messages`),
         internal('chats/:id/messages', 'POST', `chats/${id}/messages`, { msgType: 'text', content: text }),
+        internal('chats/:id/webhooks', 'GET', `chats/${id}/webhooks`),
+        internal('chats/:id/webhooks', 'POST', `chats/${id}/webhooks`, { name: 'Beta spy' }),
       ]),
+      internal('webhooks/:id', 'PATCH', `webhooks/${a.webhookBot.id}`, { name: 'Owned' }),
+      internal('webhooks/:id', 'DELETE', `webhooks/${a.webhookBot.id}`),
+      internal('webhooks/:id/reset', 'POST', `webhooks/${a.webhookBot.id}/reset`, { what: 'url' }),
+      {
+        route: 'POST /open-apis/bot/v2/hook/:token',
+        method: 'POST',
+        path: `/open-apis/bot/v2/hook/${'0'.repeat(40)}`,
+        body: { msg_type: 'text', content: { text: 'Beta was here' } },
+        status: 404,
+        auth: 'none',
+      },
       ...messages.flatMap((id) => [
         internal('messages/:id', 'PATCH', `messages/${id}`, { content: text }),
         internal('messages/:id/recall', 'POST', `messages/${id}/recall`, {}),
@@ -352,6 +375,7 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       chat: await get(`/api/im/chats/${a.chat.id}`),
       messages: await get(`/api/im/chats/${a.chat.id}/messages`),
       chatMembers: await get(`/api/im/chats/${a.chat.id}/members`),
+      webhookBots: await get(`/api/im/chats/${a.chat.id}/webhooks`),
     };
   }
 

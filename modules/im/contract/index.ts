@@ -165,8 +165,8 @@ export interface MessageView {
   seq: number;
   msgType: MsgType;
   content: string;
-  /** A user (`id` = user id) or a bot (`id` = app id); null for system messages. */
-  sender: { type: 'user' | 'app'; id: string; name: string; avatarColor: string } | null;
+  /** A user (`id` = user id), an app's bot (`id` = app id) or a custom bot (`webhook`, its id); null for system messages. */
+  sender: { type: ImParty['type']; id: string; name: string; avatarColor: string } | null;
   /** `id` of the message replied to, and of its thread's first message. */
   parentId: string | null;
   rootId: string | null;
@@ -205,8 +205,9 @@ export type ChatEventView = Pick<
 
 /** A person or a bot, with every id an event consumer may need (apps pick by their id type). */
 export interface ImParty {
-  type: 'user' | 'app';
-  /** User id, or app id (`cli_…`). */
+  /** `webhook`: a chat's custom bot (`WebhookBotView`); it has no open id. */
+  type: 'user' | 'app' | 'webhook';
+  /** User id, or app id (`cli_…`), or a custom bot's id. */
   id: string;
   /** `ou_…`; a bot's open id for apps. */
   openId: string;
@@ -336,4 +337,93 @@ export interface CardActionResult {
   toast: CardToast | null;
   /** The message with its new card (everyone in the chat also gets `im.message.updated`); null when unchanged. */
   message: MessageView | null;
+}
+
+/**
+ * Custom bots (Feishu's 自定义机器人): a group member adds one to a chat and gets a webhook URL;
+ * other systems POST messages to it (`/open-apis/bot/v2/hook/<token>`, Feishu's format).
+ */
+
+/** Custom bots per chat. */
+export const MAX_WEBHOOK_BOTS_PER_CHAT = 20;
+
+const webhookKeywords = z.array(z.string().trim().min(1).max(50)).max(10);
+/** IPv4/IPv6 addresses or CIDR ranges; the server checks their form. */
+const webhookIpAllowlist = z.array(z.string().trim().min(1).max(64)).max(20);
+
+export const CreateWebhookBotInput = z.object({
+  name: z.string().trim().min(1).max(50),
+  description: z.string().trim().max(200).optional(),
+  /** Require Feishu's signature (签名校验): a secret is made and shown once. */
+  signed: z.boolean().default(false),
+  keywords: webhookKeywords.default([]),
+  ipAllowlist: webhookIpAllowlist.default([]),
+});
+export type CreateWebhookBotInput = z.input<typeof CreateWebhookBotInput>;
+
+export const UpdateWebhookBotInput = z.object({
+  name: z.string().trim().min(1).max(50).optional(),
+  description: z.string().trim().max(200).optional(),
+  /** Turning signing on makes a secret (answered once); turning it off forgets it. */
+  signed: z.boolean().optional(),
+  keywords: webhookKeywords.optional(),
+  ipAllowlist: webhookIpAllowlist.optional(),
+});
+export type UpdateWebhookBotInput = z.infer<typeof UpdateWebhookBotInput>;
+
+/** A new URL (the old one stops working) or a new signing secret (signing turns on). */
+export const ResetWebhookBotInput = z.object({ what: z.enum(['url', 'secret']) });
+
+/** A chat's custom bot as members see it. Neither the URL nor the secret: they are shown once. */
+export interface WebhookBotView {
+  /** `cli_…`-shaped; also the sender id of its messages. */
+  id: string;
+  /** The chat's `id` (ChatView.id). */
+  chatId: string;
+  name: string;
+  description: string;
+  /** The URL's token begins with this, so people can tell which URL they hold. */
+  tokenHint: string;
+  signed: boolean;
+  keywords: string[];
+  ipAllowlist: string[];
+  /** Who added it (null when no longer in the directory). */
+  createdBy: UserRef | null;
+  createdAt: string;
+  updatedAt: string;
+  /** The caller may edit, reset and remove it: its creator, and the chat's owner and admins. */
+  canManage: boolean;
+}
+
+/** What create, update and reset answer: the bot, and the URL and secret when they were just made. */
+export interface WebhookBotCredentials {
+  bot: WebhookBotView;
+  /** Full URL, only when the bot was created or its URL reset. */
+  webhookUrl: string | null;
+  /** Only when signing was turned on or the secret reset. */
+  secret: string | null;
+}
+
+/** A bot as `im.webhook.*` events carry it: the same for every viewer, never a token or secret. */
+export type WebhookBotEventView = Omit<WebhookBotView, 'createdBy' | 'canManage'> & { createdById: string };
+
+/** `im.webhook.created|updated|removed`: audited, and sent to the chat's members. */
+export interface WebhookBotEventPayload {
+  chatId: string;
+  chat: ChatEventRef;
+  bot: WebhookBotEventView;
+  /** updated: `name`, `description`, `signed`, `keywords`, `ipAllowlist`, `url` (reset), `secret` (reset). */
+  changed?: string[];
+  operator: ImParty;
+}
+
+export const webhookEvents = {
+  created: 'im.webhook.created',
+  updated: 'im.webhook.updated',
+  removed: 'im.webhook.removed',
+} as const;
+
+/** Where a custom bot's URL points, below the server's public URL. */
+export function webhookPath(token: string): string {
+  return `/open-apis/bot/v2/hook/${token}`;
 }

@@ -42,5 +42,7 @@ describe('message content', () => {
     expect(() => parseContent('text', JSON.stringify({ text: '字'.repeat(52 * 1024) }))).toThrow(
       expect.objectContaining({ code: 'content_invalid', status: 413 }),
     );
+    // JSON spells NUL `\u0000`; PostgreSQL text cannot hold it.
+    expect(() => parseContent('text', '{"text":"a\\u0000b"}')).toThrow(expect.objectContaining({ code: 'content_invalid', status: 400 }));
   });
 });

@@ -1,6 +1,8 @@
 import { MAX_CONTENT_BYTES, type MsgType } from '@kite/im/contract';
 import { AppError } from '@kite/kernel/errors';
+import { containsNul } from '@kite/platform/validation';
 import { z } from 'zod';
+import type { MemberKind } from './tables.ts';
 
 /** Feishu's card limit is 30 KB; a card is JSON the web renders, so it gets the same bound here. */
 export const MAX_CARD_BYTES = 30 * 1024;
@@ -26,7 +28,7 @@ export interface RawMention {
 
 export interface ResolvedMention {
   key: string;
-  kind: 'user' | 'app';
+  kind: MemberKind;
   id: string;
   name: string;
 }
@@ -73,11 +75,15 @@ const SAFE_LINK = /^(https?:\/\/|mailto:)/i;
 const AT_TAG = /<at\s+(?:user_id|id)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))\s*>([\s\S]*?)<\/at>/g;
 
 function parseJson(content: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(content);
+    value = JSON.parse(content);
   } catch {
     throw contentInvalid('content is not valid JSON');
   }
+  // JSON may spell U+0000 as `\u0000`; stored text (search text above all) cannot hold it.
+  if (containsNul(value)) throw contentInvalid('content may not contain NUL (U+0000) characters');
+  return value;
 }
 
 function check<S extends z.ZodType>(schema: S, value: unknown, msgType: string): z.output<S> {

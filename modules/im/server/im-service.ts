@@ -51,6 +51,8 @@ import {
   presentUserRef,
 } from './presenters.ts';
 import type { MemberKind, MentionRow } from './tables.ts';
+import { presentWebhookParty } from './webhook-presenters.ts';
+import { webhookRepository } from './webhook-repository.ts';
 
 export type Ctx = Pick<RequestContext, 'tenantId' | 'actor' | 'ip' | 'userAgent' | 'scopes' | 'isTenantAdmin'>;
 
@@ -208,6 +210,10 @@ export class ImService {
         });
       }
     }
+    const webhookIds = list.filter((party) => party.kind === 'webhook').map((party) => party.id);
+    for (const bot of await webhookRepository.findByIds(this.db as never, tenantId, webhookIds)) {
+      result.set(partyKey('webhook', bot.id), presentWebhookParty(bot));
+    }
     return result;
   }
 
@@ -285,8 +291,7 @@ export class ImService {
     return { byRef, list, infos };
   }
 
-  private async standing(ctx: Ctx, chatRef: string) {
-    const party = partyOf(ctx);
+  private async standing(ctx: Ctx, chatRef: string, party: Party = partyOf(ctx)) {
     const found = await repo.findChatAndMember(this.db, ctx.tenantId, chatRef, party);
     if (!found) throw imErrors.chatNotFound();
     return { chat: found.chat, member: found.member, party };
@@ -1112,6 +1117,11 @@ export class ImService {
     return (await this.post(ctx, chatRef, input)).row;
   }
 
+  /** A custom bot's message (`WebhookBots.receive`): the checks and writes of any send, as the bot. */
+  async sendAs(ctx: Ctx, bot: Party, chatRef: string, input: SendInput): Promise<MessageRow> {
+    return (await this.post(ctx, chatRef, input, bot)).row;
+  }
+
   /**
    * Sends a message and answers the sender's view of it, presented from what the send wrote and read
    * under the chat lock instead of reading it back: nobody can have reacted or replied yet, and every
@@ -1124,9 +1134,9 @@ export class ImService {
     return presentMessage(presentMessageEvent(row, infos.get(partyKey(row.sender_kind, row.sender_id)), infos, 0), [], sent.unreadCount);
   }
 
-  private async post(ctx: Ctx, chatRef: string, input: SendInput): Promise<Sent> {
+  private async post(ctx: Ctx, chatRef: string, input: SendInput, as?: Party): Promise<Sent> {
     assertScope(ctx, 'im:message');
-    const { chat, member, party } = await this.standing(ctx, chatRef);
+    const { chat, member, party } = await this.standing(ctx, chatRef, as);
     assertMember(chat, member, 'message');
     const permissions = chatPermissions(chat, member);
     if (!permissions.post) throw imErrors.postNotAllowed();

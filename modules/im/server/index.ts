@@ -14,3 +14,5 @@ export { registerImResourceRoutes } from './resource-routes.ts';
 export { ImResources, type ResourceLimits } from './resource-service.ts';
 export { MessageRetention, registerRetentionRoutes } from './retention.ts';
 export { registerImRoutes } from './routes.ts';
+export { registerImWebhookRoutes } from './webhook-routes.ts';
+export { WebhookBots, type WebhookLimits } from './webhook-service.ts';

@@ -43,7 +43,10 @@ const ms = (iso: string) => String(Date.parse(iso));
 
 /**
  * `im.message.receive_v1`: p2p messages to the bot, messages that @mention it, and — with
- * `im:message.group_msg` — every message in its groups. Bots do not hear bots (Feishu neither).
+ * `im:message.group_msg` — every message in its groups. Apps' bots do not hear each other (Feishu
+ * neither: two bots could answer each other forever). A custom bot's messages do reach them, as
+ * `sender_type: 'app'` with empty user ids (Feishu delivers none, so alert bots poll there; a custom
+ * bot hears nothing, so it cannot loop). `GET messages/:id` names the custom bot (`sender.id`).
  */
 export const messageReceiveMapper: OpenEventMapper = (event, app) => {
   const payload = event.payload as MessageEventPayload;
@@ -55,7 +58,7 @@ export const messageReceiveMapper: OpenEventMapper = (event, app) => {
   return {
     eventType: 'im.message.receive_v1',
     event: {
-      sender: { sender_id: userId(sender), sender_type: 'user', tenant_key: app.tenantKey },
+      sender: { sender_id: userId(sender), sender_type: sender.type === 'user' ? 'user' : 'app', tenant_key: app.tenantKey },
       message: {
         message_id: message.messageId,
         ...(payload.rootMessageId ? { root_id: payload.rootMessageId } : {}),

@@ -5,14 +5,22 @@ import { settingsOf } from './policy.ts';
 
 export type UserIdType = 'open_id' | 'union_id' | 'user_id';
 
-/** A party's id of the caller's chosen type; a bot is named by its app id (Feishu's `app_id`). */
+/**
+ * A party's id of the caller's chosen type. Bots are named by an app id (Feishu's `app_id`), custom
+ * bots by their `cli_…`-shaped id, as Feishu names its custom bots' messages.
+ */
 export function idOf(party: Pick<ImParty, 'type' | 'id' | 'openId' | 'unionId' | 'userId'>, type: UserIdType): string {
-  if (party.type === 'app') return party.id;
+  if (party.type !== 'user') return party.id;
   return type === 'open_id' ? party.openId : type === 'union_id' ? party.unionId : party.userId;
 }
 
 function idTypeOf(party: Pick<ImParty, 'type'>, type: UserIdType): string {
-  return party.type === 'app' ? 'app_id' : type;
+  return party.type === 'user' ? type : 'app_id';
+}
+
+/** Feishu's `sender_type`: a custom bot sends as an `app` there too. */
+export function senderTypeOf(party: Pick<ImParty, 'type'>): 'user' | 'app' {
+  return party.type === 'user' ? 'user' : 'app';
 }
 
 const ms = (iso: string) => String(Date.parse(iso));
@@ -32,7 +40,7 @@ export function presentOpenMessage(record: MessageRecord, type: UserIdType, tena
     updated: message.edited || (message.msgType === 'interactive' && message.updatedAt !== message.createdAt),
     chat_id: record.chat.chatId,
     sender: sender
-      ? { id: idOf(sender, type), id_type: idTypeOf(sender, type), sender_type: sender.type, tenant_key: tenantKey }
+      ? { id: idOf(sender, type), id_type: idTypeOf(sender, type), sender_type: senderTypeOf(sender), tenant_key: tenantKey }
       : { id: '', id_type: '', sender_type: 'system', tenant_key: tenantKey },
     body: { content: message.recalled ? JSON.stringify({ text: 'This message was recalled' }) : message.content },
     mentions: record.mentions.map((mention) => ({

@@ -5,8 +5,11 @@ type UpdatedAt = ColumnType<Date, Date | undefined, Date>;
 /** A column with a database default: optional on insert. */
 type Defaulted<T> = ColumnType<T, T | undefined, T>;
 
-/** A chat member is a person (contact user id) or an app's bot (its `cli_…` app id). */
-export type MemberKind = 'user' | 'app';
+/**
+ * A chat member is a person (contact user id), an app's bot (its `cli_…` app id) or a custom bot
+ * of the chat (`webhook`, its `im_webhook_bot` id).
+ */
+export type MemberKind = 'user' | 'app' | 'webhook';
 export type MemberRole = 'owner' | 'admin' | 'member';
 
 export interface ImTables {

@@ -6,6 +6,7 @@ import { imQueryKeys } from './im-api.ts';
 import { appendMessage, removeCachedChat, updateCachedChat, updateCachedMessage, updateCachedMessages, writeMessage } from './im-cache.ts';
 import { notifyNewMessage } from './notifications.ts';
 import { isChatOnScreen, myOpenIds } from './viewer-state.ts';
+import { webhookQueryKey } from './webhook-api.ts';
 
 /** Every im payload names its chat by internal id (`ChatView.id`), the key the caches use. */
 function chatIdOf(event: RealtimeEvent): string | null {
@@ -103,6 +104,10 @@ function staleQueries(event: RealtimeEvent): ReadonlyArray<readonly unknown[]> {
     case 'im.chat.members_removed':
     case 'im.chat.disbanded':
       return chatId ? [imQueryKeys.chats, imQueryKeys.chat(chatId), imQueryKeys.members(chatId)] : [imQueryKeys.chats];
+    case 'im.webhook.created':
+    case 'im.webhook.updated':
+    case 'im.webhook.removed':
+      return chatId ? [webhookQueryKey(chatId)] : [];
     default:
       return [];
   }

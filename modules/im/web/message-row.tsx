@@ -8,6 +8,7 @@ import { useLocale, useMessages } from '@kite/ui/i18n';
 import { UserAvatar } from '@kite/ui/user-avatar';
 import { useQueryClient } from '@tanstack/react-query';
 import { type KeyboardEvent, memo, useCallback, useRef, useState } from 'react';
+import { BotAvatar, BotTag } from './bot-avatar.tsx';
 import { draftToText, textToDraft } from './composer-text.ts';
 import { COMMON_REACTIONS, emojiFor } from './emoji.ts';
 import { editMessage, recallMessage, toggleReaction } from './im-api.ts';
@@ -266,6 +267,8 @@ export const MessageRow = memo(function MessageRow({
   const rootId = message.rootId ?? message.id;
   const isCard = message.msgType === 'interactive';
   const senderName = message.sender?.name ?? t('unknownSender');
+  // Apps' bots and custom (webhook) bots look alike: a robot avatar and a "Bot" tag.
+  const isBot = message.sender !== null && message.sender.type !== 'user';
   const className = [
     'kite-im-row',
     own ? 'kite-im-row--own' : '',
@@ -287,12 +290,19 @@ export const MessageRow = memo(function MessageRow({
       {...longPress}
     >
       <div className="kite-im-row__avatar">
-        {startsGroup && !own ? <UserAvatar name={senderName} color={message.sender?.avatarColor} size={32} /> : null}
+        {startsGroup && !own ? (
+          isBot ? (
+            <BotAvatar name={senderName} size={32} />
+          ) : (
+            <UserAvatar name={senderName} color={message.sender?.avatarColor} size={32} />
+          )
+        ) : null}
       </div>
       <div className="kite-im-row__main">
         {startsGroup ? (
           <div className="kite-im-row__meta">
             {own ? null : <span className="kite-im-row__name">{senderName}</span>}
+            {own || !isBot ? null : <BotTag />}
             <span className="kite-im-row__time">{formatClock(message.createdAt, locale)}</span>
           </div>
         ) : null}

@@ -33,6 +33,7 @@ import { AddMembersModal } from './new-chat-modal.tsx';
 import { type NotificationState, notificationState, requestNotificationPermission } from './notifications.ts';
 import { useSendMessage } from './use-send-message.ts';
 import { myOpenIds, rememberOpenId } from './viewer-state.ts';
+import { WebhookBotsSection } from './webhook-bots-section.tsx';
 
 type Translate = ReturnType<typeof useMessages<keyof (typeof imMessages)['en-US']>>;
 
@@ -546,6 +547,7 @@ function SettingsPanel({
             <div className="kite-im-setting__peer-name">{t('p2pInfo', { name: chat.peer?.name ?? chat.name })}</div>
           </div>
         )}
+        {chat.chatType === 'group' ? <WebhookBotsSection chat={chat} /> : null}
         <div className="kite-im-settings__group">
           <div className="kite-im-setting kite-im-setting--row">
             <span>{t('settingsMute')}</span>

@@ -21,6 +21,11 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.ou
   return result.data;
 }
 
+/** Whether any string in `value` (parsed JSON, say) contains U+0000, which PostgreSQL text cannot hold. */
+export function containsNul(value: unknown): boolean {
+  return findNul(value, []) !== undefined;
+}
+
 /** Path of the first string containing U+0000, or undefined. */
 function findNul(value: unknown, path: Array<string | number>): string | undefined {
   if (typeof value === 'string') return value.includes('\u0000') ? path.join('.') : undefined;
