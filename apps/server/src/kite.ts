@@ -19,8 +19,10 @@ import {
   CardCallbacks,
   chatTopic,
   DepartmentChats,
+  ImPins,
   ImResources,
   ImService,
+  ImUrgent,
   imEventAudience,
   imMigrations,
   MessageRetention,
@@ -31,8 +33,10 @@ import {
   registerImChatAdminOpenRoutes,
   registerImOpenEvents,
   registerImOpenRoutes,
+  registerImPinRoutes,
   registerImResourceRoutes,
   registerImRoutes,
+  registerImUrgentRoutes,
   registerImWebhookRoutes,
   registerRetentionRoutes,
   WebhookBots,
@@ -149,8 +153,8 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
 
   const dispatcher = new OutboxDispatcher(db, logger);
   const commands = createCommandRunner(db, dispatcher);
-  // Chat content stays out of the audit log; recalls and every chat administration stay in.
-  const everydayContent = /^im\.(message\.(created|updated)|reaction\.|read$)/;
+  // Chat content stays out of the audit log (buzzes too); recalls, pins and every chat administration stay in.
+  const everydayContent = /^im\.(message\.(created|updated)|reaction\.|read$|urgent\.)/;
   const isAudited = (type: string) => !everydayContent.test(type);
   dispatcher.addDurable('platform.audit', createAuditConsumer(isAudited), { wants: (event) => isAudited(event.type) });
   // Caches of sessions and tokens on every node follow changes made on any node.
@@ -219,6 +223,8 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
   const openIm = new OpenImApi(im, contacts, openPlatform, (tenantId) => openPlatform.tenantKeyOf(tenantId));
   // Custom bots: other systems post to a chat through a hook URL (Feishu's 自定义机器人).
   const webhookBots = new WebhookBots({ db: db as never, commands, im, clock });
+  const urgent = new ImUrgent({ db: db as never, commands, im, clock });
+  const pins = new ImPins({ db: db as never, commands, im, clock });
 
   const authenticate: Authenticators = {
     user: createSessionAuthenticator(auth),
@@ -301,6 +307,8 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
     authenticate,
     baseUrl: (request) => (config.publicUrlExplicit ? config.publicUrl : `${request.protocol}://${request.host}`),
   });
+  registerImUrgentRoutes(app, { urgent, users: contacts, authenticate });
+  registerImPinRoutes(app, { pins, authenticate });
   registerOpenPlatformRoutes(app, {
     openPlatform,
     directory,

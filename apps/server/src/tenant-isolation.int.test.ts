@@ -165,6 +165,9 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       })
     ).body;
     await admin.post(`/api/im/messages/${message.id}/reactions`, { emojiType: 'OK' });
+    // Pinned, and its user buzzed about it.
+    expect((await admin.post(`/api/im/messages/${message.id}/pin`)).status).toBe(200);
+    expect((await admin.post(`/api/im/messages/${message.id}/urgent`, { userIds: [user.id] })).status).toBe(200);
     // An image and a file in that chat.
     const uploadAs = async (kind: 'images' | 'files', name: string, body: Buffer) => {
       const response = await fetch(`${server.url}/api/im/${kind}?name=${name}`, {
@@ -287,6 +290,8 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
         internal('chats/:id/messages', 'POST', `chats/${id}/messages`, { msgType: 'text', content: text }),
         internal('chats/:id/webhooks', 'GET', `chats/${id}/webhooks`),
         internal('chats/:id/webhooks', 'POST', `chats/${id}/webhooks`, { name: 'Beta spy' }),
+        internal('chats/:id/urgent', 'GET', `chats/${id}/urgent`),
+        internal('chats/:id/pins', 'GET', `chats/${id}/pins`),
       ]),
       internal('webhooks/:id', 'PATCH', `webhooks/${a.webhookBot.id}`, { name: 'Owned' }),
       internal('webhooks/:id', 'DELETE', `webhooks/${a.webhookBot.id}`),
@@ -306,7 +311,13 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
         internal('messages/:id/reactions', 'DELETE', `messages/${id}/reactions`, { emojiType: 'OK' }),
         internal('messages/:id/read-users', 'GET', `messages/${id}/read-users`),
         internal('messages/:id/card-actions', 'POST', `messages/${id}/card-actions`, { tag: 'button', value: {} }),
+        internal('messages/:id/urgent', 'GET', `messages/${id}/urgent`),
+        internal('messages/:id/urgent', 'POST', `messages/${id}/urgent`, { userIds: [uA.id] }),
+        internal('messages/:id/urgent/acknowledge', 'POST', `messages/${id}/urgent/acknowledge`, {}),
+        internal('messages/:id/pin', 'POST', `messages/${id}/pin`, {}),
+        internal('messages/:id/pin', 'DELETE', `messages/${id}/pin`),
       ]),
+      internal('urgent', 'GET', 'urgent', undefined, 200),
       open('chats', 'POST', 'chats', { name: 'Beta spy', user_id_list: [uA.openId] }),
       open('chats', 'GET', 'chats?page_size=100', undefined, 200),
       open('chats/search', 'GET', 'chats/search?query=Alpha', undefined, 200),
@@ -340,6 +351,12 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       open('messages/:message_id/reactions', 'GET', `messages/${a.message.messageId}/reactions`),
       open('messages/:message_id/reactions', 'POST', `messages/${a.message.messageId}/reactions`, { reaction_type: { emoji_type: 'OK' } }),
       open('messages/:message_id/reactions/:reaction_id', 'DELETE', `messages/${a.message.messageId}/reactions/r1`),
+      open('messages/:message_id/urgent_app', 'PATCH', `messages/${a.message.messageId}/urgent_app`, { user_id_list: [uA.openId] }),
+      open('messages/:message_id/urgent_sms', 'PATCH', `messages/${a.message.messageId}/urgent_sms`, { user_id_list: [uA.openId] }),
+      open('messages/:message_id/urgent_phone', 'PATCH', `messages/${a.message.messageId}/urgent_phone`, { user_id_list: [uA.openId] }),
+      open('pins', 'POST', 'pins', { message_id: a.message.messageId }),
+      open('pins', 'GET', `pins?chat_id=${a.chat.chatId}`),
+      open('pins/:message_id', 'DELETE', `pins/${a.message.messageId}`),
       // Images and files: A's keys are unknown to B everywhere; B's uploads land in B.
       internal('images', 'POST', 'images?name=spy.png', {}, 400),
       internal('files', 'POST', 'files?name=spy.txt', {}, 200),
@@ -376,6 +393,8 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       messages: await get(`/api/im/chats/${a.chat.id}/messages`),
       chatMembers: await get(`/api/im/chats/${a.chat.id}/members`),
       webhookBots: await get(`/api/im/chats/${a.chat.id}/webhooks`),
+      pins: await get(`/api/im/chats/${a.chat.id}/pins`),
+      urgent: await get(`/api/im/messages/${a.message.id}/urgent`),
     };
   }
 

@@ -2,10 +2,12 @@
  * What every browser test needs: a production build of the web app, a real Kite server process
  * serving it (fresh data dir, free port), and headless Chromium started the way this machine allows.
  */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ServerProcess, startServerProcess } from '@kite/testing/server-process';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -79,8 +81,24 @@ export async function setUpOrganisation(
     body: JSON.stringify({ tenantName: admin.tenant, adminName: admin.name, adminEmail: admin.email, adminPassword: admin.password }),
   });
   if (!setup.ok) throw new Error(`setup failed: ${setup.status} ${await setup.text()}`);
-  const { csrfToken } = (await setup.json()) as { csrfToken: string };
-  const cookie = setup.headers
+  return sessionOf(setup);
+}
+
+/** Signs in through the API (no browser), for acting as someone in a test's setup. */
+export async function apiSignIn(baseUrl: string, email: string, password: string): Promise<ApiSession> {
+  const response = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!response.ok) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
+  return sessionOf(response);
+}
+
+/** The session a setup or sign-in answer opened: its cookies and CSRF token. */
+async function sessionOf(response: Response): Promise<ApiSession> {
+  const { csrfToken } = (await response.json()) as { csrfToken: string };
+  const cookie = response.headers
     .getSetCookie()
     .map((value) => value.split(';')[0])
     .join('; ');
@@ -107,4 +125,72 @@ export async function screenshotFailure(
   for (const [who, page] of Object.entries(pages)) {
     await page?.screenshot({ path: join(screenshots, `${prefix}-failed-${who}-${name}.png`) }).catch(() => undefined);
   }
+}
+
+/** A Kite server for one browser test file, serving its own build. */
+export interface E2eKite {
+  baseUrl: string;
+  /** Stops the server and removes its folder. */
+  stop(): Promise<void>;
+}
+
+/** A fresh build served by a fresh server (fresh data dir, free port), both in a temp folder `prefix…`. */
+export async function startE2eKite(prefix: string): Promise<E2eKite> {
+  mkdirSync(screenshots, { recursive: true });
+  const workDir = mkdtempSync(join(tmpdir(), prefix));
+  const webDist = join(workDir, 'web');
+  await buildWebApp(webDist);
+  const server = await startKiteServer(workDir, webDist);
+  return {
+    baseUrl: server.url,
+    async stop() {
+      await server.stop();
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Someone at a browser: how they sign in and what their browser looks like. */
+export interface BrowserPerson {
+  email: string;
+  password: string;
+  locale: string;
+  viewport: { width: number; height: number };
+}
+
+/** Two people in two browser contexts of one Chromium, each signed in. */
+export interface TwoBrowsers {
+  contextA: BrowserContext;
+  contextB: BrowserContext;
+  pageA: Page;
+  pageB: Page;
+  /** Both pages as they are, after a failed test: `<prefix>-failed-A-<test>.png` and `…-B-…`. */
+  screenshotFailure(prefix: string, testName: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openTwoBrowsers(baseUrl: string, a: BrowserPerson, b: BrowserPerson): Promise<TwoBrowsers> {
+  const browser = await launchChromium();
+  const contextA = await browser.newContext({ locale: a.locale, viewport: a.viewport });
+  const contextB = await browser.newContext({ locale: b.locale, viewport: b.viewport });
+  const pageA = await contextA.newPage();
+  const pageB = await contextB.newPage();
+  await signIn(pageA, baseUrl, a.email, a.password);
+  await signIn(pageB, baseUrl, b.email, b.password);
+  return {
+    contextA,
+    contextB,
+    pageA,
+    pageB,
+    async screenshotFailure(prefix, testName) {
+      const name = testName.replace(/[^a-z0-9]+/gi, '-');
+      await pageA.screenshot({ path: join(screenshots, `${prefix}-failed-A-${name}.png`) }).catch(() => undefined);
+      await pageB.screenshot({ path: join(screenshots, `${prefix}-failed-B-${name}.png`) }).catch(() => undefined);
+    },
+    async close() {
+      await contextA.close();
+      await contextB.close();
+      await browser.close();
+    },
+  };
 }

@@ -310,6 +310,10 @@ export const imEvents = {
   read: 'im.read',
   /** Tenant messenger settings (retention) changed; audited, not delivered to clients. */
   settingsUpdated: 'im.settings.updated',
+  urgentCreated: 'im.urgent.created',
+  urgentAcknowledged: 'im.urgent.acknowledged',
+  pinCreated: 'im.pin.created',
+  pinDeleted: 'im.pin.deleted',
 } as const;
 
 /** An uploaded image or file (`POST /api/im/images`, `POST /api/im/files`); `key` goes into image/file content. */
@@ -426,4 +430,86 @@ export const webhookEvents = {
 /** Where a custom bot's URL points, below the server's public URL. */
 export function webhookPath(token: string): string {
   return `/open-apis/bot/v2/hook/${token}`;
+}
+
+// Urgent buzz and pins ---------------------------------------------------------------------------
+
+/** Most people one buzz names (Feishu's `user_id_list` has no documented limit; this keeps one request bounded). */
+export const MAX_BUZZ_RECIPIENTS = 200;
+/** Unacknowledged buzzes one person may have at a time (Feishu: 200, error 230023). */
+export const MAX_PENDING_BUZZES = 200;
+/** Pinned messages one chat may hold. */
+export const MAX_PINS_PER_CHAT = 100;
+
+/** `POST /api/im/messages/:id/urgent`: people (user ids) to buzz about a message. */
+export const BuzzInput = z.object({ userIds: z.array(z.string().min(1).max(64)).min(1).max(MAX_BUZZ_RECIPIENTS) });
+
+/** A person or a bot, as the web shows them next to a buzz or a pin. */
+export interface PartyRef {
+  /** A person, an app's bot, or a custom (webhook) bot. */
+  type: 'user' | 'app' | 'webhook';
+  id: string;
+  name: string;
+  avatarColor: string;
+}
+
+/** A buzz the viewer has not acknowledged yet: the alert the web keeps on screen. */
+export interface UrgentAlertView {
+  message: MessageEventView;
+  chat: { id: string; chatId: string; chatType: 'p2p' | 'group'; name: string };
+  /** Who buzzed (the sender, or a group owner or admin; a bot through the open API). */
+  buzzedBy: PartyRef;
+  buzzedAt: string;
+}
+
+/** How many of a message's buzzed people have acknowledged (members of the chat only). */
+export interface UrgentSummary {
+  /** The message's `id` (MessageView.id). */
+  messageId: string;
+  total: number;
+  acknowledged: number;
+}
+
+/** Who was buzzed about a message and who has acknowledged; for the sender and the chat's owner and admins. */
+export interface UrgentStatusView extends UrgentSummary {
+  recipients: Array<{ user: UserRef; buzzedAt: string; acknowledgedAt: string | null }>;
+}
+
+/** A pinned message of a chat. */
+export interface PinView {
+  message: MessageEventView;
+  pinnedBy: PartyRef;
+  pinnedAt: string;
+  /** Whether the viewer may unpin it: whoever pinned it, the group's owner and admins, either person of a p2p chat. */
+  canUnpin: boolean;
+}
+
+/**
+ * `im.urgent.created|acknowledged`, to the user topics of `recipientIds` (the people buzzed, or the
+ * one who acknowledged) and `watcherIds` (the message's sender and whoever buzzed: they see who acknowledged).
+ */
+export interface UrgentEventPayload {
+  chatId: string;
+  chat: ChatEventRef;
+  /** The message's `id`, and its `om_…`. */
+  messageId: string;
+  openMessageId: string;
+  recipientIds: string[];
+  watcherIds: string[];
+  /** Counts after the change. */
+  summary: UrgentSummary;
+  operator: ImParty;
+  /** created: the alert each recipient shows (the same for all of them). */
+  alert?: UrgentAlertView;
+  actionTime: string;
+}
+
+/** `im.pin.created|deleted`, to the chat's members. No content: the pinned panel reads it. */
+export interface PinEventPayload {
+  chatId: string;
+  chat: ChatEventRef;
+  messageId: string;
+  openMessageId: string;
+  operator: ImParty;
+  actionTime: string;
 }

@@ -51,6 +51,7 @@ import {
   presentUserRef,
 } from './presenters.ts';
 import type { MemberKind, MentionRow } from './tables.ts';
+import { clearPinAndBuzzes } from './urgent-pin-repository.ts';
 import { presentWebhookParty } from './webhook-presenters.ts';
 import { webhookRepository } from './webhook-repository.ts';
 
@@ -217,7 +218,8 @@ export class ImService {
     return result;
   }
 
-  private async party(tenantId: string, party: Party): Promise<PartyInfo> {
+  /** One person or bot with every id; unknown ones are an error. */
+  async party(tenantId: string, party: Party): Promise<PartyInfo> {
     const found = (await this.parties(tenantId, [party])).get(partyKey(party.kind, party.id));
     if (!found) throw party.kind === 'user' ? imErrors.userNotFound() : errors.notFound('App');
     return found;
@@ -291,13 +293,15 @@ export class ImService {
     return { byRef, list, infos };
   }
 
-  private async standing(ctx: Ctx, chatRef: string, party: Party = partyOf(ctx)) {
+  /** The chat and the caller's membership (undefined when not a member); 404 when no such chat in the tenant. */
+  async standing(ctx: Ctx, chatRef: string, party: Party = partyOf(ctx)) {
     const found = await repo.findChatAndMember(this.db, ctx.tenantId, chatRef, party);
     if (!found) throw imErrors.chatNotFound();
     return { chat: found.chat, member: found.member, party };
   }
 
-  private async messageStanding(ctx: Ctx, messageRef: string) {
+  /** A message, its chat and the caller's membership, which must exist (404 / 403 otherwise). */
+  async messageStanding(ctx: Ctx, messageRef: string) {
     const message = await repo.findMessage(this.db, ctx.tenantId, messageRef);
     if (!message) throw imErrors.messageNotFound();
     const standing = await this.standing(ctx, message.chat_id);
@@ -305,7 +309,8 @@ export class ImService {
     return { ...standing, member: standing.member, message };
   }
 
-  private async appIdsOf(db: Queryable, chatId: string): Promise<string[]> {
+  /** The apps whose bots are members of a chat (event payloads name them). */
+  async appIdsOf(db: Queryable, chatId: string): Promise<string[]> {
     return (await repo.listMembers(db, chatId, { kind: 'app', limit: 1000 })).map((member) => member.member_id);
   }
 
@@ -552,7 +557,8 @@ export class ImService {
     });
   }
 
-  private async messageEventViews(tenantId: string, rows: MessageRow[]): Promise<MessageEventView[]> {
+  /** Messages as every viewer sees them, with sender and mention names and reply counts. */
+  async messageEventViews(tenantId: string, rows: MessageRow[]): Promise<MessageEventView[]> {
     const parties = await this.parties(tenantId, [
       ...rows.flatMap((row) => (row.sender_kind === 'system' ? [] : [{ kind: row.sender_kind, id: row.sender_id }])),
       ...rows.flatMap((row) => row.mentions.map((mention) => ({ kind: mention.kind, id: mention.id }))),
@@ -1359,6 +1365,8 @@ export class ImService {
       });
       const after = (await repo.findMessage(trx, ctx.tenantId, message.id))!;
       await this.deps.resources?.link(trx as never, after, true);
+      // Its pin and pending buzzes go with it; clients drop them on the recall event.
+      await clearPinAndBuzzes(trx as never, message.id);
       await this.emitMessage(trx, emit, imEvents.messageRecalled, locked, after, infos, operator, related);
     });
     return (await repo.findMessage(this.db, ctx.tenantId, message.id))!;

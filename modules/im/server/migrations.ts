@@ -1,6 +1,7 @@
 import type { MigrationSet } from '@kite/platform/migrations';
 import * as init from './migrations/202611221000_im_init.ts';
 import * as resources from './migrations/202611221200_im_resources.ts';
+import * as urgentPins from './migrations/202611231000_im_urgent_pins.ts';
 import * as webhookBots from './migrations/202611231300_im_webhook_bots.ts';
 import * as announcementRevision from './migrations/202611231400_im_announcement_revision.ts';
 import * as departmentChats from './migrations/202611231410_im_department_chats.ts';
@@ -9,6 +10,7 @@ import * as retention from './migrations/202611231420_im_retention.ts';
 export const imMigrations: MigrationSet = {
   '202611221000_im_init': init,
   '202611221200_im_resources': resources,
+  '202611231000_im_urgent_pins': urgentPins,
   '202611231300_im_webhook_bots': webhookBots,
   '202611231400_im_announcement_revision': announcementRevision,
   '202611231410_im_department_chats': departmentChats,

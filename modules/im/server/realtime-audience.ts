@@ -1,4 +1,10 @@
-import { type ChatEventPayload, imEvents, type MembersEventPayload, type ReadEventPayload } from '@kite/im/contract';
+import {
+  type ChatEventPayload,
+  imEvents,
+  type MembersEventPayload,
+  type ReadEventPayload,
+  type UrgentEventPayload,
+} from '@kite/im/contract';
 import type { DomainEvent } from '@kite/platform/outbox';
 import { type EventAudience, userTopic } from '@kite/realtime/contract';
 
@@ -11,7 +17,8 @@ export function chatTopic(chatId: string): string {
  * Who sees an im event on `/ws/client`: the chat's members, through its topic. Membership events
  * move the topic: new members follow it before the event (they see it), removed members stop after
  * it (they see their removal, also via their own user topic on a replay). `im.read` goes to the
- * reader's own connections only (other tabs and devices).
+ * reader's own connections (other tabs and devices) and to the senders of what was read (live receipts). A buzz (`im.urgent.*`) goes to the people it
+ * is about and those watching it, through their own user topics: nobody else in the chat hears of it.
  */
 export function imEventAudience(event: DomainEvent): EventAudience | null {
   if (!event.type.startsWith('im.') || event.type === imEvents.settingsUpdated) return null;
@@ -21,6 +28,11 @@ export function imEventAudience(event: DomainEvent): EventAudience | null {
     case imEvents.read: {
       const read = payload as ReadEventPayload;
       return { topics: [read.userId, ...read.senderUserIds].map(userTopic) };
+    }
+    case imEvents.urgentCreated:
+    case imEvents.urgentAcknowledged: {
+      const { recipientIds, watcherIds } = payload as UrgentEventPayload;
+      return { topics: [...new Set([...recipientIds, ...watcherIds])].map(userTopic) };
     }
     case imEvents.chatCreated: {
       const userIds = (payload as ChatEventPayload).memberUserIds ?? [];

@@ -8,7 +8,7 @@ import { type KeyboardEvent, memo, type ReactNode, type RefObject, useMemo, useS
 import { ChatAvatar } from './chat-avatar.tsx';
 import { filterChats, isChat } from './chat-list-model.ts';
 import { readLocalDraft, serverDraft } from './composer.tsx';
-import { imMessages } from './im-messages.ts';
+import { imMessages, previewLabels } from './im-messages.ts';
 import { useChatList } from './im-queries.ts';
 import { formatListTime } from './im-time.ts';
 import { previewText } from './message-content.ts';
@@ -18,14 +18,7 @@ function useChatPreview() {
   const t = useMessages(imMessages);
   const viewer = useViewer();
   return useMemo(() => {
-    const labels = {
-      image: t('previewImage'),
-      file: t('previewFile'),
-      card: t('previewCard'),
-      recalled: t('previewRecalled'),
-      unsupported: t('previewUnsupported'),
-      all: t('mentionAll'),
-    };
+    const labels = previewLabels(t);
     return (chat: ChatView): string => {
       const message = chat.lastMessage;
       if (!message) return '';

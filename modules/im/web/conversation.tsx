@@ -12,10 +12,11 @@ import { markRead } from './im-api.ts';
 import { updateCachedChat } from './im-cache.ts';
 import { imMessages } from './im-messages.ts';
 import { MessageHistory } from './message-history.tsx';
+import { PinsButton } from './pinned-panel.tsx';
 import { useSendMessage } from './use-send-message.ts';
 import { myOpenIds, setChatOnScreen } from './viewer-state.ts';
 
-export type SidePanel = { kind: 'thread'; rootId: string } | { kind: 'members' } | { kind: 'settings' };
+export type SidePanel = { kind: 'thread'; rootId: string } | { kind: 'members' } | { kind: 'settings' } | { kind: 'pins' };
 
 /**
  * Marks the chat read up to its last message while it is on screen and the tab is in front, and
@@ -85,7 +86,7 @@ export function Conversation({ chat, panel, onOpenPanel, focusMessageId, onBack 
   }));
   const viewerIds = myOpenIds(viewer.userId);
   const name = chat.chatType === 'p2p' ? (chat.peer?.name ?? chat.name) : chat.name;
-  const togglePanel = (kind: 'members' | 'settings') => onOpenPanel(panel?.kind === kind ? null : { kind });
+  const togglePanel = (kind: 'members' | 'settings' | 'pins') => onOpenPanel(panel?.kind === kind ? null : { kind });
 
   return (
     <section className="kite-im-conversation" data-testid="conversation" aria-label={name}>
@@ -128,6 +129,7 @@ export function Conversation({ chat, panel, onOpenPanel, focusMessageId, onBack 
               <IconUserGroup />
             </button>
           ) : null}
+          <PinsButton active={panel?.kind === 'pins'} onClick={() => togglePanel('pins')} />
           <button
             type="button"
             className={panel?.kind === 'settings' ? 'kite-im-icon-button kite-im-icon-button--active' : 'kite-im-icon-button'}

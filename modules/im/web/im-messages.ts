@@ -1,5 +1,6 @@
 import type { ErrorTexts } from '@kite/ui/error-text';
 import { defineMessages } from '@kite/ui/i18n';
+import type { PreviewLabels } from './message-content.ts';
 
 export const imMessages = defineMessages(
   {
@@ -411,3 +412,17 @@ export const imErrorTexts: ErrorTexts = {
   file_empty: { 'en-US': 'This file is empty.', 'zh-CN': '文件为空。' },
   edit_window_passed: { 'en-US': 'This message can no longer be edited.', 'zh-CN': '消息已超过可编辑时间。' },
 };
+
+/** The words a one-line preview (chat list, notifications, alerts) uses for content that is not text. */
+export function previewLabels(
+  t: (key: 'previewImage' | 'previewFile' | 'previewCard' | 'previewRecalled' | 'previewUnsupported' | 'mentionAll') => string,
+): PreviewLabels {
+  return {
+    image: t('previewImage'),
+    file: t('previewFile'),
+    card: t('previewCard'),
+    recalled: t('previewRecalled'),
+    unsupported: t('previewUnsupported'),
+    all: t('mentionAll'),
+  };
+}

@@ -5,6 +5,7 @@ import { chatWithNewMessage, mentionsViewer, reactionsAfterEvent } from './chat-
 import { imQueryKeys } from './im-api.ts';
 import { appendMessage, removeCachedChat, updateCachedChat, updateCachedMessage, updateCachedMessages, writeMessage } from './im-cache.ts';
 import { notifyNewMessage } from './notifications.ts';
+import { applyUrgentPinEvent, urgentPinStaleQueries } from './urgent-pin-realtime.ts';
 import { isChatOnScreen, myOpenIds } from './viewer-state.ts';
 import { webhookQueryKey } from './webhook-api.ts';
 
@@ -113,5 +114,12 @@ function staleQueries(event: RealtimeEvent): ReadonlyArray<readonly unknown[]> {
   }
 }
 
-/** Messenger's realtime: new messages, edits, reactions and read positions land in the caches directly. */
-export const imRealtime: RealtimeSubscription = { prefix: 'im.', apply: applyEvent, staleQueries };
+/** Messenger's realtime: new messages, edits, reactions, read positions, buzzes and pins land in the caches directly. */
+export const imRealtime: RealtimeSubscription = {
+  prefix: 'im.',
+  apply: (event, context) => {
+    applyEvent(event, context);
+    applyUrgentPinEvent(event, context);
+  },
+  staleQueries: (event) => [...staleQueries(event), ...urgentPinStaleQueries(event)],
+};

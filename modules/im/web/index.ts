@@ -1,13 +1,14 @@
 /**
  * Messenger's web part: the three-pane messenger at `/messenger/:chatId?`, its realtime handling
- * (new messages, edits, reactions and read positions written straight into the caches) and the
- * unread badge the shell shows on the Messenger item.
+ * (new messages, edits, reactions, read positions, buzzes and pins written straight into the caches),
+ * the unread badge the shell shows on the Messenger item and the buzz alerts it shows on every page.
  */
 import { IconHistogram } from '@douyinfe/semi-icons';
 import type { AdminSection } from '@kite/ui/web-module';
 import { createElement } from 'react';
 import type { RouteObject } from 'react-router';
 
+export { MessengerBuzzAlerts } from './buzz-alerts.tsx';
 export { imRealtime } from './im-realtime.ts';
 export { MessengerUnreadBadge } from './unread-badge.tsx';
 

@@ -1,5 +1,5 @@
 import { IconComment, IconEmoji, IconLink, IconMore } from '@douyinfe/semi-icons';
-import { Dropdown, Modal, Popover, Spin, Tabs, Toast, Tooltip } from '@douyinfe/semi-ui';
+import { Dropdown, Modal, Popover, Toast, Tooltip } from '@douyinfe/semi-ui';
 import type { ChatView, MessageView } from '@kite/im/contract';
 import { isApiError } from '@kite/ui/api-client';
 import { copyToClipboard } from '@kite/ui/copy-to-clipboard';
@@ -18,6 +18,7 @@ import { useReadUsers } from './im-queries.ts';
 import { formatClock } from './im-time.ts';
 import { MessageBody } from './message-body.tsx';
 import { plainText } from './message-content.ts';
+import { MessageMarks, PeopleTabs, useMessageMarkActions } from './message-marks.tsx';
 import { useDismissOutside, useLongPress } from './use-long-press.ts';
 
 /** The small grid of common reactions, used by the hover bar and the "+" in a reactions row. */
@@ -46,34 +47,18 @@ function ReadReceipt({ message, chat }: { message: MessageView; chat: ChatView }
   const readUsers = useReadUsers(message.id, open);
   if (message.unreadCount === null || message.recalled) return null;
   const allRead = message.unreadCount === 0;
-  const list = (people: Array<{ id: string; name: string; avatarColor: string }>) =>
-    people.length === 0 ? (
-      <div className="kite-im-readers__empty">{t('readUsersEmpty')}</div>
-    ) : (
-      <ul className="kite-im-readers__list">
-        {people.map((person) => (
-          <li key={person.id}>
-            <UserAvatar name={person.name} color={person.avatarColor} size={24} />
-            <span>{person.name}</span>
-          </li>
-        ))}
-      </ul>
-    );
+  const { data } = readUsers;
   const content = (
-    <div className="kite-im-readers" data-testid="read-users">
-      {readUsers.isPending ? (
-        <Spin />
-      ) : readUsers.data ? (
-        <Tabs size="small" type="line" defaultActiveKey={allRead ? 'read' : 'unread'}>
-          <Tabs.TabPane tab={t('unreadBy', { count: readUsers.data.unread.length })} itemKey="unread">
-            {list(readUsers.data.unread)}
-          </Tabs.TabPane>
-          <Tabs.TabPane tab={t('readBy', { count: readUsers.data.read.length })} itemKey="read">
-            {list(readUsers.data.read)}
-          </Tabs.TabPane>
-        </Tabs>
-      ) : null}
-    </div>
+    <PeopleTabs
+      testId="read-users"
+      empty={t('readUsersEmpty')}
+      tabs={
+        data && [
+          { key: 'unread', label: t('unreadBy', { count: data.unread.length }), people: data.unread },
+          { key: 'read', label: t('readBy', { count: data.read.length }), people: data.read },
+        ]
+      }
+    />
   );
   return (
     <Popover content={content} trigger="click" position="leftBottom" visible={open} onVisibleChange={setOpen} showArrow>
@@ -208,6 +193,7 @@ export const MessageRow = memo(function MessageRow({
   const longPress = useLongPress(() => setPressed(true));
   const release = useCallback(() => setPressed(false), []);
   useDismissOutside(rowRef, pressed, release);
+  const marks = useMessageMarkActions(message, chat, own);
 
   const react = async (emojiType: string) => {
     setPickerOpen(false);
@@ -372,6 +358,7 @@ export const MessageRow = memo(function MessageRow({
               </button>
               <Dropdown
                 trigger="click"
+                clickToHide
                 position={own ? 'bottomRight' : 'bottomLeft'}
                 render={
                   <Dropdown.Menu>
@@ -383,6 +370,7 @@ export const MessageRow = memo(function MessageRow({
                         {t('actionEdit')}
                       </Dropdown.Item>
                     ) : null}
+                    {marks.menuItems}
                     {own ? (
                       <Dropdown.Item type="danger" onClick={recall} data-testid="action-recall">
                         {t('actionRecall')}
@@ -436,6 +424,8 @@ export const MessageRow = memo(function MessageRow({
             </Popover>
           </div>
         ) : null}
+        <MessageMarks message={message} chat={chat} />
+        {marks.dialog}
         {!inThread && message.replyCount > 0 ? (
           <button type="button" className="kite-im-thread-link" onClick={() => onOpenThread?.(rootId)} data-testid="thread-link">
             <IconComment size="small" />

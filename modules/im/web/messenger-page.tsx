@@ -15,10 +15,10 @@ import { NewChatModal, type NewChatMode } from './new-chat-modal.tsx';
 import { SidePanelView } from './side-panels.tsx';
 import './messenger.css';
 
-/** The side panel lives in the URL (`?panel=members|settings|thread&root=om_…`), so Back closes it. */
+/** The side panel lives in the URL (`?panel=members|settings|pins|thread&root=om_…`), so Back closes it. */
 function panelFromParams(params: URLSearchParams): SidePanel | null {
   const panel = params.get('panel');
-  if (panel === 'members' || panel === 'settings') return { kind: panel };
+  if (panel === 'members' || panel === 'settings' || panel === 'pins') return { kind: panel };
   const root = params.get('root');
   if (panel === 'thread' && root) return { kind: 'thread', rootId: root };
   return null;

@@ -1,7 +1,7 @@
 import type { ChatView, MessageEventView } from '@kite/im/contract';
 import { formatMessage } from '@kite/ui/format-message';
 import { isLocale } from '@kite/ui/i18n';
-import { imMessages } from './im-messages.ts';
+import { imMessages, previewLabels } from './im-messages.ts';
 import { previewText } from './message-content.ts';
 
 /**
@@ -42,14 +42,7 @@ export function notifyNewMessage(message: MessageEventView, chat: ChatView | und
   const t = (key: keyof (typeof imMessages)['en-US'], values?: Record<string, string | number>) =>
     formatMessage(imMessages[locale][key], values, locale);
   const sender = message.sender?.name ?? t('unknownSender');
-  const body = previewText(message, {
-    image: t('previewImage'),
-    file: t('previewFile'),
-    card: t('previewCard'),
-    recalled: t('previewRecalled'),
-    unsupported: t('previewUnsupported'),
-    all: t('mentionAll'),
-  });
+  const body = previewText(message, previewLabels(t));
   const title = chat && chat.chatType === 'group' ? t('notificationTitleGroup', { sender, chat: chat.name }) : sender;
   try {
     const notification = new Notification(title, {

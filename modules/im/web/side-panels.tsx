@@ -31,6 +31,7 @@ import { MessageRow } from './message-row.tsx';
 import { mergeMessagePages } from './message-timeline.ts';
 import { AddMembersModal } from './new-chat-modal.tsx';
 import { type NotificationState, notificationState, requestNotificationPermission } from './notifications.ts';
+import { PinnedMessages, usePinnedTitle } from './pinned-panel.tsx';
 import { useSendMessage } from './use-send-message.ts';
 import { myOpenIds, rememberOpenId } from './viewer-state.ts';
 import { WebhookBotsSection } from './webhook-bots-section.tsx';
@@ -591,7 +592,15 @@ function SettingsPanel({
   );
 }
 
-/** The right-hand pane: a thread, the members, or chat info and settings. */
+function PinsPanel({ chat, onClose, onBack }: { chat: ChatView; onClose: () => void; onBack?: () => void }) {
+  return (
+    <PanelFrame title={usePinnedTitle(chat)} onClose={onClose} onBack={onBack} testId="pins-panel">
+      <PinnedMessages chat={chat} />
+    </PanelFrame>
+  );
+}
+
+/** The right-hand pane: a thread, the members, the pinned messages, or chat info and settings. */
 export function SidePanelView({
   chat,
   panel,
@@ -613,5 +622,7 @@ export function SidePanelView({
       return <MembersPanel chat={chat} onClose={onClose} onBack={onBack} />;
     case 'settings':
       return <SettingsPanel chat={chat} onClose={onClose} onBack={onBack} onLeft={onLeft} />;
+    case 'pins':
+      return <PinsPanel chat={chat} onClose={onClose} onBack={onBack} />;
   }
 }
