@@ -19,6 +19,7 @@ import {
   CardCallbacks,
   chatTopic,
   DepartmentChats,
+  ImForwarding,
   ImPins,
   ImResources,
   ImService,
@@ -31,6 +32,7 @@ import {
   registerDepartmentChatRoutes,
   registerImCardRoutes,
   registerImChatAdminOpenRoutes,
+  registerImForwardRoutes,
   registerImOpenEvents,
   registerImOpenRoutes,
   registerImPinRoutes,
@@ -220,11 +222,19 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
   const departmentChats = new DepartmentChats({ db: db as never, im, users: contacts, logger });
   dispatcher.addLive('im.department-chats', departmentChats.consume);
   const retention = new MessageRetention({ db: db as never, commands, clock, logger });
-  const openIm = new OpenImApi(im, contacts, openPlatform, (tenantId) => openPlatform.tenantKeyOf(tenantId));
   // Custom bots: other systems post to a chat through a hook URL (Feishu's 自定义机器人).
   const webhookBots = new WebhookBots({ db: db as never, commands, im, clock });
   const urgent = new ImUrgent({ db: db as never, commands, im, clock });
   const pins = new ImPins({ db: db as never, commands, im, clock });
+  // Forward and merge-forward send through the messenger; merged histories show in messages.get.
+  const forwarding = new ImForwarding({ db: db as never, im, users: contacts, resources });
+  const openIm = new OpenImApi(
+    im,
+    contacts,
+    openPlatform,
+    (tenantId) => openPlatform.tenantKeyOf(tenantId),
+    (ctx, record) => forwarding.subMessageRecords(ctx, record),
+  );
 
   const authenticate: Authenticators = {
     user: createSessionAuthenticator(auth),
@@ -309,6 +319,7 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
   });
   registerImUrgentRoutes(app, { urgent, users: contacts, authenticate });
   registerImPinRoutes(app, { pins, authenticate });
+  registerImForwardRoutes(app, { forwarding, openIm, authenticate });
   registerOpenPlatformRoutes(app, {
     openPlatform,
     directory,

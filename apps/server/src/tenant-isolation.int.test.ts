@@ -316,8 +316,15 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
         internal('messages/:id/urgent/acknowledge', 'POST', `messages/${id}/urgent/acknowledge`, {}),
         internal('messages/:id/pin', 'POST', `messages/${id}/pin`, {}),
         internal('messages/:id/pin', 'DELETE', `messages/${id}/pin`),
+        internal('messages/:id/forward', 'POST', `messages/${id}/forward`, { chatIds: [b.chat.id] }),
+        internal('messages/:id/merged', 'GET', `messages/${id}/merged`),
+        internal('messages/merge-forward', 'POST', 'messages/merge-forward', { messageIds: [id], chatIds: [b.chat.id] }),
       ]),
       internal('urgent', 'GET', 'urgent', undefined, 200),
+      // Forwarding B's own message into A's chat or to A's person.
+      internal('messages/:id/forward', 'POST', `messages/${b.message.id}/forward`, { chatIds: [a.chat.id] }),
+      internal('messages/:id/forward', 'POST', `messages/${b.message.id}/forward`, { userIds: [uA.id] }),
+      internal('messages/merge-forward', 'POST', 'messages/merge-forward', { messageIds: [b.message.id], chatIds: [a.chat.chatId] }),
       open('chats', 'POST', 'chats', { name: 'Beta spy', user_id_list: [uA.openId] }),
       open('chats', 'GET', 'chats?page_size=100', undefined, 200),
       open('chats/search', 'GET', 'chats/search?query=Alpha', undefined, 200),
@@ -357,6 +364,20 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       open('pins', 'POST', 'pins', { message_id: a.message.messageId }),
       open('pins', 'GET', `pins?chat_id=${a.chat.chatId}`),
       open('pins/:message_id', 'DELETE', `pins/${a.message.messageId}`),
+      open('messages/:message_id/forward', 'POST', `messages/${a.message.messageId}/forward?receive_id_type=chat_id`, {
+        receive_id: b.chat.chatId,
+      }),
+      open('messages/:message_id/forward', 'POST', `messages/${b.message.messageId}/forward?receive_id_type=chat_id`, {
+        receive_id: a.chat.chatId,
+      }),
+      open('messages/merge_forward', 'POST', 'messages/merge_forward?receive_id_type=chat_id', {
+        receive_id: b.chat.chatId,
+        message_id_list: [a.message.messageId, a.imageMessage],
+      }),
+      open('messages/merge_forward', 'POST', 'messages/merge_forward?receive_id_type=open_id', {
+        receive_id: uA.openId,
+        message_id_list: [b.message.messageId],
+      }),
       // Images and files: A's keys are unknown to B everywhere; B's uploads land in B.
       internal('images', 'POST', 'images?name=spy.png', {}, 400),
       internal('files', 'POST', 'files?name=spy.txt', {}, 200),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CardToast } from './cards.ts';
+import { MSG_TYPES, type MsgType, SERVER_MSG_TYPES } from './msg-types.ts';
 
 /**
  * Messenger contract: what the web app and other modules may rely on. Message content uses Feishu's
@@ -7,8 +8,7 @@ import type { CardToast } from './cards.ts';
  * internal API, the open API and bots share one representation.
  */
 
-export const MSG_TYPES = ['text', 'post', 'image', 'file', 'interactive', 'share_chat', 'share_user', 'system'] as const;
-export type MsgType = (typeof MSG_TYPES)[number];
+export { MSG_TYPES, type MsgType, SERVER_MSG_TYPES };
 
 /** Largest `content` string accepted (Feishu: 150 KB for text/post, 30 KB for cards). */
 export const MAX_CONTENT_BYTES = 150 * 1024;
@@ -63,7 +63,7 @@ export const MembersInput = z.object({
 });
 
 export const SendMessageInput = z.object({
-  msgType: z.enum(MSG_TYPES).exclude(['system']),
+  msgType: z.enum(MSG_TYPES).exclude([...SERVER_MSG_TYPES]),
   /** JSON string in Feishu's content format for `msgType`; the server checks its size in bytes (413 `content_invalid`). */
   content: z
     .string()
@@ -83,6 +83,10 @@ export const ListMessagesQuery = z.object({
   after: z.coerce.number().int().nonnegative().optional(),
   /** Only the thread of this root message. */
   threadRootId: z.string().max(64).optional(),
+  /** A page with the message at this `seq` in its middle (`hasNewer` says whether newer ones follow). */
+  around: z.coerce.number().int().positive().optional(),
+  /** The same, by message (`id` or `om_…`): where a copied link opens. */
+  aroundMessageId: z.string().min(1).max(64).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 
@@ -513,3 +517,9 @@ export interface PinEventPayload {
   operator: ImParty;
   actionTime: string;
 }
+/** What forwarding answers: the new message in each target chat, in the order the targets were named. */
+export interface ForwardResult {
+  items: MessageView[];
+}
+
+export * from './forward.ts';

@@ -4,6 +4,7 @@ import type { MessageView, ResourceView } from '@kite/im/contract';
 import { createSecondTenant, setUpTenant, startTestServer, type TestServer, testEngines, WebClient } from '@kite/testing/test-server';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PIXEL_PNG as PNG, quietLogger, readAll } from './im-test-kit.ts';
 
 /**
  * Images and files in the messenger: internal upload/download with its authorization (uploader, or a
@@ -11,16 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * naming only this tenant's keys, and the SDK's image/file create/get and messageResource.get.
  */
 
-/** A 1×1 PNG. */
-export const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
 /** GIF header of a 3×2 image (the sniffer reads no further). */
 const GIF = Buffer.concat([Buffer.from('GIF89a'), Buffer.from([3, 0, 2, 0]), Buffer.alloc(20)]);
 const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
-
-const quietLogger = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} };
 
 async function upload(client: WebClient, kind: 'images' | 'files', name: string, body: Buffer, type = 'application/octet-stream') {
   const response = await fetch(`${client.baseUrl}/api/im/${kind}?name=${encodeURIComponent(name)}`, {
@@ -45,12 +39,6 @@ async function failure(call: Promise<unknown>): Promise<{ status: number; code: 
     if (!response) throw error;
     return { status: response.status, code: response.data.code };
   }
-}
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks);
 }
 
 describe.each(testEngines())('im images and files (%s)', (engine) => {

@@ -4,14 +4,13 @@ import type { UserView } from '@kite/contact/contract';
 import { setUpTenant, startTestServer, type TestServer, testEngines, WebClient } from '@kite/testing/test-server';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sdkFailure as failure, quietLogger } from './im-test-kit.ts';
 
 /**
  * im v1 through the official Lark SDK, unchanged (reference/feishu-openapi.md §10 steps 3–6): chats,
  * members, messages, cards, reactions, and the events a bot receives over the long connection and
  * a webhook.
  */
-
-const quietLogger = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} };
 
 async function waitFor<T>(read: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
   const start = Date.now();
@@ -20,18 +19,6 @@ async function waitFor<T>(read: () => T | undefined, what: string, timeoutMs = 2
     if (value !== undefined) return value;
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** The SDK throws (axios) on non-2xx; Feishu answers IM business errors with HTTP 400. */
-async function failure(call: Promise<unknown>): Promise<{ status: number; code: number }> {
-  try {
-    const body = (await call) as { code: number };
-    return { status: 200, code: body.code };
-  } catch (error) {
-    const response = (error as { response?: { status: number; data: { code: number } } }).response;
-    if (!response) throw error;
-    return { status: response.status, code: response.data.code };
   }
 }
 

@@ -77,6 +77,8 @@ export interface MessageRecord {
   mentions: Array<ImParty & { key: string }>;
   parentMessageId: string | null;
   rootMessageId: string | null;
+  /** A copy inside a merge_forward message: that message's `om_…` (Feishu's `upper_message_id`). */
+  upperMessageId?: string;
 }
 
 export interface GroupInput {
@@ -103,7 +105,16 @@ export interface ChatChanges {
 
 type Scope = { trx: Transaction<ImDb>; emit: Emit };
 
-type SendInput = { msgType: Exclude<MsgType, 'system'>; content: string; parentId?: string; uuid?: string };
+type SendInput = {
+  msgType: Exclude<MsgType, 'system'>;
+  content: string;
+  parentId?: string;
+  uuid?: string;
+  /** Content the server built itself (a merge-forward), used as it is instead of parsing `content`. */
+  parsed?: ParsedContent;
+  /** Rows that belong to the new message (a merge-forward's snapshot), written in its transaction. */
+  attach?: (trx: Transaction<ImDb>, row: MessageRow) => Promise<void>;
+};
 
 /** What a send stored (or found again by its uuid) and what presenting it to the sender needs. */
 type Sent = { row: MessageRow; fresh: false } | { row: MessageRow; fresh: true; infos: Map<string, PartyInfo>; unreadCount: number };
@@ -458,11 +469,12 @@ export class ImService {
   async listMessages(
     ctx: Ctx,
     chatRef: string,
-    query: { before?: number; after?: number; threadRootId?: string; limit: number },
-  ): Promise<{ items: MessageView[]; hasMore: boolean }> {
+    query: { before?: number; after?: number; threadRootId?: string; around?: number; aroundMessageId?: string; limit: number },
+  ): Promise<{ items: MessageView[]; hasMore: boolean; hasNewer?: boolean }> {
     assertScope(ctx, 'im:message');
     const { chat, member } = await this.standing(ctx, chatRef);
     assertMember(chat, member, 'message');
+    if (query.around !== undefined || query.aroundMessageId !== undefined) return this.messagesAround(ctx, chat, query);
     let rootId: string | undefined;
     if (query.threadRootId) {
       const root = await repo.findMessage(this.db, ctx.tenantId, query.threadRootId);
@@ -474,6 +486,32 @@ export class ImService {
     const hasMore = rows.length > query.limit;
     const page = hasMore ? (forwards ? rows.slice(0, query.limit) : rows.slice(1)) : rows;
     return { items: await this.messageViews(ctx, page), hasMore };
+  }
+
+  /**
+   * The page a jump to one message shows (a copied link, the first unread): the message with the
+   * ones before and after it. `hasMore` says older messages exist, `hasNewer` newer ones.
+   */
+  private async messagesAround(
+    ctx: Ctx,
+    chat: ChatRow,
+    query: { around?: number; aroundMessageId?: string; before?: number; after?: number; threadRootId?: string; limit: number },
+  ): Promise<{ items: MessageView[]; hasMore: boolean; hasNewer: boolean }> {
+    if (query.before !== undefined || query.after !== undefined || query.threadRootId !== undefined) {
+      throw errors.validation('around cannot be combined with before, after or threadRootId');
+    }
+    let seq = query.around ?? 0;
+    if (query.aroundMessageId !== undefined) {
+      const target = await repo.findMessage(this.db, ctx.tenantId, query.aroundMessageId);
+      if (!target || target.chat_id !== chat.id) throw imErrors.messageNotFound();
+      seq = Number(target.seq);
+    }
+    const olderCount = Math.floor(query.limit / 2);
+    const newerCount = query.limit - olderCount;
+    const older = await repo.listMessages(this.db, chat.id, { before: seq, limit: olderCount + 1 });
+    const newer = await repo.listMessages(this.db, chat.id, { after: seq - 1, limit: newerCount + 1 });
+    const page = [...older.slice(older.length > olderCount ? 1 : 0), ...newer.slice(0, newerCount)];
+    return { items: await this.messageViews(ctx, page), hasMore: older.length > olderCount, hasNewer: newer.length > newerCount };
   }
 
   async getMessage(ctx: Ctx, messageRef: string): Promise<MessageView> {
@@ -1150,7 +1188,7 @@ export class ImService {
       const existing = await repo.findByUuid(this.db, chat.id, party, input.uuid);
       if (existing) return { row: existing, fresh: false };
     }
-    const parsed = parseContent(input.msgType, input.content);
+    const parsed = input.parsed ?? parseContent(input.msgType, input.content);
     if (parsed.mentionsAll && !permissions.atAll) throw imErrors.atAllNotAllowed();
     let parent: MessageRow | undefined;
     let root: MessageRow | undefined;
@@ -1205,6 +1243,7 @@ export class ImService {
       // own message never counts as unread for them), in one statement.
       await repo.appendMessage(trx, { ...row, mentions: JSON.stringify(row.mentions) }, party);
       await this.deps.resources?.link(trx as never, row, false);
+      await input.attach?.(trx, row);
       const chatAfter = { ...locked, last_seq: seq, last_message_at: now, updated_at: now };
       // A new message has no replies yet; the chat's bots were read with the lock.
       await this.emitMessage(

@@ -1,6 +1,8 @@
 export { CardCallbacks } from './card-callbacks.ts';
 export { registerImCardRoutes } from './card-routes.ts';
 export { DepartmentChats, registerDepartmentChatRoutes } from './department-chats.ts';
+export { registerImForwardRoutes } from './forward-routes.ts';
+export { ImForwarding } from './forwarding.ts';
 export { type Ctx as ImContext, ImService } from './im-service.ts';
 export type { MessageResourceHooks } from './message-resources.ts';
 export { imMigrations } from './migrations.ts';

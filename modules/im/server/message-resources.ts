@@ -7,4 +7,6 @@ export interface MessageResourceHooks {
   check(tenantId: string, msgType: string, content: string): Promise<void>;
   /** Records which resources `row` refers to, in the message's transaction; `replace` drops earlier references. */
   link(trx: Transaction<never>, row: MessageRow, replace: boolean): Promise<void>;
+  /** Records that `row` also refers to what these contents name (the copies a merge-forward holds). */
+  linkContents(trx: Transaction<never>, row: MessageRow, contents: ReadonlyArray<{ msgType: string; content: string }>): Promise<void>;
 }

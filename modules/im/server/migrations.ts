@@ -2,6 +2,7 @@ import type { MigrationSet } from '@kite/platform/migrations';
 import * as init from './migrations/202611221000_im_init.ts';
 import * as resources from './migrations/202611221200_im_resources.ts';
 import * as urgentPins from './migrations/202611231000_im_urgent_pins.ts';
+import * as forward from './migrations/202611231100_im_forward.ts';
 import * as webhookBots from './migrations/202611231300_im_webhook_bots.ts';
 import * as announcementRevision from './migrations/202611231400_im_announcement_revision.ts';
 import * as departmentChats from './migrations/202611231410_im_department_chats.ts';
@@ -11,6 +12,7 @@ export const imMigrations: MigrationSet = {
   '202611221000_im_init': init,
   '202611221200_im_resources': resources,
   '202611231000_im_urgent_pins': urgentPins,
+  '202611231100_im_forward': forward,
   '202611231300_im_webhook_bots': webhookBots,
   '202611231400_im_announcement_revision': announcementRevision,
   '202611231410_im_department_chats': departmentChats,

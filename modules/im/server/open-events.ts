@@ -10,6 +10,7 @@ import {
 } from '@kite/im/contract';
 import type { AppRecord } from '@kite/openplatform/contract';
 import type { DomainEvent } from '@kite/platform/outbox';
+import { openContent } from './forward-content.ts';
 
 /**
  * Feishu im events for apps (reference/feishu-openapi.md §6a). An app hears about a chat only when
@@ -68,7 +69,7 @@ export const messageReceiveMapper: OpenEventMapper = (event, app) => {
         chat_id: chat.chatId,
         chat_type: chat.chatType,
         message_type: message.msgType,
-        content: message.content,
+        content: openContent(message.msgType, message.content),
         mentions: payload.mentions.map((mention) => ({
           key: mention.key,
           id: userId(mention),

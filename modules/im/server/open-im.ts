@@ -3,7 +3,7 @@ import type { ImParty } from '@kite/im/contract';
 import { errors } from '@kite/kernel/errors';
 import type { AppDirectory } from '@kite/openplatform/contract';
 import type { Party, ReactionRow } from './im-repository.ts';
-import type { Ctx, ImService } from './im-service.ts';
+import type { Ctx, ImService, MessageRecord } from './im-service.ts';
 import {
   presentOpenChat,
   presentOpenChatItem,
@@ -28,6 +28,8 @@ export class OpenImApi {
     private readonly users: UserLookup,
     private readonly apps: Pick<AppDirectory, 'listTenantApps'>,
     private readonly tenantKeyOf: (tenantId: string) => Promise<string>,
+    /** The copies a merge_forward message holds (forwarding), listed after it by messages.get. */
+    private readonly subMessages: (ctx: Ctx, record: MessageRecord) => Promise<MessageRecord[]> = async () => [],
   ) {}
 
   tenantKey(ctx: Ctx): Promise<string> {
@@ -148,6 +150,13 @@ export class OpenImApi {
   async message(ctx: Ctx, messageRef: string, type: UserIdType) {
     const record = await this.service.messageRecord(ctx, messageRef);
     return presentOpenMessage(record, type, await this.tenantKey(ctx));
+  }
+
+  /** messages.get: the message, followed for a merge_forward by its copies (`upper_message_id`). */
+  async messageItems(ctx: Ctx, messageRef: string, type: UserIdType) {
+    const record = await this.service.messageRecord(ctx, messageRef);
+    const tenantKey = await this.tenantKey(ctx);
+    return [record, ...(await this.subMessages(ctx, record))].map((item) => presentOpenMessage(item, type, tenantKey));
   }
 
   async messages(

@@ -1,4 +1,5 @@
 import type { ChatSettings, ImParty } from '@kite/im/contract';
+import { openContent } from './forward-content.ts';
 import type { ChatRow, ReactionRow } from './im-repository.ts';
 import type { MessageRecord } from './im-service.ts';
 import { settingsOf } from './policy.ts';
@@ -42,7 +43,9 @@ export function presentOpenMessage(record: MessageRecord, type: UserIdType, tena
     sender: sender
       ? { id: idOf(sender, type), id_type: idTypeOf(sender, type), sender_type: senderTypeOf(sender), tenant_key: tenantKey }
       : { id: '', id_type: '', sender_type: 'system', tenant_key: tenantKey },
-    body: { content: message.recalled ? JSON.stringify({ text: 'This message was recalled' }) : message.content },
+    body: {
+      content: message.recalled ? JSON.stringify({ text: 'This message was recalled' }) : openContent(message.msgType, message.content),
+    },
     mentions: record.mentions.map((mention) => ({
       key: mention.key,
       id: idOf(mention, type),
@@ -50,6 +53,7 @@ export function presentOpenMessage(record: MessageRecord, type: UserIdType, tena
       name: mention.name,
       tenant_key: tenantKey,
     })),
+    ...(record.upperMessageId ? { upper_message_id: record.upperMessageId } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import { MSG_TYPES } from '@kite/im/contract';
+import { MSG_TYPES, SERVER_MSG_TYPES } from '@kite/im/contract';
 import { errors } from '@kite/kernel/errors';
 import { type Authenticators, openOk } from '@kite/platform/http';
 import { parseInput } from '@kite/platform/validation';
@@ -18,7 +18,7 @@ export const idList = z.array(z.string().min(1).max(64)).max(200);
 export const ChatParam = z.object({ chat_id: z.string().min(1).max(64) });
 const MessageParam = z.object({ message_id: z.string().min(1).max(64) });
 const ReactionParam = MessageParam.extend({ reaction_id: z.string().min(1).max(64) });
-const sendable = z.enum(MSG_TYPES).exclude(['system']);
+const sendable = z.enum(MSG_TYPES).exclude([...SERVER_MSG_TYPES]);
 const content = z
   .string()
   .min(2)
@@ -213,7 +213,7 @@ export function registerImOpenRoutes(app: FastifyInstance, deps: { api: OpenImAp
   app.get('/open-apis/im/v1/messages/:message_id', async (request, reply) => {
     const ctx = await authenticate.open(request, reply);
     const { message_id } = parseInput(MessageParam, request.params);
-    return openOk({ items: [await api.message(ctx, message_id, parseInput(IdTypeQuery, request.query).user_id_type)] });
+    return openOk({ items: await api.messageItems(ctx, message_id, parseInput(IdTypeQuery, request.query).user_id_type) });
   });
 
   app.patch('/open-apis/im/v1/messages/:message_id', async (request, reply) => {

@@ -245,6 +245,25 @@ export class ImResources implements MessageResourceHooks {
       replace,
     );
   }
+
+  async linkContents(
+    trx: Transaction<never>,
+    row: MessageRow,
+    contents: ReadonlyArray<{ msgType: string; content: string }>,
+  ): Promise<void> {
+    const keys = new Set<string>();
+    for (const { msgType, content } of contents) {
+      const refs = resourceRefs(msgType, content);
+      for (const key of [...refs.images, ...refs.files]) keys.add(key);
+    }
+    if (keys.size === 0) return;
+    await repo.relink(
+      trx as unknown as Transaction<ResourceDb>,
+      { tenantId: row.tenant_id, chatId: row.chat_id, messageId: row.id },
+      [...keys],
+      false,
+    );
+  }
 }
 
 /** Throws a 400 unless `value` is one of `allowed` (Feishu's `image_type` / `file_type`). */

@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import { UploadTray, useAttachments } from './attachments.tsx';
 import { ChatAvatar } from './chat-avatar.tsx';
 import { Composer } from './composer.tsx';
+import { SelectionBar, useForwarding } from './forwarding.tsx';
 import { markRead } from './im-api.ts';
 import { updateCachedChat } from './im-cache.ts';
 import { imMessages } from './im-messages.ts';
@@ -87,6 +88,7 @@ export function Conversation({ chat, panel, onOpenPanel, focusMessageId, onBack 
   const viewerIds = myOpenIds(viewer.userId);
   const name = chat.chatType === 'p2p' ? (chat.peer?.name ?? chat.name) : chat.name;
   const togglePanel = (kind: 'members' | 'settings' | 'pins') => onOpenPanel(panel?.kind === kind ? null : { kind });
+  const forwarding = useForwarding();
 
   return (
     <section className="kite-im-conversation" data-testid="conversation" aria-label={name}>
@@ -154,15 +156,19 @@ export function Conversation({ chat, panel, onOpenPanel, focusMessageId, onBack 
         onOpenThread={(rootId) => onOpenPanel({ kind: 'thread', rootId })}
       />
       <UploadTray uploads={attachments.uploads} onDismiss={attachments.dismiss} />
-      <Composer
-        chat={chat}
-        draftKey={chat.id}
-        placeholder={t('composerPlaceholder', { name })}
-        onSend={send}
-        onAttach={attachments.attach}
-        syncServerDraft
-        autoFocus
-      />
+      {forwarding?.selected ? (
+        <SelectionBar forwarding={forwarding} />
+      ) : (
+        <Composer
+          chat={chat}
+          draftKey={chat.id}
+          placeholder={t('composerPlaceholder', { name })}
+          onSend={send}
+          onAttach={attachments.attach}
+          syncServerDraft
+          autoFocus
+        />
+      )}
     </section>
   );
 }

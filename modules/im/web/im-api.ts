@@ -23,7 +23,18 @@ export interface ChatListAnswer {
 /** One page of history, ascending by `seq`. */
 export interface MessagePage {
   items: MessageView[];
+  /** Older messages exist (for a page read with `after`: newer ones). */
   hasMore: boolean;
+  /** A page around a message: newer messages exist after it. */
+  hasNewer?: boolean;
+}
+
+/** Where a history page starts: the newest (nothing), before or after a `seq`, or around a message. */
+export interface HistoryCursor {
+  before?: number;
+  after?: number;
+  around?: number;
+  aroundMessageId?: string;
 }
 
 export type MemberRole = 'owner' | 'admin' | 'member';
@@ -118,7 +129,7 @@ export function setAdmins(id: string, userIds: string[], admin: boolean): Promis
   return admin ? api.post(`${chatPath(id)}/admins`, { userIds }) : api.delete(`${chatPath(id)}/admins`, { userIds });
 }
 
-export function fetchMessages(chatId: string, params: { before?: number; after?: number; threadRootId?: string; limit?: number }) {
+export function fetchMessages(chatId: string, params: HistoryCursor & { threadRootId?: string; limit?: number }) {
   return api.get<MessagePage>(`${chatPath(chatId)}/messages`, { query: { limit: MESSAGE_PAGE_SIZE, ...params } });
 }
 

@@ -1,7 +1,7 @@
 import type { ChatView, MessageView } from '@kite/im/contract';
 import type { InfiniteData, QueryClient } from '@tanstack/react-query';
 import { type IncomingMessage, isChat, mergeMessage } from './chat-list-model.ts';
-import { type ChatListAnswer, imQueryKeys, type MessagePage } from './im-api.ts';
+import { type ChatListAnswer, type HistoryCursor, imQueryKeys, type MessagePage } from './im-api.ts';
 
 /**
  * Writes into the TanStack Query caches that realtime events and mutation answers share, so the
@@ -10,7 +10,7 @@ import { type ChatListAnswer, imQueryKeys, type MessagePage } from './im-api.ts'
  */
 
 type ChatPages = InfiniteData<ChatListAnswer, string | null>;
-type HistoryPages = InfiniteData<MessagePage, number | undefined>;
+type HistoryPages = InfiniteData<MessagePage, HistoryCursor>;
 
 export function cachedChats(queryClient: QueryClient): ChatView[] {
   return queryClient.getQueryData<ChatPages>(imQueryKeys.chats)?.pages.flatMap((page) => page.items) ?? [];
@@ -105,6 +105,14 @@ export function writeMessage(queryClient: QueryClient, chatKey: string, message:
   );
 }
 
+/**
+ * Replaces the loaded history of a chat with the page around one message (a copied link, the first
+ * unread far back); scrolling then loads older and newer pages from there.
+ */
+export function showHistoryAround(queryClient: QueryClient, chatKey: string, page: MessagePage, cursor: HistoryCursor): void {
+  queryClient.setQueryData<HistoryPages>(imQueryKeys.messages(chatKey), { pages: [page], pageParams: [cursor] });
+}
+
 /** Replies already counted on their root (an own reply arrives as an answer and as an event). */
 const countedReplies = new Set<string>();
 
@@ -117,7 +125,8 @@ export function appendMessage(queryClient: QueryClient, chatKey: string, message
   queryClient.setQueryData<HistoryPages>(imQueryKeys.messages(chatKey), (data) => {
     if (!data || historyHas(data, message)) return data;
     const [latest, ...older] = data.pages;
-    if (!latest) return data;
+    // A window around an older message does not reach the end: the message loads with the rest.
+    if (!latest || latest.hasNewer) return data;
     added = true;
     return { ...data, pages: [{ ...latest, items: [...latest.items, mergeMessage(undefined, message)] }, ...older] };
   });

@@ -33,6 +33,7 @@ export const imMessages = defineMessages(
     previewCard: '[Card]',
     previewRecalled: 'Message recalled',
     previewUnsupported: '[Message]',
+    previewChatHistory: '[Chat history]',
     previewYou: 'You: {text}',
     previewSender: '{name}: {text}',
     // Conversation
@@ -230,6 +231,7 @@ export const imMessages = defineMessages(
     previewCard: '[卡片]',
     previewRecalled: '消息已撤回',
     previewUnsupported: '[消息]',
+    previewChatHistory: '[聊天记录]',
     previewYou: '我：{text}',
     previewSender: '{name}：{text}',
     selectChatTitle: '选择一个会话',
@@ -415,7 +417,9 @@ export const imErrorTexts: ErrorTexts = {
 
 /** The words a one-line preview (chat list, notifications, alerts) uses for content that is not text. */
 export function previewLabels(
-  t: (key: 'previewImage' | 'previewFile' | 'previewCard' | 'previewRecalled' | 'previewUnsupported' | 'mentionAll') => string,
+  t: (
+    key: 'previewImage' | 'previewFile' | 'previewCard' | 'previewRecalled' | 'previewUnsupported' | 'mentionAll' | 'previewChatHistory',
+  ) => string,
 ): PreviewLabels {
   return {
     image: t('previewImage'),
@@ -424,5 +428,6 @@ export function previewLabels(
     recalled: t('previewRecalled'),
     unsupported: t('previewUnsupported'),
     all: t('mentionAll'),
+    chatHistory: t('previewChatHistory'),
   };
 }

@@ -2,7 +2,17 @@ import type { ChatView } from '@kite/im/contract';
 import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { isChat, sortChats, totalUnread } from './chat-list-model.ts';
-import { fetchChat, fetchChats, fetchMembers, fetchMessages, fetchReadUsers, imQueryKeys, searchPeople } from './im-api.ts';
+import {
+  fetchChat,
+  fetchChats,
+  fetchMembers,
+  fetchMessages,
+  fetchReadUsers,
+  type HistoryCursor,
+  imQueryKeys,
+  type MessagePage,
+  searchPeople,
+} from './im-api.ts';
 
 /** The viewer's chats, pinned first then by activity, with the unread total for the rail. */
 export function useChatList() {
@@ -38,16 +48,33 @@ export function useChat(id: string | null) {
   };
 }
 
-/** History newest page first; `fetchNextPage` loads the page before the oldest one loaded. */
+/**
+ * History newest page first; `fetchNextPage` loads the page before the oldest one loaded. After a
+ * jump to an older message (`jumpToMessage`) the pages are a window around it, and
+ * `fetchPreviousPage` loads the newer messages after it until the window reaches the latest.
+ */
 export function useMessageHistory(chatId: string) {
   return useInfiniteQuery({
     queryKey: imQueryKeys.messages(chatId),
-    queryFn: ({ pageParam }) => fetchMessages(chatId, { before: pageParam }),
-    initialPageParam: undefined as number | undefined,
-    getNextPageParam: (page) => (page.hasMore && page.items[0] ? page.items[0].seq : undefined),
+    queryFn: ({ pageParam }) => fetchHistoryPage(chatId, pageParam),
+    initialPageParam: {} as HistoryCursor,
+    getNextPageParam: (page): HistoryCursor | undefined => (page.hasMore && page.items[0] ? { before: page.items[0].seq } : undefined),
+    getPreviousPageParam: (page): HistoryCursor | undefined => {
+      const newest = page.items[page.items.length - 1];
+      return page.hasNewer && newest ? { after: newest.seq } : undefined;
+    },
     // Realtime events keep it current; a reset or reconnect gap invalidates it.
     staleTime: 5 * 60_000,
   });
+}
+
+/**
+ * One page of history. A page read forwards (`after`) says in `hasMore` whether newer ones follow:
+ * that is its `hasNewer`, and older ones are already loaded.
+ */
+async function fetchHistoryPage(chatId: string, cursor: HistoryCursor): Promise<MessagePage> {
+  const page = await fetchMessages(chatId, cursor);
+  return cursor.after !== undefined ? { items: page.items, hasMore: false, hasNewer: page.hasMore } : page;
 }
 
 /** The replies of one thread (root excluded or included, as the server answers). */

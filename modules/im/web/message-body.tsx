@@ -7,6 +7,7 @@ import { CardActionScope, CardControls, CardForm, type CardTarget } from './card
 import { type CardElement, cardBody } from './card-model.ts';
 import { emojiFor } from './emoji.ts';
 import { imMessages } from './im-messages.ts';
+import { MergedCard } from './merged-card.tsx';
 import { type ContentLine, type ContentModel, type InlineNode, type MentionList, parseContent } from './message-content.ts';
 
 function Inline({ node, viewerIds }: { node: InlineNode; viewerIds: ReadonlySet<string> }) {
@@ -134,6 +135,7 @@ export function MessageBody({
   viewerIds,
   preferredLocales,
   card,
+  messageId,
 }: {
   msgType: string;
   content: string;
@@ -142,6 +144,8 @@ export function MessageBody({
   preferredLocales?: readonly string[];
   /** The message a card is, so its buttons can call its app (without it they are inert). */
   card?: CardTarget;
+  /** `om_…`, for content that opens more of itself (a merged chat history). */
+  messageId?: string;
 }) {
   const t = useMessages(imMessages);
   const allName = t('mentionAll');
@@ -172,6 +176,8 @@ export function MessageBody({
       return <span className="kite-muted">{t('sharedUser')}</span>;
     case 'system':
       return <>{model.text || t('systemMessage')}</>;
+    case 'merge_forward':
+      return <MergedCard content={model} messageId={messageId} />;
     default:
       return <span className="kite-muted">{t('unsupportedMessage')}</span>;
   }

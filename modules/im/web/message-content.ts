@@ -1,4 +1,4 @@
-import type { MessageView } from '@kite/im/contract';
+import type { MergeForwardContent, MessageView } from '@kite/im/contract';
 
 /**
  * Message content (Feishu's `msgType` + JSON-string `content`) turned into a plain model that React
@@ -27,6 +27,7 @@ export type ContentModel =
   | { kind: 'share_chat'; chatId: string }
   | { kind: 'share_user'; userId: string }
   | { kind: 'system'; text: string }
+  | { kind: 'merge_forward'; source: MergeForwardContent['source']; count: number; preview: MergeForwardContent['preview'] }
   | { kind: 'unknown'; msgType: string };
 
 type Json = Record<string, unknown>;
@@ -281,9 +282,28 @@ export function parseContent(
       return { kind: 'share_user', userId: asString(json.user_id) };
     case 'system':
       return { kind: 'system', text: asString(json.text) || asString(json.template) };
+    case 'merge_forward':
+      return mergeForwardModel(json);
     default:
       return { kind: 'unknown', msgType };
   }
+}
+
+/** A merged chat history's header (the server writes it; read defensively all the same). */
+function mergeForwardModel(json: Json): ContentModel {
+  const source = isObject(json.source) ? json.source : {};
+  const names = Array.isArray(source.names) ? source.names.map(asString) : [];
+  const preview = Array.isArray(json.preview) ? json.preview.filter(isObject) : [];
+  return {
+    kind: 'merge_forward',
+    source: source.chat_type === 'p2p' ? { chat_type: 'p2p', names } : { chat_type: 'group', name: asString(source.name) },
+    count: typeof json.count === 'number' ? json.count : preview.length,
+    preview: preview.map((line) => ({
+      sender: asString(line.sender),
+      msg_type: asString(line.msg_type) as MessageView['msgType'],
+      text: asString(line.text),
+    })),
+  };
 }
 
 function nodeText(node: InlineNode): string {
@@ -312,6 +332,8 @@ export interface PreviewLabels {
   unsupported: string;
   /** How `@all` reads, e.g. 所有人. */
   all?: string;
+  /** A merged chat history, e.g. [Chat history]. */
+  chatHistory?: string;
 }
 
 /** One line of plain text for the chat list and notifications. */
@@ -337,6 +359,8 @@ export function previewText(
       return model.title ? `${labels.card} ${model.title}` : labels.card;
     case 'system':
       return model.text;
+    case 'merge_forward':
+      return labels.chatHistory ?? labels.unsupported;
     default:
       return labels.unsupported;
   }

@@ -1,10 +1,14 @@
 import { IconArrowDown, IconArrowUp } from '@douyinfe/semi-icons';
-import { Skeleton } from '@douyinfe/semi-ui';
+import { Skeleton, Toast } from '@douyinfe/semi-ui';
 import type { ChatView, MessageView } from '@kite/im/contract';
 import { useLocale, useMessages } from '@kite/ui/i18n';
 import { EmptyState, ErrorState } from '@kite/ui/states';
 import { useViewer } from '@kite/ui/viewer';
+import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { forwardMessages } from './forward-messages.ts';
+import { fetchMessages, type HistoryCursor, imQueryKeys, MESSAGE_PAGE_SIZE } from './im-api.ts';
+import { showHistoryAround } from './im-cache.ts';
 import { imMessages } from './im-messages.ts';
 import { useMessageHistory } from './im-queries.ts';
 import { formatDaySeparator } from './im-time.ts';
@@ -112,6 +116,11 @@ export function MessageHistory({
   const [unreadJumpDone, setUnreadJumpDone] = useState(false);
   const [unreadAbove, setUnreadAbove] = useState(false);
   const [highlight, setHighlight] = useState<string | null>(null);
+  const [jump, setJump] = useState<{ match: (message: MessageView) => boolean; highlight: boolean } | null>(null);
+  const f = useMessages(forwardMessages);
+  const queryClient = useQueryClient();
+  /** A newer page is on its way (a window scrolled down): it grows the list below, the place stays. */
+  const loadingNewer = useRef(false);
 
   const messages = useMemo(() => mergeMessagePages(history.data?.pages ?? []), [history.data]);
   const byId = useMemo(() => new Map(messages.map((message) => [message.id, message])), [messages]);
@@ -151,6 +160,10 @@ export function MessageHistory({
       element.scrollTop = element.scrollHeight - element.clientHeight - bottomDistance.current;
       return;
     }
+    if (last > before.last && loadingNewer.current) {
+      loadingNewer.current = false;
+      return;
+    }
     if (last > before.last) {
       const newest = messages[messages.length - 1];
       const own = newest?.sender?.id === viewer.userId;
@@ -160,8 +173,8 @@ export function MessageHistory({
   }, [first, last, messages, scrollToBottom, viewer.userId, checkUnreadAbove]);
 
   useLayoutEffect(() => {
-    if (pending.length > 0) scrollToBottom();
-  }, [pending.length, scrollToBottom]);
+    if (pending.length > 0) goToLatest();
+  }, [pending.length]);
 
   // Rows below the fold are laid out lazily (content-visibility), and cards or images may grow:
   // a reader at the bottom stays at the bottom whatever changes height.
@@ -183,6 +196,10 @@ export function MessageHistory({
     if (atBottom.current && showLatest) setShowLatest(false);
     if (unreadAbove) checkUnreadAbove();
     if (element.scrollTop < LOAD_OLDER_PX && history.hasNextPage && !history.isFetchingNextPage) void history.fetchNextPage();
+    if (bottomDistance.current < LOAD_OLDER_PX && history.hasPreviousPage && !history.isFetchingPreviousPage) {
+      loadingNewer.current = true;
+      void history.fetchPreviousPage();
+    }
   };
 
   // A short first page may not fill the screen, so nothing scrolls: load more until it does.
@@ -192,34 +209,56 @@ export function MessageHistory({
     if (element.scrollHeight <= element.clientHeight + LOAD_OLDER_PX) void history.fetchNextPage();
   }, [history.hasNextPage, history.isFetchingNextPage, messages.length]);
 
-  /** Loads older pages until `seq` (or the message) is there, then scrolls it into the middle. */
-  const scrollToMessage = useCallback(
-    async (find: (message: MessageView) => boolean, highlightIt: boolean) => {
-      let found = messages.find(find);
-      let attempts = 0;
-      let result = history;
-      while (!found && result.hasNextPage && attempts < 20) {
-        attempts += 1;
-        const next = await result.fetchNextPage();
-        result = { ...result, hasNextPage: next.hasNextPage };
-        found = mergeMessagePages(next.data?.pages ?? []).find(find);
-      }
-      if (!found) return;
-      const target = found;
-      requestAnimationFrame(() => {
-        const element = scroller.current?.querySelector(`[data-seq="${target.seq}"]`);
-        element?.scrollIntoView({ block: 'center' });
-        if (highlightIt) {
-          setHighlight(target.messageId);
-          setTimeout(() => setHighlight(null), 2400);
+  /** Back to the newest messages from a window around an older one (or to the bottom). */
+  const goToLatest = useCallback(() => {
+    setShowLatest(false);
+    if (!history.hasPreviousPage) return scrollToBottom();
+    previousRange.current = null;
+    atBottom.current = true;
+    void queryClient.resetQueries({ queryKey: imQueryKeys.messages(chat.id) });
+  }, [history.hasPreviousPage, scrollToBottom, queryClient, chat.id]);
+
+  /**
+   * Scrolls a message into the middle (and highlights it): at once when it is loaded, else after
+   * loading the page around it (`cursor`), which replaces the loaded history until the reader
+   * scrolls back down to the latest.
+   */
+  const jumpTo = useCallback(
+    async (match: (message: MessageView) => boolean, cursor: HistoryCursor, highlightIt: boolean) => {
+      if (!messages.some(match)) {
+        const page = await fetchMessages(chat.id, { ...cursor, limit: MESSAGE_PAGE_SIZE }).catch(() => null);
+        if (!page?.items.some(match)) {
+          Toast.warning(f('linkMessageMissing'));
+          return;
         }
-      });
+        atBottom.current = false;
+        showHistoryAround(queryClient, chat.id, page, cursor);
+      }
+      setJump({ match, highlight: highlightIt });
     },
-    [messages, history],
+    [messages, chat.id, queryClient, f],
   );
 
+  // Once the message is rendered, before the frame is painted: into view, and marked for a moment.
+  // Not at the bottom any more, so nothing that grows later pulls the reader down again.
+  useLayoutEffect(() => {
+    const target = jump ? messages.find(jump.match) : undefined;
+    if (!jump || !target) return;
+    setJump(null);
+    scroller.current?.querySelector(`[data-seq="${target.seq}"]`)?.scrollIntoView({ block: 'center' });
+    atBottom.current = false;
+    if (jump.highlight) {
+      setHighlight(target.messageId);
+      setTimeout(() => setHighlight(null), 2400);
+    }
+  }, [jump, messages]);
+
+  // A link opens its message once: going back to the latest afterwards stays there.
+  const linkOpened = useRef<string | null>(null);
   useEffect(() => {
-    if (focusMessageId && history.data) void scrollToMessage((message) => message.messageId === focusMessageId, true);
+    if (!focusMessageId || !history.data || linkOpened.current === focusMessageId) return;
+    linkOpened.current = focusMessageId;
+    void jumpTo((message) => message.messageId === focusMessageId, { aroundMessageId: focusMessageId }, true);
   }, [focusMessageId, Boolean(history.data)]);
 
   if (history.isPending) return <HistorySkeleton />;
@@ -235,7 +274,7 @@ export function MessageHistory({
           data-testid="jump-to-unread"
           onClick={() => {
             setUnreadJumpDone(true);
-            void scrollToMessage((message) => message.seq === firstUnreadSeq, false);
+            if (firstUnreadSeq !== null) void jumpTo((message) => message.seq === firstUnreadSeq, { around: firstUnreadSeq }, false);
           }}
         >
           <IconArrowUp size="small" />
@@ -300,16 +339,8 @@ export function MessageHistory({
           ))}
         </div>
       </div>
-      {showLatest ? (
-        <button
-          type="button"
-          className="kite-im-pill kite-im-pill--bottom"
-          onClick={() => {
-            setShowLatest(false);
-            scrollToBottom();
-          }}
-          data-testid="jump-to-latest"
-        >
+      {showLatest || history.hasPreviousPage ? (
+        <button type="button" className="kite-im-pill kite-im-pill--bottom" onClick={goToLatest} data-testid="jump-to-latest">
           <IconArrowDown size="small" />
           {t('jumpToLatest')}
         </button>

@@ -1,4 +1,4 @@
-import { IconComment, IconEmoji, IconLink, IconMore } from '@douyinfe/semi-icons';
+import { IconComment, IconEmoji, IconForward, IconLink, IconMore } from '@douyinfe/semi-icons';
 import { Dropdown, Modal, Popover, Toast, Tooltip } from '@douyinfe/semi-ui';
 import type { ChatView, MessageView } from '@kite/im/contract';
 import { isApiError } from '@kite/ui/api-client';
@@ -11,6 +11,8 @@ import { type KeyboardEvent, memo, useCallback, useRef, useState } from 'react';
 import { BotAvatar, BotTag } from './bot-avatar.tsx';
 import { draftToText, textToDraft } from './composer-text.ts';
 import { COMMON_REACTIONS, emojiFor } from './emoji.ts';
+import { forwardMessages } from './forward-messages.ts';
+import { SelectionToggle, useForwarding } from './forwarding.tsx';
 import { editMessage, recallMessage, toggleReaction } from './im-api.ts';
 import { writeMessage } from './im-cache.ts';
 import { imErrorTexts, imMessages } from './im-messages.ts';
@@ -194,6 +196,10 @@ export const MessageRow = memo(function MessageRow({
   const release = useCallback(() => setPressed(false), []);
   useDismissOutside(rowRef, pressed, release);
   const marks = useMessageMarkActions(message, chat, own);
+  const forwarding = useForwarding();
+  const f = useMessages(forwardMessages);
+  // Multi-select covers the main history; a thread panel's rows stay as they are.
+  const selecting = Boolean(forwarding?.selected) && !inThread;
 
   const react = async (emojiType: string) => {
     setPickerOpen(false);
@@ -251,7 +257,8 @@ export const MessageRow = memo(function MessageRow({
 
   const editable = own && (message.msgType === 'text' || message.msgType === 'post');
   const rootId = message.rootId ?? message.id;
-  const isCard = message.msgType === 'interactive';
+  // Cards and merged histories bring their own frame.
+  const isCard = message.msgType === 'interactive' || message.msgType === 'merge_forward';
   const senderName = message.sender?.name ?? t('unknownSender');
   // Apps' bots and custom (webhook) bots look alike: a robot avatar and a "Bot" tag.
   const isBot = message.sender !== null && message.sender.type !== 'user';
@@ -261,6 +268,7 @@ export const MessageRow = memo(function MessageRow({
     startsGroup ? 'kite-im-row--first' : '',
     highlighted ? 'kite-im-row--highlight' : '',
     pickerOpen || pressed ? 'kite-im-row--active' : '',
+    selecting ? 'kite-im-row--selecting' : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -273,8 +281,9 @@ export const MessageRow = memo(function MessageRow({
       data-seq={message.seq}
       data-message-id={message.messageId}
       data-own={own ? 'true' : 'false'}
-      {...longPress}
+      {...(selecting ? {} : longPress)}
     >
+      {selecting && forwarding ? <SelectionToggle message={message} forwarding={forwarding} /> : null}
       <div className="kite-im-row__avatar">
         {startsGroup && !own ? (
           isBot ? (
@@ -309,13 +318,14 @@ export const MessageRow = memo(function MessageRow({
                   mentions={message.mentions}
                   viewerIds={viewerIds}
                   card={isCard ? { messageId: message.id, chatKey: chat.id } : undefined}
+                  messageId={message.messageId}
                 />
                 {message.edited ? <span className="kite-im-edited">{t('edited')}</span> : null}
               </div>
             </div>
           )}
           {own ? <ReadReceipt message={message} chat={chat} /> : null}
-          {!editing ? (
+          {!editing && !selecting ? (
             <div className="kite-im-actions" role="toolbar" aria-label={t('actionMore')}>
               <Popover
                 trigger="click"
@@ -346,6 +356,18 @@ export const MessageRow = memo(function MessageRow({
                   <IconComment />
                 </button>
               )}
+              {forwarding ? (
+                <button
+                  type="button"
+                  className="kite-im-actions__button"
+                  aria-label={f('actionForward')}
+                  title={f('actionForward')}
+                  onClick={() => forwarding.forward(message)}
+                  data-testid="action-forward"
+                >
+                  <IconForward />
+                </button>
+              ) : null}
               <button
                 type="button"
                 className="kite-im-actions__button"
@@ -364,6 +386,11 @@ export const MessageRow = memo(function MessageRow({
                   <Dropdown.Menu>
                     {message.msgType === 'text' || message.msgType === 'post' ? (
                       <Dropdown.Item onClick={() => void copyText()}>{t('actionCopyText')}</Dropdown.Item>
+                    ) : null}
+                    {forwarding && !inThread ? (
+                      <Dropdown.Item onClick={() => forwarding.startSelecting(message)} data-testid="action-select">
+                        {f('actionSelect')}
+                      </Dropdown.Item>
                     ) : null}
                     {editable ? (
                       <Dropdown.Item onClick={() => setEditing(true)} data-testid="action-edit">

@@ -8,6 +8,7 @@ import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { ChatListPane } from './chat-list-pane.tsx';
 import { Conversation, type SidePanel } from './conversation.tsx';
 import { DepartmentGroupModal } from './department-group-modal.tsx';
+import { ForwardingProvider } from './forwarding.tsx';
 import { imMessages } from './im-messages.ts';
 import { useChat } from './im-queries.ts';
 import { HistorySkeleton } from './message-history.tsx';
@@ -58,7 +59,7 @@ function ConversationPane({
   }
   const showConversation = !isPhone || !panel;
   return (
-    <>
+    <ForwardingProvider key={chat.id} chat={chat}>
       {showConversation ? (
         <Conversation
           key={chat.id}
@@ -78,7 +79,7 @@ function ConversationPane({
           onLeft={onBack}
         />
       ) : null}
-    </>
+    </ForwardingProvider>
   );
 }
 

@@ -5,7 +5,7 @@ import { useMessages } from '@kite/ui/i18n';
 import { useDebouncedValue } from '@kite/ui/use-debounced-value';
 import { UserAvatar } from '@kite/ui/user-avatar';
 import { useViewer } from '@kite/ui/viewer';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { imMessages } from './im-messages.ts';
 import { usePeopleSearch } from './im-queries.ts';
 
@@ -17,6 +17,29 @@ export interface PickedPerson {
 
 function summary(user: UserView): string {
   return [user.title, user.departments[0]?.name].filter(Boolean).join(' · ') || (user.email ?? '');
+}
+
+/** Someone (or a chat) picked, with a button that takes them out again. */
+export function PickedChip({
+  avatar,
+  name,
+  onRemove,
+  removeLabel,
+}: {
+  avatar: ReactNode;
+  name: string;
+  onRemove: () => void;
+  removeLabel: string;
+}) {
+  return (
+    <span className="kite-im-chip">
+      {avatar}
+      {name}
+      <button type="button" className="kite-im-chip__remove" onClick={onRemove} aria-label={removeLabel}>
+        <IconClose size="small" />
+      </button>
+    </span>
+  );
 }
 
 /**
@@ -52,13 +75,13 @@ export function PeoplePicker({
       {mode === 'multiple' && selected.length > 0 ? (
         <div className="kite-im-picker__chips">
           {selected.map((person) => (
-            <span key={person.id} className="kite-im-chip">
-              <UserAvatar name={person.name} color={person.avatarColor} size={20} />
-              {person.name}
-              <button type="button" className="kite-im-chip__remove" onClick={() => onRemove?.(person.id)} aria-label={person.name}>
-                <IconClose size="small" />
-              </button>
-            </span>
+            <PickedChip
+              key={person.id}
+              avatar={<UserAvatar name={person.name} color={person.avatarColor} size={20} />}
+              name={person.name}
+              onRemove={() => onRemove?.(person.id)}
+              removeLabel={person.name}
+            />
           ))}
         </div>
       ) : null}

@@ -7,7 +7,8 @@ const SLOP_PX = 10;
 /**
  * Touch screens have no hover: holding a message (as in Feishu or WhatsApp) opens its actions.
  * Returns handlers for the row; `onPress` runs after the finger has rested for ~half a second.
- * The browser's own long-press menu (contextmenu) is taken over too.
+ * The browser's own long-press or right-click menu (contextmenu) opens the same actions, except on
+ * links, images and text fields.
  */
 export function useLongPress(onPress: () => void) {
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -35,7 +36,8 @@ export function useLongPress(onPress: () => void) {
     onTouchEnd: cancel,
     onTouchCancel: cancel,
     onContextMenu: (event: React.MouseEvent) => {
-      if (!window.matchMedia('(pointer: coarse)').matches) return;
+      // Links, images and text fields keep the browser's own menu (open in new tab, copy, paste).
+      if ((event.target as Element).closest('a, img, textarea, input')) return;
       event.preventDefault();
       cancel();
       onPress();
