@@ -58,6 +58,11 @@ describe.each(testEngines())('message retention (%s)', (engine) => {
   it('deletes messages older than the window, keeps newer ones, and leaves nothing unread that is gone', async () => {
     const old = await send('from last quarter');
     await admin.post(`/api/im/messages/${old.id}/reactions`, { emojiType: 'OK' });
+    expect((await admin.post(`/api/im/messages/${old.id}/pin`, {})).status).toBe(200);
+    // Merged into another chat, the copy is a new message there: it stays after the original goes.
+    const elsewhere = (await admin.post<ChatView>('/api/im/chats', { chatType: 'group', name: 'Elsewhere' })).body;
+    const merged = await admin.post(`/api/im/messages/merge-forward`, { messageIds: [old.id], chatIds: [elsewhere.id] });
+    expect(merged.status).toBe(200);
     await age(old.id, 40);
     const reply = await send('a reply to an old message', old.id);
     const fresh = await send('this week');

@@ -98,7 +98,11 @@ export class MessageRetention {
       if (doomed.length === 0) return 0;
       const ids = doomed.map((row) => row.id);
       const list = sql.join(ids);
+      // Everything that hangs off a message goes with it (buzzes, pins, a merged history's copies).
       await sql`delete from im_reaction where message_id in (${list})`.execute(trx);
+      await sql`delete from im_urgent where message_id in (${list})`.execute(trx);
+      await sql`delete from im_pin where message_id in (${list})`.execute(trx);
+      await sql`delete from im_merged_message where merge_id in (${list})`.execute(trx);
       await sql`delete from im_resource_ref where message_id in (${list})`.execute(trx);
       await sql`update im_message set parent_id = null where parent_id in (${list})`.execute(trx);
       await sql`update im_message set root_id = null where root_id in (${list})`.execute(trx);
