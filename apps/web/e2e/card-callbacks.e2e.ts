@@ -5,24 +5,12 @@
  * and a new card, and the new card appears in both browsers without a reload. B then gets a toast of
  * its own and a clear error when the app fails. Screenshots: artifacts/e2e/cards-*.png.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ServerProcess } from '@kite/testing/server-process';
 import * as lark from '@larksuiteoapi/node-sdk';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  apiCall,
-  buildWebApp,
-  chromiumPath,
-  launchChromium,
-  screenshotFailure,
-  screenshots,
-  setUpOrganisation,
-  signIn,
-  startKiteServer,
-} from './e2e-harness.ts';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addPerson, apiCall, chromiumPath, screenshots, setUpOrganisation, useE2eKite } from './e2e-harness.ts';
 
 const alice = { tenant: '风筝科技', name: '陈管理', email: 'admin@kite-cards-e2e.test', password: 'correct horse battery' };
 const bob = { name: 'Li Si', email: 'lisi@kite-cards-e2e.test', password: 'another horse battery' };
@@ -87,12 +75,8 @@ const approvedCard = {
 };
 
 describe.skipIf(!existsSync(chromiumPath))('interactive cards in two browsers', () => {
-  let workDir = '';
+  const suite = useE2eKite('kite-cards-e2e-', 'cards');
   let baseUrl = '';
-  let server: ServerProcess | undefined;
-  let browser: Browser | undefined;
-  let contextA: BrowserContext | undefined;
-  let contextB: BrowserContext | undefined;
   let pageA: Page;
   let pageB: Page;
   let ws: lark.WSClient | undefined;
@@ -126,19 +110,10 @@ describe.skipIf(!existsSync(chromiumPath))('interactive cards in two browsers', 
   }
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    workDir = mkdtempSync(join(tmpdir(), 'kite-cards-e2e-'));
-    const webDist = join(workDir, 'web');
-    await buildWebApp(webDist);
-    server = await startKiteServer(workDir, webDist);
-    baseUrl = server.url;
+    baseUrl = await suite.start();
 
     const session = await setUpOrganisation(baseUrl, alice);
-    const created = await apiCall<{ user: { openId: string } }>(baseUrl, session, 'POST', '/api/contact/users', {
-      name: bob.name,
-      email: bob.email,
-      password: bob.password,
-    });
+    const bobOpenId = (await addPerson(baseUrl, session, bob)).openId;
     const users = await apiCall<{ items: Array<{ email: string; openId: string }> }>(
       baseUrl,
       session,
@@ -161,32 +136,21 @@ describe.skipIf(!existsSync(chromiumPath))('interactive cards in two browsers', 
       loggerLevel: lark.LoggerLevel.error,
       logger: quiet,
     });
-    const chat = await client.im.v1.chat.create({ data: { name: '请假审批', user_id_list: [aliceOpenId, created.user.openId] } });
+    const chat = await client.im.v1.chat.create({ data: { name: '请假审批', user_id_list: [aliceOpenId, bobOpenId] } });
     const sent = await client.im.v1.message.create({
       params: { receive_id_type: 'chat_id' },
       data: { receive_id: chat.data!.chat_id!, msg_type: 'interactive', content: JSON.stringify(requestCard) },
     });
     expect(sent.code).toBe(0);
 
-    browser = await launchChromium();
-    contextA = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
-    contextB = await browser.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-    pageA = await contextA.newPage();
-    pageB = await contextB.newPage();
-    await signIn(pageA, baseUrl, alice.email, alice.password);
-    await signIn(pageB, baseUrl, bob.email, bob.password);
+    ({ pageA, pageB } = await suite.openTwoBrowsers(
+      { ...alice, locale: 'zh-CN', viewport: { width: 1440, height: 900 } },
+      { ...bob, locale: 'en-US', viewport: { width: 390, height: 844 }, phone: true },
+    ));
   });
 
-  afterEach((context) => screenshotFailure(context, 'cards', { A: pageA, B: pageB }));
-
-  afterAll(async () => {
-    ws?.close({ force: true });
-    await contextA?.close();
-    await contextB?.close();
-    await browser?.close();
-    await server?.stop();
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
-  });
+  // Registered after the harness's teardown, so it runs before it: the bot leaves before the server stops.
+  afterAll(() => ws?.close({ force: true }));
 
   async function openChat(page: Page) {
     await page.goto(`${baseUrl}/messenger`);

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { type ServerProcess, startServerProcess } from '@kite/testing/server-process';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { afterAll, afterEach } from 'vitest';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const chromiumPath = process.env.KITE_CHROMIUM ?? '/usr/bin/chromium';
@@ -84,6 +85,15 @@ export async function setUpOrganisation(
   return sessionOf(setup);
 }
 
+/** Someone the administrator adds through the contact API (with a password, so they can sign in). */
+export async function addPerson(
+  baseUrl: string,
+  admin: ApiSession,
+  person: { name: string; email: string; password: string; title?: string },
+): Promise<{ id: string; openId: string }> {
+  return (await apiCall<{ user: { id: string; openId: string } }>(baseUrl, admin, 'POST', '/api/contact/users', person)).user;
+}
+
 /** Signs in through the API (no browser), for acting as someone in a test's setup. */
 export async function apiSignIn(baseUrl: string, email: string, password: string): Promise<ApiSession> {
   const response = await fetch(`${baseUrl}/api/auth/login`, {
@@ -120,8 +130,12 @@ export async function screenshotFailure(
   prefix: string,
   pages: Record<string, Page | undefined>,
 ): Promise<void> {
-  if (test.task.result?.state !== 'fail') return;
-  const name = test.task.name.replace(/[^a-z0-9]+/gi, '-');
+  if (test.task.result?.state === 'fail') await screenshotPages(prefix, test.task.name, pages);
+}
+
+/** Each page as it is, as `<prefix>-failed-<page>-<test name>.png`; a page that cannot be shot is skipped. */
+async function screenshotPages(prefix: string, testName: string, pages: Record<string, Page | undefined>): Promise<void> {
+  const name = testName.replace(/[^a-z0-9]+/gi, '-');
   for (const [who, page] of Object.entries(pages)) {
     await page?.screenshot({ path: join(screenshots, `${prefix}-failed-${who}-${name}.png`) }).catch(() => undefined);
   }
@@ -156,6 +170,10 @@ export interface BrowserPerson {
   password: string;
   locale: string;
   viewport: { width: number; height: number };
+  /** A phone: touch input and a mobile viewport. */
+  phone?: boolean;
+  /** What the browser lets Kite's pages do, e.g. `clipboard-read`. */
+  permissions?: string[];
 }
 
 /** Two people in two browser contexts of one Chromium, each signed in. */
@@ -164,6 +182,8 @@ export interface TwoBrowsers {
   contextB: BrowserContext;
   pageA: Page;
   pageB: Page;
+  /** Someone else, signed in in a context of their own that `close()` closes too. */
+  signInAnother(person: BrowserPerson): Promise<Page>;
   /** Both pages as they are, after a failed test: `<prefix>-failed-A-<test>.png` and `…-B-…`. */
   screenshotFailure(prefix: string, testName: string): Promise<void>;
   close(): Promise<void>;
@@ -171,26 +191,67 @@ export interface TwoBrowsers {
 
 export async function openTwoBrowsers(baseUrl: string, a: BrowserPerson, b: BrowserPerson): Promise<TwoBrowsers> {
   const browser = await launchChromium();
-  const contextA = await browser.newContext({ locale: a.locale, viewport: a.viewport });
-  const contextB = await browser.newContext({ locale: b.locale, viewport: b.viewport });
-  const pageA = await contextA.newPage();
-  const pageB = await contextB.newPage();
-  await signIn(pageA, baseUrl, a.email, a.password);
-  await signIn(pageB, baseUrl, b.email, b.password);
+  const contexts: BrowserContext[] = [];
+  async function signInAnother(person: BrowserPerson): Promise<Page> {
+    const context = await browser.newContext({
+      locale: person.locale,
+      viewport: person.viewport,
+      ...(person.phone ? { isMobile: true, hasTouch: true } : {}),
+    });
+    contexts.push(context);
+    if (person.permissions) await context.grantPermissions(person.permissions, { origin: baseUrl });
+    const page = await context.newPage();
+    await signIn(page, baseUrl, person.email, person.password);
+    return page;
+  }
+  const pageA = await signInAnother(a);
+  const pageB = await signInAnother(b);
   return {
-    contextA,
-    contextB,
+    contextA: pageA.context(),
+    contextB: pageB.context(),
     pageA,
     pageB,
-    async screenshotFailure(prefix, testName) {
-      const name = testName.replace(/[^a-z0-9]+/gi, '-');
-      await pageA.screenshot({ path: join(screenshots, `${prefix}-failed-A-${name}.png`) }).catch(() => undefined);
-      await pageB.screenshot({ path: join(screenshots, `${prefix}-failed-B-${name}.png`) }).catch(() => undefined);
-    },
+    signInAnother,
+    screenshotFailure: (prefix, testName) => screenshotPages(prefix, testName, { A: pageA, B: pageB }),
     async close() {
-      await contextA.close();
-      await contextB.close();
+      for (const context of contexts) await context.close();
       await browser.close();
+    },
+  };
+}
+
+/** One browser test file's server and browsers, which `useE2eKite` tears down after the file. */
+export interface E2eSuite {
+  /** Builds the web app and starts the server (in `beforeAll`); resolves to its base URL. */
+  start(): Promise<string>;
+  /** Opens the two people's browsers on the started server, each signed in. */
+  openTwoBrowsers(a: BrowserPerson, b: BrowserPerson): Promise<TwoBrowsers>;
+}
+
+/**
+ * What every two-browser test file needs, in its `describe`: a server in a temp folder `tempPrefix…`,
+ * both pages photographed when a test fails (`<screenshotPrefix>-failed-A-<test>.png`, `…-B-…`), and
+ * at the end the browsers closed and the server stopped.
+ */
+export function useE2eKite(tempPrefix: string, screenshotPrefix: string): E2eSuite {
+  let kite: E2eKite | undefined;
+  let browsers: TwoBrowsers | undefined;
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail') await browsers?.screenshotFailure(screenshotPrefix, context.task.name);
+  });
+  afterAll(async () => {
+    await browsers?.close();
+    await kite?.stop();
+  });
+  return {
+    async start() {
+      kite = await startE2eKite(tempPrefix);
+      return kite.baseUrl;
+    },
+    async openTwoBrowsers(a, b) {
+      if (!kite) throw new Error('start the server before opening browsers');
+      browsers = await openTwoBrowsers(kite.baseUrl, a, b);
+      return browsers;
     },
   };
 }

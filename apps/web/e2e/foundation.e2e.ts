@@ -7,22 +7,19 @@
  * fresh temp data dir, free port) serving that build, so it tests what `npm start` ships.
  * Screenshots go to artifacts/e2e/. Needs Chromium (KITE_CHROMIUM, default /usr/bin/chromium).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ServerProcess } from '@kite/testing/server-process';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebApp, chromiumPath, launchChromium, screenshots, startKiteServer } from './e2e-harness.ts';
+import { chromiumPath, type E2eKite, launchChromium, screenshots, startE2eKite } from './e2e-harness.ts';
 
 const admin = { tenant: '风筝科技', name: '陈管理', email: 'admin@kite-e2e.test', password: 'correct horse battery' };
 const colleague = { name: '张三', email: 'zhangsan@kite-e2e.test' };
 const department = '研发中心';
 
 describe.skipIf(!existsSync(chromiumPath))('platform foundation in the browser', () => {
-  let workDir = '';
   let baseUrl = '';
-  let server: ServerProcess | undefined;
+  let kite: E2eKite | undefined;
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
   let page: Page;
@@ -32,13 +29,8 @@ describe.skipIf(!existsSync(chromiumPath))('platform foundation in the browser',
   }
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    workDir = mkdtempSync(join(tmpdir(), 'kite-e2e-'));
-    const webDist = join(workDir, 'web');
-    await buildWebApp(webDist);
-
-    server = await startKiteServer(workDir, webDist);
-    baseUrl = server.url;
+    kite = await startE2eKite('kite-e2e-');
+    baseUrl = kite.baseUrl;
 
     browser = await launchChromium();
     // A Chinese browser: the app starts in zh-CN until someone switches.
@@ -56,8 +48,7 @@ describe.skipIf(!existsSync(chromiumPath))('platform foundation in the browser',
   afterAll(async () => {
     await context?.close();
     await browser?.close();
-    await server?.stop();
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
+    await kite?.stop();
   });
 
   it('sets up the organisation on first run', async () => {

@@ -10,28 +10,16 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ApiSession,
-  apiCall,
-  apiSignIn,
-  chromiumPath,
-  type E2eKite,
-  openTwoBrowsers,
-  screenshots,
-  setUpOrganisation,
-  startE2eKite,
-  type TwoBrowsers,
-} from './e2e-harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type ApiSession, addPerson, apiCall, apiSignIn, chromiumPath, screenshots, setUpOrganisation, useE2eKite } from './e2e-harness.ts';
 
 const alice = { tenant: '风筝科技', name: '陈管理', email: 'admin@kite-buzz-e2e.test', password: 'correct horse battery' };
 const bob = { name: 'Bob Li', email: 'bob@kite-buzz-e2e.test', password: 'another horse battery' };
 const releaseNote = '今晚 20:00 发布 3.2 版本，请确认回滚方案';
 
 describe.skipIf(!existsSync(chromiumPath))('buzz and pins in two browsers', () => {
+  const suite = useE2eKite('kite-buzz-e2e-', 'buzz-pins');
   let baseUrl = '';
-  let kite: E2eKite | undefined;
-  let browsers: TwoBrowsers | undefined;
   let pageA: Page;
   let pageB: Page;
   let sessionA: ApiSession;
@@ -52,35 +40,18 @@ describe.skipIf(!existsSync(chromiumPath))('buzz and pins in two browsers', () =
   }
 
   beforeAll(async () => {
-    kite = await startE2eKite('kite-buzz-e2e-');
-    baseUrl = kite.baseUrl;
+    baseUrl = await suite.start();
     sessionA = await setUpOrganisation(baseUrl, alice);
-    const created = await apiCall<{ user: { id: string } }>(baseUrl, sessionA, 'POST', '/api/contact/users', {
-      name: bob.name,
-      email: bob.email,
-      password: bob.password,
-    });
-    bobId = created.user.id;
+    bobId = (await addPerson(baseUrl, sessionA, bob)).id;
     chat = await apiCall(baseUrl, sessionA, 'POST', '/api/im/chats', { chatType: 'group', name: '发布小组', userIds: [bobId] });
     message = await apiCall(baseUrl, sessionA, 'POST', `/api/im/chats/${chat.id}/messages`, {
       msgType: 'text',
       content: JSON.stringify({ text: releaseNote }),
     });
-    browsers = await openTwoBrowsers(
-      baseUrl,
+    ({ pageA, pageB } = await suite.openTwoBrowsers(
       { ...alice, locale: 'zh-CN', viewport: { width: 1440, height: 900 } },
       { ...bob, locale: 'en-US', viewport: { width: 1280, height: 800 } },
-    );
-    ({ pageA, pageB } = browsers);
-  });
-
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail') await browsers?.screenshotFailure('buzz-pins', context.task.name);
-  });
-
-  afterAll(async () => {
-    await browsers?.close();
-    await kite?.stop();
+    ));
   });
 
   it('lets A buzz B from the message menu; B sees the alert live on another page, and after a reload', async () => {

@@ -6,22 +6,20 @@
  * merged bubble and the viewer are photographed at desktop and at phone width
  * (artifacts/e2e/forward-*.png).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ServerProcess } from '@kite/testing/server-process';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type ApiSession,
+  addPerson,
   apiCall,
-  buildWebApp,
+  type BrowserPerson,
   chromiumPath,
-  launchChromium,
   screenshots,
   setUpOrganisation,
-  signIn,
-  startKiteServer,
+  type TwoBrowsers,
+  useE2eKite,
 } from './e2e-harness.ts';
 
 const alice = { tenant: '风筝科技', name: '陈管理', email: 'admin@kite-forward-e2e.test', password: 'correct horse battery' };
@@ -36,11 +34,9 @@ const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
 describe.skipIf(!existsSync(chromiumPath))('forwarding in two browsers', () => {
-  let workDir = '';
+  const suite = useE2eKite('kite-forward-e2e-', 'forward');
   let baseUrl = '';
-  let server: ServerProcess | undefined;
-  let browser: Browser | undefined;
-  const contexts: BrowserContext[] = [];
+  let browsers: TwoBrowsers | undefined;
   let pageA: Page;
   let pageB: Page;
   let session: ApiSession;
@@ -53,15 +49,16 @@ describe.skipIf(!existsSync(chromiumPath))('forwarding in two browsers', () => {
     await page.screenshot({ path: join(screenshots, `forward-${name}.png`), fullPage: false });
   }
 
-  async function newPage(locale: string, viewport: { width: number; height: number }) {
-    const context = await browser!.newContext({ locale, viewport });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
-    contexts.push(context);
-    return context.newPage();
-  }
+  /** Someone at a browser that lets the page copy links. */
+  const atBrowser = (who: { email: string; password: string }, locale: string, viewport: BrowserPerson['viewport']): BrowserPerson => ({
+    ...who,
+    locale,
+    viewport,
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
 
   async function person(who: { name: string; email: string; password: string }) {
-    return (await apiCall<{ user: { id: string } }>(baseUrl, session, 'POST', '/api/contact/users', { ...who, title: '工程师' })).user.id;
+    return (await addPerson(baseUrl, session, { ...who, title: '工程师' })).id;
   }
 
   async function say(content: Record<string, unknown>, msgType = 'text') {
@@ -85,12 +82,7 @@ describe.skipIf(!existsSync(chromiumPath))('forwarding in two browsers', () => {
   }
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    workDir = mkdtempSync(join(tmpdir(), 'kite-forward-e2e-'));
-    const webDist = join(workDir, 'web');
-    await buildWebApp(webDist);
-    server = await startKiteServer(workDir, webDist);
-    baseUrl = server.url;
+    baseUrl = await suite.start();
 
     // A's group with B: a long history (its first message is far back), then what gets forwarded.
     session = await setUpOrganisation(baseUrl, alice);
@@ -103,26 +95,8 @@ describe.skipIf(!existsSync(chromiumPath))('forwarding in two browsers', () => {
     await say({ image_key: await uploadImage() }, 'image');
     await say({ text: '设计稿已更新，见上图' });
 
-    browser = await launchChromium();
-    pageA = await newPage('zh-CN', DESKTOP);
-    pageB = await newPage('en-US', { width: 1280, height: 800 });
-    await signIn(pageA, baseUrl, alice.email, alice.password);
-    await signIn(pageB, baseUrl, bob.email, bob.password);
-  });
-
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail') {
-      const name = context.task.name.replace(/[^a-z0-9]+/gi, '-');
-      await pageA?.screenshot({ path: join(screenshots, `forward-failed-A-${name}.png`) }).catch(() => undefined);
-      await pageB?.screenshot({ path: join(screenshots, `forward-failed-B-${name}.png`) }).catch(() => undefined);
-    }
-  });
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await server?.stop();
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
+    browsers = await suite.openTwoBrowsers(atBrowser(alice, 'zh-CN', DESKTOP), atBrowser(bob, 'en-US', { width: 1280, height: 800 }));
+    ({ pageA, pageB } = browsers);
   });
 
   it('lets A forward one message to B, who gets it in their chat with A', async () => {
@@ -258,8 +232,7 @@ describe.skipIf(!existsSync(chromiumPath))('forwarding in two browsers', () => {
     await expect(pageB.getByTestId('jump-to-latest').count()).resolves.toBe(0);
 
     // Someone outside the chat gets a designed dead end, not a crash.
-    const pageD = await newPage('zh-CN', PHONE);
-    await signIn(pageD, baseUrl, dave.email, dave.password);
+    const pageD = await browsers!.signInAnother(atBrowser(dave, 'zh-CN', PHONE));
     await pageD.goto(link);
     await pageD.getByTestId('chat-not-found').waitFor();
     await snap(pageD, '10-link-no-access-phone');

@@ -8,22 +8,11 @@
  * list and a bot message, at desktop and phone width).
  */
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ServerProcess } from '@kite/testing/server-process';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  apiCall,
-  buildWebApp,
-  chromiumPath,
-  launchChromium,
-  screenshots,
-  setUpOrganisation,
-  signIn,
-  startKiteServer,
-} from './e2e-harness.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addPerson, apiCall, chromiumPath, screenshots, setUpOrganisation, useE2eKite } from './e2e-harness.ts';
 
 const alice = { tenant: '风筝科技', name: '陈管理', email: 'admin@kite-hook-e2e.test', password: 'correct horse battery' };
 const bob = { name: 'Bob Lee', email: 'bob@kite-hook-e2e.test', password: 'another horse battery' };
@@ -41,12 +30,8 @@ async function postToHook(url: string, secret: string | null, message: Record<st
 }
 
 describe.skipIf(!existsSync(chromiumPath))('custom webhook bots in the browser', () => {
-  let workDir = '';
+  const suite = useE2eKite('kite-hook-e2e-', 'webhook');
   let baseUrl = '';
-  let server: ServerProcess | undefined;
-  let browser: Browser | undefined;
-  let contextA: BrowserContext | undefined;
-  let contextB: BrowserContext | undefined;
   let pageA: Page;
   let pageB: Page;
   let chatId = '';
@@ -66,50 +51,22 @@ describe.skipIf(!existsSync(chromiumPath))('custom webhook bots in the browser',
   }
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    workDir = mkdtempSync(join(tmpdir(), 'kite-hook-e2e-'));
-    const webDist = join(workDir, 'web');
-    await buildWebApp(webDist);
-    server = await startKiteServer(workDir, webDist);
-    baseUrl = server.url;
+    baseUrl = await suite.start();
 
     const session = await setUpOrganisation(baseUrl, alice);
-    const created = await apiCall<{ user: { id: string } }>(baseUrl, session, 'POST', '/api/contact/users', {
-      name: bob.name,
-      email: bob.email,
-      password: bob.password,
-    });
+    const bobId = (await addPerson(baseUrl, session, bob)).id;
     const group = await apiCall<{ id: string }>(baseUrl, session, 'POST', '/api/im/chats', {
       chatType: 'group',
       name: '发布流水线',
       description: 'CI/CD',
-      userIds: [created.user.id],
+      userIds: [bobId],
     });
     chatId = group.id;
 
-    browser = await launchChromium();
-    contextA = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
-    contextB = await browser.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-    pageA = await contextA.newPage();
-    pageB = await contextB.newPage();
-    await signIn(pageA, baseUrl, alice.email, alice.password);
-    await signIn(pageB, baseUrl, bob.email, bob.password);
-  });
-
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail') {
-      const name = context.task.name.replace(/[^a-z0-9]+/gi, '-');
-      await pageA?.screenshot({ path: join(screenshots, `webhook-failed-A-${name}.png`) }).catch(() => undefined);
-      await pageB?.screenshot({ path: join(screenshots, `webhook-failed-B-${name}.png`) }).catch(() => undefined);
-    }
-  });
-
-  afterAll(async () => {
-    await contextA?.close();
-    await contextB?.close();
-    await browser?.close();
-    await server?.stop();
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
+    ({ pageA, pageB } = await suite.openTwoBrowsers(
+      { ...alice, locale: 'zh-CN', viewport: { width: 1440, height: 900 } },
+      { ...bob, locale: 'en-US', viewport: { width: 390, height: 844 }, phone: true },
+    ));
   });
 
   it('lets A add a signed custom bot in the chat’s info panel and shows its URL and secret once', async () => {

@@ -7,34 +7,19 @@
  * (fresh data dir, free port). Screenshots go to artifacts/e2e/messenger-*.png. Needs Chromium
  * (KITE_CHROMIUM, default /usr/bin/chromium).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ServerProcess } from '@kite/testing/server-process';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  apiCall,
-  buildWebApp,
-  chromiumPath,
-  launchChromium,
-  screenshotFailure,
-  screenshots,
-  setUpOrganisation,
-  signIn,
-  startKiteServer,
-} from './e2e-harness.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addPerson, apiCall, chromiumPath, screenshots, setUpOrganisation, type TwoBrowsers, useE2eKite } from './e2e-harness.ts';
 
 const alice = { tenant: '风筝科技', name: '陈管理', email: 'admin@kite-im-e2e.test', password: 'correct horse battery' };
 const bob = { name: '李四', email: 'lisi@kite-im-e2e.test', password: 'another horse battery' };
 
 describe.skipIf(!existsSync(chromiumPath))('messenger in two browsers', () => {
-  let workDir = '';
+  const suite = useE2eKite('kite-im-e2e-', 'messenger');
   let baseUrl = '';
-  let server: ServerProcess | undefined;
-  let browser: Browser | undefined;
-  let contextA: BrowserContext | undefined;
-  let contextB: BrowserContext | undefined;
+  let browsers: TwoBrowsers | undefined;
   let pageA: Page;
   let pageB: Page;
   let bobId = '';
@@ -45,42 +30,18 @@ describe.skipIf(!existsSync(chromiumPath))('messenger in two browsers', () => {
   }
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    workDir = mkdtempSync(join(tmpdir(), 'kite-im-e2e-'));
-    const webDist = join(workDir, 'web');
-    await buildWebApp(webDist);
-
-    server = await startKiteServer(workDir, webDist);
-    baseUrl = server.url;
+    baseUrl = await suite.start();
 
     // The organisation and the second person, through the same API the admin console uses.
     const session = await setUpOrganisation(baseUrl, alice);
     adminSession = session;
-    const created = await apiCall<{ user: { id: string } }>(baseUrl, session, 'POST', '/api/contact/users', {
-      name: bob.name,
-      email: bob.email,
-      title: '前端工程师',
-      password: bob.password,
-    });
-    bobId = created.user.id;
+    bobId = (await addPerson(baseUrl, session, { ...bob, title: '前端工程师' })).id;
 
-    browser = await launchChromium();
-    contextA = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
-    contextB = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
-    pageA = await contextA.newPage();
-    pageB = await contextB.newPage();
-    await signIn(pageA, baseUrl, alice.email, alice.password);
-    await signIn(pageB, baseUrl, bob.email, bob.password);
-  });
-
-  afterEach((context) => screenshotFailure(context, 'messenger', { A: pageA, B: pageB }));
-
-  afterAll(async () => {
-    await contextA?.close();
-    await contextB?.close();
-    await browser?.close();
-    await server?.stop();
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
+    browsers = await suite.openTwoBrowsers(
+      { ...alice, locale: 'zh-CN', viewport: { width: 1440, height: 900 } },
+      { ...bob, locale: 'en-US', viewport: { width: 1280, height: 800 } },
+    );
+    ({ pageA, pageB } = browsers);
   });
 
   it('shows an empty messenger with a way to start a chat', async () => {
@@ -212,7 +173,7 @@ describe.skipIf(!existsSync(chromiumPath))('messenger in two browsers', () => {
     await card.waitFor({ timeout: 15_000 });
     await expect.poll(() => card.textContent()).toContain('1.4 KB');
     const href = await card.locator('a').getAttribute('href');
-    const cookies = await contextB!.cookies();
+    const cookies = await pageB.context().cookies();
     const download = await fetch(`${baseUrl}${href}`, { headers: { cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; ') } });
     expect(download.status).toBe(200);
     expect(download.headers.get('content-disposition')).toContain('attachment');
@@ -221,10 +182,9 @@ describe.skipIf(!existsSync(chromiumPath))('messenger in two browsers', () => {
   });
 
   it('opens a message’s actions on a phone when B holds it', async () => {
-    const phone = await browser!.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await browsers!.signInAnother({ ...bob, locale: 'en-US', viewport: { width: 390, height: 844 }, phone: true });
+    const phone = page.context();
     try {
-      const page = await phone.newPage();
-      await signIn(page, baseUrl, bob.email, bob.password);
       await page.goto(`${baseUrl}/messenger`);
       await page.locator('[data-testid^="chat-item-"]').filter({ hasText: 'Got it, looks great!' }).click();
       const row = page.getByTestId('message').filter({ hasText: 'Got it, looks great!' });

@@ -15,6 +15,7 @@ import {
 import * as lark from '@larksuiteoapi/node-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { createSdkBot, quietLogger as quiet } from './im-test-kit.ts';
 
 /**
  * Card callbacks end to end with the official SDK on the app's side: a `CardActionHandler` behind
@@ -39,7 +40,6 @@ interface CardCall {
   action: { tag: string; value: Record<string, unknown>; option?: string; timezone?: string; name?: string; form_value?: unknown };
 }
 
-const quiet = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} };
 const plain = (content: string) => ({ tag: 'plain_text', content });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -105,20 +105,7 @@ describe.each(testEngines())('card callbacks through the official SDK (%s)', (en
   const socketCalls: CardCall[] = [];
   const allCalls = () => legacyCalls.length + webhookCalls.length + socketCalls.length;
 
-  async function createBot(name: string, settings: Record<string, unknown> = {}) {
-    const made = await admin.post<{ app: { appId: string }; appSecret: string }>('/api/admin/apps', { name, ...settings });
-    expect(made.status, JSON.stringify(made.body)).toBe(200);
-    const { appId } = made.body.app;
-    const client = new lark.Client({
-      appId,
-      appSecret: made.body.appSecret,
-      domain: server.url,
-      loggerLevel: lark.LoggerLevel.error,
-      logger: quiet,
-      cache: new lark.DefaultCache(),
-    });
-    return { appId, appSecret: made.body.appSecret, client };
-  }
+  const createBot = (name: string, settings: Record<string, unknown> = {}) => createSdkBot(server, admin, name, settings);
 
   /** The bot opens a group with Alice and Bob and sends its card there. */
   async function sendCard(bot: { client: lark.Client }, title: string) {

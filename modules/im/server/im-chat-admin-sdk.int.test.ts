@@ -1,24 +1,11 @@
 import type { UserView } from '@kite/contact/contract';
 import type { ChatView } from '@kite/im/contract';
-import { setUpTenant, startTestServer, type TestServer, testEngines, WebClient } from '@kite/testing/test-server';
-import * as lark from '@larksuiteoapi/node-sdk';
+import { addSignedInPerson, setUpTenant, startTestServer, type TestServer, testEngines, type WebClient } from '@kite/testing/test-server';
+import type * as lark from '@larksuiteoapi/node-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSdkBot, sdkFailureWithMsg as failure } from './im-test-kit.ts';
 
 /** im v1 chat.announcement, chat.moderation and chat.managers through the official SDK. */
-
-const quietLogger = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} };
-
-/** The SDK throws (axios) on non-2xx; Feishu answers IM business errors with HTTP 400. */
-async function failure(call: Promise<unknown>): Promise<{ status: number; code: number; msg: string }> {
-  try {
-    const body = (await call) as { code: number; msg: string };
-    return { status: 200, code: body.code, msg: body.msg };
-  } catch (error) {
-    const response = (error as { response?: { status: number; data: { code: number; msg: string } } }).response;
-    if (!response) throw error;
-    return { status: response.status, code: response.data.code, msg: response.data.msg };
-  }
-}
 
 const paragraphs = (...lines: string[]) =>
   JSON.stringify({
@@ -37,24 +24,9 @@ describe.each(testEngines())('im v1 chat administration through the official SDK
   beforeAll(async () => {
     server = await startTestServer({ engine });
     ({ admin } = await setUpTenant(server));
-    const created = await admin.post<{ user: UserView }>('/api/contact/users', {
-      name: 'Alice',
-      email: 'alice@acme.test',
-      password: 'person-password-1',
-    });
-    const aliceClient = new WebClient(server.url);
-    await aliceClient.login('alice@acme.test', 'person-password-1');
-    alice = { client: aliceClient, user: created.body.user };
+    alice = await addSignedInPerson(server, admin, 'Alice');
     bob = (await admin.post<{ user: UserView }>('/api/contact/users', { name: 'Bob', email: 'bob@acme.test' })).body.user;
-    const made = await admin.post<{ app: { appId: string }; appSecret: string }>('/api/admin/apps', { name: 'Admin Bot' });
-    client = new lark.Client({
-      appId: made.body.app.appId,
-      appSecret: made.body.appSecret,
-      domain: server.url,
-      loggerLevel: lark.LoggerLevel.error,
-      logger: quietLogger,
-      cache: new lark.DefaultCache(),
-    });
+    ({ client } = await createSdkBot(server, admin, 'Admin Bot'));
     const chat = await client.im.v1.chat.create({
       params: { user_id_type: 'open_id' },
       data: { name: 'Ops', user_id_list: [alice.user.openId, bob.openId] },

@@ -1,9 +1,9 @@
 import type { UserView } from '@kite/contact/contract';
 import type { ChatView } from '@kite/im/contract';
-import { setUpTenant, startTestServer, type TestServer, testEngines, WebClient } from '@kite/testing/test-server';
-import * as lark from '@larksuiteoapi/node-sdk';
+import { addSignedInPerson, setUpTenant, startTestServer, type TestServer, testEngines, type WebClient } from '@kite/testing/test-server';
+import type * as lark from '@larksuiteoapi/node-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PIXEL_PNG, quietLogger, readAll, sdkFailure } from './im-test-kit.ts';
+import { createSdkBot, PIXEL_PNG, readAll, sdkFailure } from './im-test-kit.ts';
 
 /**
  * Forward and merge-forward through the official SDK, unchanged: `message.forward` (with `uuid`),
@@ -33,22 +33,9 @@ describe.each(testEngines())('forwarding through the official SDK (%s)', (engine
   beforeAll(async () => {
     server = await startTestServer({ engine });
     const { admin } = await setUpTenant(server);
-    const created = await admin.post<{ user: UserView }>('/api/contact/users', {
-      name: 'Alice',
-      email: 'alice@acme.test',
-      password: 'person-password-1',
-    });
-    alice = { client: new WebClient(server.url), user: created.body.user };
-    await alice.client.login('alice@acme.test', 'person-password-1');
+    alice = await addSignedInPerson(server, admin, 'Alice');
     bob = (await admin.post<{ user: UserView }>('/api/contact/users', { name: 'Bob', email: 'bob@acme.test' })).body.user;
-    const made = await admin.post<{ app: { appId: string }; appSecret: string }>('/api/admin/apps', { name: 'Relay Bot' });
-    client = new lark.Client({
-      appId: made.body.app.appId,
-      appSecret: made.body.appSecret,
-      domain: server.url,
-      loggerLevel: lark.LoggerLevel.error,
-      logger: quietLogger,
-    });
+    ({ client } = await createSdkBot(server, admin, 'Relay Bot'));
     ops = (await client.im.v1.chat.create({ data: { name: 'Ops', user_id_list: [alice.user.openId] } })).data!.chat_id!;
   });
 

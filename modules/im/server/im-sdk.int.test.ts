@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { UserView } from '@kite/contact/contract';
-import { setUpTenant, startTestServer, type TestServer, testEngines, WebClient } from '@kite/testing/test-server';
+import { addSignedInPerson, setUpTenant, startTestServer, type TestServer, testEngines, type WebClient } from '@kite/testing/test-server';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sdkFailure as failure, quietLogger } from './im-test-kit.ts';
+import { createSdkBot, sdkFailure as failure } from './im-test-kit.ts';
 
 /**
  * im v1 through the official Lark SDK, unchanged (reference/feishu-openapi.md §10 steps 3–6): chats,
@@ -45,25 +45,11 @@ describe.each(testEngines())('im v1 through the official SDK (%s)', (engine) => 
   beforeAll(async () => {
     server = await startTestServer({ engine });
     ({ admin } = await setUpTenant(server));
-    const created = await admin.post<{ user: UserView }>('/api/contact/users', {
-      name: 'Alice',
-      email: 'alice@acme.test',
-      password: 'person-password-1',
-    });
-    const aliceClient = new WebClient(server.url);
-    await aliceClient.login('alice@acme.test', 'person-password-1');
-    alice = { client: aliceClient, user: created.body.user };
+    alice = await addSignedInPerson(server, admin, 'Alice');
     bob = (await admin.post<{ user: UserView }>('/api/contact/users', { name: 'Bob', email: 'bob@acme.test' })).body.user;
-    const made = await admin.post<{ app: { appId: string }; appSecret: string }>('/api/admin/apps', { name: 'Kite Bot' });
-    app = { appId: made.body.app.appId, appSecret: made.body.appSecret };
-    client = new lark.Client({
-      appId: app.appId,
-      appSecret: app.appSecret,
-      domain: server.url,
-      loggerLevel: lark.LoggerLevel.error,
-      logger: quietLogger,
-      cache: new lark.DefaultCache(),
-    });
+    const bot = await createSdkBot(server, admin, 'Kite Bot');
+    app = { appId: bot.appId, appSecret: bot.appSecret };
+    client = bot.client;
 
     const dispatcher = new lark.EventDispatcher({ encryptKey: 'im-hook-key', loggerLevel: lark.LoggerLevel.error }).register({
       'im.chat.member.user.added_v1': async (data: Record<string, unknown>) => {

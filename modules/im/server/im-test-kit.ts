@@ -1,6 +1,11 @@
 import type { Readable } from 'node:stream';
+import type { TestServer, WebClient } from '@kite/testing/test-server';
+import * as lark from '@larksuiteoapi/node-sdk';
 
-/** What the messenger's integration tests share: a tiny image, the SDK's way of failing, reading a download. */
+/**
+ * What the messenger's integration tests share: a tiny image, bots on the official SDK, the SDK's
+ * way of failing, reading a download.
+ */
 
 /** A 1×1 PNG. */
 export const PIXEL_PNG = Buffer.from(
@@ -11,16 +16,51 @@ export const PIXEL_PNG = Buffer.from(
 /** Keeps the SDK quiet about the errors a test provokes on purpose. */
 export const quietLogger = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} };
 
+/** An app the tenant's admin creates, and the official SDK's client acting as it (a bot). */
+export interface SdkBot {
+  appId: string;
+  appSecret: string;
+  client: lark.Client;
+}
+
+/** Creates an app (`settings` as the admin console takes them) and a quiet SDK client for it, with its own token cache. */
+export async function createSdkBot(
+  server: TestServer,
+  admin: WebClient,
+  name: string,
+  settings: Record<string, unknown> = {},
+): Promise<SdkBot> {
+  const made = await admin.post<{ app: { appId: string }; appSecret: string }>('/api/admin/apps', { name, ...settings });
+  if (made.status !== 200) throw new Error(`could not create app ${name}: ${made.status} ${JSON.stringify(made.body)}`);
+  const { appId } = made.body.app;
+  const { appSecret } = made.body;
+  const client = new lark.Client({
+    appId,
+    appSecret,
+    domain: server.url,
+    loggerLevel: lark.LoggerLevel.error,
+    logger: quietLogger,
+    cache: new lark.DefaultCache(),
+  });
+  return { appId, appSecret, client };
+}
+
 /** The SDK throws (axios) on non-2xx; Feishu answers IM business errors with HTTP 400. */
-export async function sdkFailure(call: Promise<unknown>): Promise<{ status: number; code: number }> {
+export async function sdkFailureWithMsg(call: Promise<unknown>): Promise<{ status: number; code: number; msg: string }> {
   try {
-    const body = (await call) as { code: number };
-    return { status: 200, code: body.code };
+    const body = (await call) as { code: number; msg: string };
+    return { status: 200, code: body.code, msg: body.msg };
   } catch (error) {
-    const response = (error as { response?: { status: number; data: { code: number } } }).response;
+    const response = (error as { response?: { status: number; data: { code: number; msg: string } } }).response;
     if (!response) throw error;
-    return { status: response.status, code: response.data.code };
+    return { status: response.status, code: response.data.code, msg: response.data.msg };
   }
+}
+
+/** {@link sdkFailureWithMsg} without the message, for comparing whole answers. */
+export async function sdkFailure(call: Promise<unknown>): Promise<{ status: number; code: number }> {
+  const { status, code } = await sdkFailureWithMsg(call);
+  return { status, code };
 }
 
 /** A whole download (the SDK's `getReadableStream()`) as bytes. */

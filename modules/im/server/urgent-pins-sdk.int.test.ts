@@ -1,28 +1,16 @@
 import type { UserView } from '@kite/contact/contract';
 import type { UrgentAlertView } from '@kite/im/contract';
-import { setUpTenant, startTestServer, type TestServer, testEngines, WebClient } from '@kite/testing/test-server';
+import { addSignedInPerson, setUpTenant, startTestServer, type TestServer, testEngines, type WebClient } from '@kite/testing/test-server';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSdkBot, sdkFailureWithMsg as failure } from './im-test-kit.ts';
 
 /**
  * `message.urgentApp` / `urgentSms` / `urgentPhone` and `pin.create` / `list` / `delete` through the
  * official Lark SDK, unchanged: bot (tenant token) and person (user token) alike.
  */
 
-const quietLogger = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} };
 const text = (value: string) => JSON.stringify({ text: value });
-
-/** The SDK throws (axios) on non-2xx; Feishu answers IM business errors with HTTP 400. */
-async function failure(call: Promise<unknown>): Promise<{ status: number; code: number; msg: string }> {
-  try {
-    const body = (await call) as { code: number; msg: string };
-    return { status: 200, code: body.code, msg: body.msg };
-  } catch (error) {
-    const response = (error as { response?: { status: number; data: { code: number; msg: string } } }).response;
-    if (!response) throw error;
-    return { status: response.status, code: response.data.code, msg: response.data.msg };
-  }
-}
 
 describe.each(testEngines())('urgent buzz and pins through the official SDK (%s)', (engine) => {
   let server: TestServer;
@@ -45,23 +33,8 @@ describe.each(testEngines())('urgent buzz and pins through the official SDK (%s)
   beforeAll(async () => {
     server = await startTestServer({ engine });
     ({ admin } = await setUpTenant(server));
-    for (const name of ['alice', 'bob', 'carol'] as const) {
-      const email = `${name}@acme.test`;
-      const created = await admin.post<{ user: UserView }>('/api/contact/users', { name, email, password: 'person-password-1' });
-      const web = new WebClient(server.url);
-      await web.login(email, 'person-password-1');
-      people[name] = { client: web, user: created.body.user };
-    }
-    const made = await admin.post<{ app: { appId: string }; appSecret: string }>('/api/admin/apps', { name: 'Pager Bot' });
-    appId = made.body.app.appId;
-    client = new lark.Client({
-      appId,
-      appSecret: made.body.appSecret,
-      domain: server.url,
-      loggerLevel: lark.LoggerLevel.error,
-      logger: quietLogger,
-      cache: new lark.DefaultCache(),
-    });
+    for (const name of ['alice', 'bob', 'carol'] as const) people[name] = await addSignedInPerson(server, admin, name);
+    ({ appId, client } = await createSdkBot(server, admin, 'Pager Bot'));
     // The bot's group with Alice and Bob (Carol stays outside).
     const chat = await client.im.v1.chat.create({
       params: { user_id_type: 'open_id' },
