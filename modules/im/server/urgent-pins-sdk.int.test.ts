@@ -124,8 +124,9 @@ describe.each(testEngines())('urgent buzz and pins through the official SDK (%s)
       params: { user_id_type: 'open_id' as const },
       data: { user_id_list: [people.bob.user.openId] },
     };
-    for (const call of [client.im.v1.message.urgentSms(payload), client.im.v1.message.urgentPhone(payload)]) {
-      const refused = await failure(call);
+    // One call at a time: a second rejection while the first is awaited would go unhandled.
+    for (const call of [() => client.im.v1.message.urgentSms(payload), () => client.im.v1.message.urgentPhone(payload)]) {
+      const refused = await failure(call());
       expect(refused).toMatchObject({ status: 400, code: 230_024 });
       expect(refused.msg).toContain('urgent_app');
     }

@@ -73,6 +73,8 @@ describe.each(engines)('outbox dispatcher (%s)', (engine) => {
     outbox.addLive('live', (events) => {
       seen.push(...events.map((event) => event.type));
     });
+    // A second consumer that wants nothing either: reading once per consumer would show as 3 reads.
+    outbox.addDurable('search', async () => {}, { wants: () => false });
     outbox.addDurable(
       'audit',
       async (events) => {
@@ -91,8 +93,10 @@ describe.each(engines)('outbox dispatcher (%s)', (engine) => {
     await emit(commands, 'chat.message', 'chat.message');
     await outbox.settle();
     expect(seen).toEqual(['chat.message', 'chat.message']);
-    // One read served the live consumer; the durable one wanted nothing: no transaction, row untouched.
-    expect(read).toHaveBeenCalledTimes(1);
+    // One read served every consumer; the durable ones wanted nothing: no transaction, row untouched.
+    // (On a shared PostgreSQL a pass may read once more while another test's transaction holds a
+    // lower seq open; one read per consumer would be three.)
+    expect(read.mock.calls.length).toBeLessThanOrEqual(2);
     expect(transactions).not.toHaveBeenCalled();
     expect(audited).toEqual([]);
     const head = await outbox.headSeq();
