@@ -1,12 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { createPostgresDatabase } from '../packages/testing/src/server-process.ts';
+import { createPostgresDatabase, freePort } from '../packages/testing/src/server-process.ts';
 
 export const root = join(import.meta.dirname, '..');
 
-export { freePort } from '../packages/testing/src/server-process.ts';
+export { freePort };
 
 /** Starts a server in its own process (the load generator keeps the other core). */
 export async function startProcess(
@@ -27,6 +28,57 @@ export async function startProcess(
   }
   child.kill('SIGKILL');
   throw new Error(`server did not become ready at ${readyUrl}`);
+}
+
+/**
+ * Starts `servers/kite-seeded.ts` in its own process on a free port and a fresh data dir, and waits
+ * until it has written its seed file (which can take an hour for a million messages on PGlite).
+ */
+export async function startSeededKite(
+  prefix: string,
+  env: Record<string, string>,
+  options: { databaseUrl?: string; timeoutMs?: number } = {},
+): Promise<{ child: ChildProcess; port: number; dataDir: string; seedFile: string }> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  const seedFile = join(dataDir, 'seed.json');
+  const child = await startProcess(
+    ['--import', 'tsx', 'bench/servers/kite-seeded.ts'],
+    {
+      PORT: String(port),
+      KITE_DATA_DIR: dataDir,
+      KITE_LOG_LEVEL: 'error',
+      KITE_WEB_DIST: join(dataDir, 'none'),
+      BENCH_SEED_FILE: seedFile,
+      ...env,
+      ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    },
+    `http://127.0.0.1:${port}/healthz`,
+    options.timeoutMs ?? 3_600_000,
+    () => {
+      try {
+        return Boolean(readFileSync(seedFile, 'utf8'));
+      } catch {
+        return false;
+      }
+    },
+  );
+  return { child, port, dataDir, seedFile };
+}
+
+/** Stops a server cleanly (SIGTERM), so its PGlite directory can be opened after it; SIGKILL after 30 s. */
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  child.kill('SIGTERM');
+  await new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve(null);
+    }, 30_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(null);
+    });
+  });
 }
 
 export interface Measurement {

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { cpuSeconds, createBenchDatabase, freePort, percentile, saveResults, startProcess } from './harness.ts';
+import { cpuSeconds, createBenchDatabase, freePort, percentile, saveResults, startProcess, startSeededKite } from './harness.ts';
 
 const { values } = parseArgs({
   options: {
@@ -178,26 +178,11 @@ async function baseline(databaseUrl: string | undefined): Promise<Result> {
 }
 
 async function kite(databaseUrl: string | undefined): Promise<Result> {
-  const port = await freePort();
   const statsPort = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'kite-chat-'));
-  const seedFile = join(dataDir, 'seed.json');
-  const child = await startProcess(
-    ['--import', 'tsx', 'bench/servers/kite-seeded.ts'],
-    {
-      PORT: String(port),
-      KITE_DATA_DIR: dataDir,
-      KITE_LOG_LEVEL: 'error',
-      KITE_WEB_DIST: join(dataDir, 'none'),
-      BENCH_USERS: String(senders * members),
-      BENCH_GROUP_SIZE: String(members),
-      BENCH_SEED_FILE: seedFile,
-      BENCH_STATS_PORT: String(statsPort),
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-    },
-    `http://127.0.0.1:${port}/healthz`,
-    600_000,
-    () => readable(seedFile),
+  const { child, port, dataDir, seedFile } = await startSeededKite(
+    'kite-chat-',
+    { BENCH_USERS: String(senders * members), BENCH_GROUP_SIZE: String(members), BENCH_STATS_PORT: String(statsPort) },
+    { databaseUrl, timeoutMs: 600_000 },
   );
   try {
     const seed = JSON.parse(readFileSync(seedFile, 'utf8')) as {

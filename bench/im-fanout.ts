@@ -7,12 +7,11 @@
  * own process. Reports delivered messages per server CPU-second (from /proc), the ratio to the
  * baseline, send→deliver latency percentiles, and server RSS per idle connection.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { cpuSeconds, createBenchDatabase, freePort, percentile, root, rssBytes, startProcess } from './harness.ts';
+import { cpuSeconds, createBenchDatabase, freePort, percentile, root, rssBytes, startProcess, startSeededKite } from './harness.ts';
 
 const { values } = parseArgs({
   options: {
@@ -138,30 +137,10 @@ async function baseline(groupSize: number): Promise<Result> {
 }
 
 async function kite(groupSize: number, databaseUrl: string | undefined): Promise<Result> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'kite-fanout-'));
-  const seedFile = join(dataDir, 'seed.json');
-  const child = await startProcess(
-    ['--import', 'tsx', 'bench/servers/kite-seeded.ts'],
-    {
-      PORT: String(port),
-      KITE_DATA_DIR: dataDir,
-      KITE_LOG_LEVEL: 'error',
-      KITE_WEB_DIST: join(dataDir, 'none'),
-      BENCH_USERS: String(userCount),
-      BENCH_GROUP_SIZE: String(groupSize),
-      BENCH_SEED_FILE: seedFile,
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-    },
-    `http://127.0.0.1:${port}/healthz`,
-    600_000,
-    () => {
-      try {
-        return Boolean(readFileSync(seedFile, 'utf8'));
-      } catch {
-        return false;
-      }
-    },
+  const { child, port, dataDir, seedFile } = await startSeededKite(
+    'kite-fanout-',
+    { BENCH_USERS: String(userCount), BENCH_GROUP_SIZE: String(groupSize) },
+    { databaseUrl, timeoutMs: 600_000 },
   );
   try {
     const seed = JSON.parse(readFileSync(seedFile, 'utf8')) as {

@@ -9,13 +9,12 @@
  * query alone in raw SQL (driver level) — run after the server has stopped, on the same database.
  * PGlite by default (its data directory on disk); `--pg` uses a fresh database of KITE_TEST_PG_URL.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { createBenchDatabase, freePort, percentile, saveResults, startProcess } from './harness.ts';
+import { createBenchDatabase, percentile, saveResults, startSeededKite, stopProcess } from './harness.ts';
 
 const { values } = parseArgs({
   options: {
@@ -94,33 +93,16 @@ const KEYSET = 'select * from im_message where chat_id = $1 and seq < $2 order b
 async function main() {
   const engine = values.pg ? 'PostgreSQL' : 'PGlite';
   const database = values.pg ? await createBenchDatabase('kite_history') : undefined;
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'kite-history-'));
-  const seedFile = join(dataDir, 'seed.json');
   const loadStarted = performance.now();
-  const child = await startProcess(
-    ['--import', 'tsx', 'bench/servers/kite-seeded.ts'],
+  const { child, port, dataDir, seedFile } = await startSeededKite(
+    'kite-history-',
     {
-      PORT: String(port),
-      KITE_DATA_DIR: dataDir,
-      KITE_LOG_LEVEL: 'error',
-      KITE_WEB_DIST: join(dataDir, 'none'),
       BENCH_USERS: String(members),
       BENCH_GROUP_SIZE: String(members),
       BENCH_CHATS: String(chatCount),
       BENCH_MESSAGES: String(messages),
-      BENCH_SEED_FILE: seedFile,
-      ...(database ? { DATABASE_URL: database.url } : {}),
     },
-    `http://127.0.0.1:${port}/healthz`,
-    3_600_000,
-    () => {
-      try {
-        return Boolean(readFileSync(seedFile, 'utf8'));
-      } catch {
-        return false;
-      }
-    },
+    { databaseUrl: database?.url },
   );
   const rows: Row[] = [];
   let seed: { admin: { cookie: string }; chats: Array<{ chatId: string }>; perChat: number; loadSeconds: number };
@@ -143,17 +125,7 @@ async function main() {
     rows.push(await measure('Kite: GET /api/im/chats/:id/messages?limit=50&before=…', connections, seed.perChat, ids, page));
   } finally {
     // A clean stop, so the baseline can open the PGlite directory after it.
-    child.kill('SIGTERM');
-    await new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        resolve(null);
-      }, 30_000);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve(null);
-      });
-    });
+    await stopProcess(child);
   }
 
   const internal = seed.chats.map((chat) => chat.chatId);

@@ -5,8 +5,10 @@
  *
  * Env: BENCH_USERS, BENCH_GROUP_SIZE (chats of consecutive users), BENCH_CHATS (instead: that many
  * chats of the first G users), BENCH_MESSAGES (bulk-load that many messages, spread evenly over the
- * chats, with raw SQL), BENCH_STATS_PORT (serve `GET /stats` → SQL statements sent so far),
- * BENCH_SEED_FILE. SIGTERM closes the server cleanly.
+ * chats, with raw SQL), BENCH_CORPUS=chat (instead: chats of G users spread over everyone, the first
+ * user in every tenth, and messages of chat-like text with their search terms — bench/chat-corpus.ts),
+ * BENCH_STATS_PORT (serve `GET /stats` → SQL statements sent so far), BENCH_SEED_FILE. SIGTERM closes
+ * the server cleanly.
  */
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -15,12 +17,15 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../../apps/server/src/config.ts';
 import { createKite } from '../../apps/server/src/kite.ts';
+import { searchTermsOf } from '../../modules/im/server/search-terms.ts';
+import { chatLine, seededRandom } from './chat-corpus.ts';
 
 const users = Number(process.env.BENCH_USERS ?? 1000);
 const groupSize = Number(process.env.BENCH_GROUP_SIZE ?? 100);
 const chatCount = process.env.BENCH_CHATS ? Number(process.env.BENCH_CHATS) : undefined;
 const messageCount = Number(process.env.BENCH_MESSAGES ?? 0);
 const out = process.env.BENCH_SEED_FILE ?? '/tmp/kite-bench-seed.json';
+const chatCorpus = process.env.BENCH_CORPUS === 'chat';
 
 // Counts every statement sent to either engine (the request's and the outbox dispatcher's alike).
 let statements = 0;
@@ -69,7 +74,13 @@ for (const id of ids) {
   sessions.push({ cookie: `kite_session=${session.token}`, csrf: session.csrfToken });
 }
 const memberLists: number[][] = [];
-if (chatCount !== undefined) {
+if (chatCorpus) {
+  // Everyone is in a few chats; the first user (who searches) in every tenth, so sees a tenth of the messages.
+  for (let k = 0; k < (chatCount ?? 100); k++) {
+    const members = Array.from({ length: groupSize }, (_, m) => 1 + ((k * groupSize + m) % (users - 1)));
+    memberLists.push(k % 10 === 0 ? [0, ...members] : members);
+  }
+} else if (chatCount !== undefined) {
   for (let k = 0; k < chatCount; k++) memberLists.push(Array.from({ length: groupSize }, (_, m) => m));
 } else {
   for (let start = 0; start + groupSize <= users; start += groupSize)
@@ -91,7 +102,9 @@ for (const [index, members] of memberLists.entries()) {
 // each sent by the chat's members in turn, a second apart, ~120-byte texts.
 const perChat = chats.length > 0 ? Math.floor(messageCount / chats.length) : 0;
 const loadStarted = performance.now();
-if (perChat > 0) {
+if (perChat > 0 && chatCorpus) {
+  await loadChatCorpus(perChat);
+} else if (perChat > 0) {
   const { db } = kite.database;
   for (const chat of chats) {
     await sql`
@@ -112,12 +125,60 @@ if (perChat > 0) {
 }
 const loadSeconds = Number(((performance.now() - loadStarted) / 1000).toFixed(1));
 
+/**
+ * Chat-like messages with their search terms, round robin over the chats, a second apart, sent by the
+ * chat's members in turn; 5,000 rows per statement. The search index is built once at the end, as
+ * CREATE INDEX does it far faster than row by row.
+ */
+async function loadChatCorpus(perChat: number) {
+  const { db } = kite.database;
+  const { rows } = await sql<{ definition: string }>`select pg_get_indexdef('im_message_search'::regclass) as definition`.execute(db);
+  await sql`drop index im_message_search`.execute(db);
+  const random = seededRandom(42);
+  const total = perChat * chats.length;
+  const start = Date.now() - total * 1000;
+  for (let first = 0; first < total; first += 5000) {
+    const batch = {
+      chat: [] as string[],
+      seq: [] as number[],
+      sender: [] as string[],
+      text: [] as string[],
+      terms: [] as string[],
+      at: [] as string[],
+    };
+    for (let k = first; k < Math.min(total, first + 5000); k++) {
+      const chat = chats[k % chats.length]!;
+      const line = chatLine(random);
+      batch.chat.push(chat.chatId);
+      batch.seq.push(Math.floor(k / chats.length) + 1);
+      batch.sender.push(ids[chat.members[k % chat.members.length]!]!);
+      batch.text.push(line);
+      batch.terms.push(searchTermsOf(line));
+      batch.at.push(new Date(start + k * 1000).toISOString());
+    }
+    await sql`
+      insert into im_message (id, tenant_id, chat_id, message_id, seq, sender_kind, sender_id, msg_type, content, search_text, search_terms, created_at, updated_at)
+      select gen_random_uuid()::text, ${tenant.id}, chat, 'om_' || replace(gen_random_uuid()::text, '-', ''), seq, 'user', sender, 'text',
+             json_build_object('text', body)::text, body, terms, at::timestamptz, at::timestamptz
+      from unnest(${batch.chat}::text[], ${batch.seq}::int[], ${batch.sender}::text[], ${batch.text}::text[], ${batch.terms}::text[], ${batch.at}::text[])
+        as given(chat, seq, sender, body, terms, at)`.execute(db);
+  }
+  await sql`update im_chat set last_seq = ${perChat}, last_message_at = now() where tenant_id = ${tenant.id}`.execute(db);
+  await sql`update im_member set last_read_seq = ${perChat} where tenant_id = ${tenant.id}`.execute(db);
+  await db.connection().execute(async (connection) => {
+    await sql`set maintenance_work_mem = '512MB'`.execute(connection);
+    await sql.raw(rows[0]!.definition).execute(connection);
+  });
+  await sql`analyze im_message`.execute(db);
+}
+
 writeFileSync(
   out,
   JSON.stringify({
     url,
     admin: { cookie: `kite_session=${adminSession.token}`, csrf: adminSession.csrfToken },
     sessions,
+    userIds: ids,
     chats,
     perChat,
     loadSeconds,

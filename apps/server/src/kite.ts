@@ -408,6 +408,11 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
       const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
       lock?.update({ adminUrl: url, adminSecret: options.adminSecret });
       ready = true;
+      // Messages stored before search terms existed are indexed in the background.
+      void im.messageSearch
+        .indexOlderMessages()
+        .then((count) => count > 0 && logger.info('indexed older messages for search', { count }))
+        .catch((error: Error) => logger.warn('indexing older messages for search stopped', { error: error.message }));
       return url;
     },
     async close() {

@@ -273,6 +273,8 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       internal('settings', 'GET', 'settings', undefined, 200),
       internal('settings', 'PUT', 'settings', { retentionDays: null }, 200),
       internal('search', 'GET', `search?q=secret&chatId=${a.chat.id}`),
+      internal('search', 'GET', `search?q=secret&chatId=${a.chat.chatId}`),
+      internal('search', 'GET', `search?q=Alpha&senderId=${uA.id}&from=2000-01-01T00:00:00Z`, undefined, 200),
       ...chats.flatMap((id) => [
         internal('chats/:id', 'GET', `chats/${id}`),
         internal('chats/:id', 'PATCH', `chats/${id}`, { name: 'Owned' }),

@@ -110,11 +110,26 @@ export const EditMessageInput = z.object({
     .max(4 * MAX_CONTENT_BYTES),
 });
 export const ReactionInput = z.object({ emojiType: z.string().trim().min(1).max(50) });
-export const SearchQuery = z.object({
-  q: z.string().trim().min(1).max(100),
-  chatId: z.string().max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-});
+/** `GET /api/im/search`: messages the caller may read that contain `q` (case-insensitive), newest first. */
+export const SearchQuery = z
+  .object({
+    q: z.string().trim().min(1).max(100),
+    /** Only this chat (`id` or `oc_…`); the caller must be a member. */
+    chatId: z.string().max(64).optional(),
+    /** Only messages sent by this person (user id) or bot (app id). */
+    senderId: z.string().min(1).max(64).optional(),
+    /** Sent at or after `from` and before `to` (ISO 8601 with offset). */
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    /** `nextCursor` of the previous page. */
+    cursor: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(50).default(20),
+  })
+  .refine((query) => !query.from || !query.to || Date.parse(query.from) < Date.parse(query.to), {
+    message: 'from must be before to',
+    path: ['to'],
+  });
+export type SearchQuery = z.infer<typeof SearchQuery>;
 export const MembersPageQuery = z.object({
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(100),
@@ -185,6 +200,21 @@ export interface MessageView {
   updatedAt: string;
   /** Members (sender excluded) who have not read it yet; null for a recalled message. */
   unreadCount: number | null;
+}
+
+/** A message found by `GET /api/im/search`, with where it was said and what matched. */
+export interface MessageSearchHit {
+  message: Pick<MessageView, 'id' | 'messageId' | 'chatId' | 'seq' | 'msgType' | 'sender' | 'rootId' | 'edited' | 'createdAt'>;
+  chat: Pick<ChatView, 'id' | 'chatId' | 'chatType' | 'name' | 'peer'>;
+  /** The message's text around the first match, `…` where it was cut, whitespace collapsed. */
+  snippet: string;
+  /** Where the query occurs in `snippet` (UTF-16 offsets, end exclusive). */
+  highlights: Array<{ start: number; end: number }>;
+}
+
+export interface MessageSearchAnswer {
+  items: MessageSearchHit[];
+  nextCursor: string | null;
 }
 
 /** A message as realtime events carry it: the fields that are the same for every viewer. */

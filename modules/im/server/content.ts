@@ -220,6 +220,20 @@ function parsePost(value: unknown): ParsedContent {
   };
 }
 
+/** Tags whose `content` is text a card shows: titles, buttons, paragraphs, notes. */
+const CARD_TEXT_TAGS = new Set(['plain_text', 'lark_md', 'markdown']);
+
+/** The texts a card shows, in document order (what search finds a card by). */
+function cardTexts(node: unknown, found: string[] = []): string[] {
+  if (Array.isArray(node)) for (const item of node) cardTexts(item, found);
+  else if (node !== null && typeof node === 'object') {
+    const record = node as Record<string, unknown>;
+    if (typeof record.tag === 'string' && CARD_TEXT_TAGS.has(record.tag) && typeof record.content === 'string') found.push(record.content);
+    for (const value of Object.values(record)) if (typeof value === 'object') cardTexts(value, found);
+  }
+  return found;
+}
+
 function parseStatic(msgType: MsgType, value: unknown): ParsedContent {
   let normalised: unknown;
   let searchText = '';
@@ -242,6 +256,7 @@ function parseStatic(msgType: MsgType, value: unknown): ParsedContent {
     case 'interactive': {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) throw contentInvalid('a card must be a JSON object');
       normalised = value;
+      searchText = cardTexts(value).join(' ');
       break;
     }
     default:

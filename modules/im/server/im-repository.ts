@@ -593,27 +593,6 @@ export const imRepository = {
       .execute();
   },
 
-  /**
-   * Messages whose text contains `q`, in chats the user is a member of. A substring scan: works for
-   * any script (a 2-character Chinese query included) without a tokenizer; see the README for the
-   * index that replaces it at scale.
-   */
-  async search(db: Queryable, tenantId: string, userId: string, options: { q: string; chatId?: string; limit: number }) {
-    let query = db
-      .selectFrom('im_message as msg')
-      .innerJoin('im_member as m', (join) =>
-        join.onRef('m.chat_id', '=', 'msg.chat_id').on('m.member_kind', '=', 'user').on('m.member_id', '=', userId),
-      )
-      .innerJoin('im_chat as c', 'c.id', 'msg.chat_id')
-      .selectAll('msg')
-      .where('m.tenant_id', '=', tenantId)
-      .where('c.dissolved', '=', false)
-      .where('msg.recalled', '=', false)
-      .where('msg.search_text', 'ilike', `%${escapeLike(options.q)}%`);
-    if (options.chatId) query = query.where('msg.chat_id', '=', options.chatId);
-    return query.orderBy('msg.created_at', 'desc').orderBy('msg.id', 'desc').limit(options.limit).execute();
-  },
-
   // Reactions -------------------------------------------------------------------------------------
 
   async insertReaction(db: Queryable, row: Insertable<ImTables['im_reaction']>): Promise<ReactionRow | undefined> {

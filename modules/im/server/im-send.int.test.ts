@@ -1,6 +1,6 @@
 import type { UserView } from '@kite/contact/contract';
 import type { ChatView, MessageView } from '@kite/im/contract';
-import { setUpTenant, startTestServer, type TestServer, testEngines, WebClient } from '@kite/testing/test-server';
+import { setUpTenant, signedInPerson, startTestServer, type TestServer, testEngines, type WebClient } from '@kite/testing/test-server';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -19,14 +19,6 @@ describe.each(testEngines())('sending a message (%s)', (engine) => {
   let carol: { client: WebClient; user: UserView };
   let chat: ChatView;
 
-  async function person(admin: WebClient, name: string, email: string) {
-    const created = await admin.post<{ user: UserView }>('/api/contact/users', { name, email, password: 'person-password-1' });
-    expect(created.status).toBe(200);
-    const client = new WebClient(server.url);
-    await client.login(email, 'person-password-1');
-    return { client, user: created.body.user };
-  }
-
   async function send(client: WebClient, content: string, extra: Record<string, unknown> = {}) {
     const response = await client.post<MessageView>(`/api/im/chats/${chat.id}/messages`, { msgType: 'text', content, ...extra });
     expect(response.status).toBe(200);
@@ -41,9 +33,9 @@ describe.each(testEngines())('sending a message (%s)', (engine) => {
   beforeAll(async () => {
     server = await startTestServer({ engine });
     const { admin } = await setUpTenant(server);
-    alice = await person(admin, 'Alice', 'alice@acme.test');
-    bob = await person(admin, 'Bob', 'bob@acme.test');
-    carol = await person(admin, '王小明', 'carol@acme.test');
+    alice = await signedInPerson<UserView>(admin, 'Alice', 'alice@acme.test');
+    bob = await signedInPerson<UserView>(admin, 'Bob', 'bob@acme.test');
+    carol = await signedInPerson<UserView>(admin, '王小明', 'carol@acme.test');
     chat = (await alice.client.post<ChatView>('/api/im/chats', { chatType: 'group', name: 'Team', userIds: [bob.user.id, carol.user.id] }))
       .body;
   });

@@ -9,10 +9,12 @@ import {
   type MembersEventPayload,
   type MessageEventPayload,
   type MessageEventView,
+  type MessageSearchAnswer,
   type MessageView,
   type MsgType,
   type ReactionEventPayload,
   type ReadEventPayload,
+  type SearchQuery,
   type UserRef,
 } from '@kite/im/contract';
 import type { Clock } from '@kite/kernel/clock';
@@ -36,6 +38,7 @@ import {
   imRepository as repo,
 } from './im-repository.ts';
 import type { MessageResourceHooks } from './message-resources.ts';
+import { MessageSearch } from './message-search.ts';
 import { assertMember, assertScope, chatPermissions, DEFAULT_SETTINGS, imErrors, partyOf, settingsOf } from './policy.ts';
 import {
   BOT_AVATAR_COLOR,
@@ -50,6 +53,7 @@ import {
   presentReactions,
   presentUserRef,
 } from './presenters.ts';
+import { searchTermsOf } from './search-terms.ts';
 import type { MemberKind, MentionRow } from './tables.ts';
 import { clearPinAndBuzzes } from './urgent-pin-repository.ts';
 import { presentWebhookParty } from './webhook-presenters.ts';
@@ -180,7 +184,12 @@ const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 type PeopleInput = { userIds?: string[]; departmentIds?: string[] };
 
 export class ImService {
-  constructor(private readonly deps: ImServiceDeps) {}
+  /** Message search, and the backfill of search terms for messages stored before it existed. */
+  readonly messageSearch: MessageSearch;
+
+  constructor(private readonly deps: ImServiceDeps) {
+    this.messageSearch = new MessageSearch({ db: deps.db, parties: (tenantId, list) => this.parties(tenantId, list) });
+  }
 
   private get db() {
     return this.deps.db;
@@ -521,17 +530,8 @@ export class ImService {
     return view!;
   }
 
-  async search(ctx: Ctx, query: { q: string; chatId?: string; limit: number }): Promise<{ items: MessageView[] }> {
-    const party = partyOf(ctx);
-    if (party.kind !== 'user') throw errors.forbidden('Only people search messages');
-    let chatId: string | undefined;
-    if (query.chatId) {
-      const { chat, member } = await this.standing(ctx, query.chatId);
-      assertMember(chat, member, 'message');
-      chatId = chat.id;
-    }
-    const rows = await repo.search(this.db, ctx.tenantId, party.id, { q: query.q, chatId, limit: query.limit });
-    return { items: await this.messageViews(ctx, rows) };
+  async search(ctx: Ctx, query: SearchQuery): Promise<MessageSearchAnswer> {
+    return this.messageSearch.search(ctx, query);
   }
 
   /** Who has and has not read a message (its sender excluded); only the sender may ask. */
@@ -1228,6 +1228,7 @@ export class ImService {
         msg_type: input.msgType,
         content: rendered.content,
         search_text: rendered.searchText,
+        search_terms: searchTermsOf(rendered.searchText),
         parent_id: parent?.id ?? null,
         root_id: root?.id ?? null,
         mentions,
@@ -1362,6 +1363,7 @@ export class ImService {
         msg_type: msgType,
         content: rendered.content,
         search_text: rendered.searchText,
+        search_terms: searchTermsOf(rendered.searchText),
         mentions: JSON.stringify(mentions),
         mention_user_ids: mentions.filter((m) => m.kind === 'user').map((m) => m.id),
         mentions_all: parsed.mentionsAll,
@@ -1398,6 +1400,7 @@ export class ImService {
         recalled: true,
         content: '',
         search_text: '',
+        search_terms: '',
         mentions: '[]',
         mention_user_ids: [],
         mentions_all: false,

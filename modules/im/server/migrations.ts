@@ -7,6 +7,7 @@ import * as webhookBots from './migrations/202611231300_im_webhook_bots.ts';
 import * as announcementRevision from './migrations/202611231400_im_announcement_revision.ts';
 import * as departmentChats from './migrations/202611231410_im_department_chats.ts';
 import * as retention from './migrations/202611231420_im_retention.ts';
+import * as search from './migrations/202611231500_im_search.ts';
 
 export const imMigrations: MigrationSet = {
   '202611221000_im_init': init,
@@ -17,4 +18,5 @@ export const imMigrations: MigrationSet = {
   '202611231400_im_announcement_revision': announcementRevision,
   '202611231410_im_department_chats': departmentChats,
   '202611231420_im_retention': retention,
+  '202611231500_im_search': search,
 };

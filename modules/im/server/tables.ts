@@ -73,6 +73,8 @@ export interface ImTables {
     content: string;
     /** Plain text of the content, for search; `''` for non-text types and recalled messages. */
     search_text: string;
+    /** The terms of `search_text`, space-separated (search-terms.ts); null until the backfill indexes an older message. */
+    search_terms: string | null;
     parent_id: string | null;
     root_id: string | null;
     /** `[{key, kind, id, name}]`, the people and bots the message mentions. */

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { UserView } from '@kite/contact/contract';
-import type { ChatView, MessageView, WebhookBotCredentials, WebhookBotView } from '@kite/im/contract';
+import type { ChatView, MessageSearchHit, MessageView, WebhookBotCredentials, WebhookBotView } from '@kite/im/contract';
 import { ManualClock } from '@kite/kernel/clock';
 import type { AuditEntryView } from '@kite/platform/audit';
 import { rawRequest } from '@kite/testing/raw-request';
@@ -189,8 +189,8 @@ describe.each(testEngines())('custom webhook bots (%s)', (engine) => {
     const bobsChat = (await people.bob.client.get<ChatView>(`/api/im/chats/${chat.id}`)).body;
     expect(bobsChat.unreadCount).toBeGreaterThanOrEqual(5);
     // Search finds the bot's text like anyone's.
-    const found = await people.bob.client.get<{ items: MessageView[] }>('/api/im/search?q=%E7%89%88%E6%9C%AC');
-    expect(found.body.items.map((message) => message.id)).toContain(sent[1]!.id);
+    const found = await people.bob.client.get<{ items: MessageSearchHit[] }>('/api/im/search?q=%E7%89%88%E6%9C%AC');
+    expect(found.body.items.map((hit) => hit.message.id)).toContain(sent[1]!.id);
   });
 
   it('mentions @all where the chat allows it, and is refused with nothing stored where it does not', async () => {

@@ -1,6 +1,6 @@
 import { IconApartment, IconComment, IconPlus, IconSearch, IconUserGroup, IconVolumeSilentStroked } from '@douyinfe/semi-icons';
 import { Button, Dropdown, Input, Skeleton } from '@douyinfe/semi-ui';
-import type { ChatView } from '@kite/im/contract';
+import type { ChatView, MessageSearchHit } from '@kite/im/contract';
 import { useLocale, useMessages } from '@kite/ui/i18n';
 import { EmptyState, ErrorState } from '@kite/ui/states';
 import { useViewer } from '@kite/ui/viewer';
@@ -8,11 +8,13 @@ import { type KeyboardEvent, memo, type ReactNode, type RefObject, useMemo, useS
 import { ChatAvatar } from './chat-avatar.tsx';
 import { filterChats, isChat } from './chat-list-model.ts';
 import { readLocalDraft, serverDraft } from './composer.tsx';
+import { GlobalSearchResults, useRememberedSearch } from './global-search.tsx';
 import { imMessages, previewLabels } from './im-messages.ts';
 import { useChatList } from './im-queries.ts';
 import { formatListTime } from './im-time.ts';
 import { previewText } from './message-content.ts';
 import type { NewChatMode } from './new-chat-modal.tsx';
+import { searchMessages } from './search-messages.ts';
 
 function useChatPreview() {
   const t = useMessages(imMessages);
@@ -117,18 +119,23 @@ export interface ChatListPaneProps {
   onNewChat: (mode: NewChatMode) => void;
   /** Wraps the search box, so Ctrl/⌘+K can focus its input. */
   searchRef: RefObject<HTMLDivElement | null>;
+  /** A message found by the search: open its chat there. */
+  onOpenMessage: (hit: MessageSearchHit) => void;
+  /** `om_…` open in the conversation, marked among the results. */
+  openMessageId: string | null;
 }
 
 /**
- * The left pane: search (Ctrl/⌘+K), All / Unread, and the chats, pinned first. Up and Down move
- * between chats from the search box or the list.
+ * The left pane: search (Ctrl/⌘+K) over chats, people and messages, All / Unread, and the chats,
+ * pinned first. Up and Down move between chats from the search box or the list.
  */
-export function ChatListPane({ selectedId, onOpen, onNewChat, searchRef }: ChatListPaneProps) {
+export function ChatListPane({ selectedId, onOpen, onNewChat, searchRef, onOpenMessage, openMessageId }: ChatListPaneProps) {
   const t = useMessages(imMessages);
   const viewer = useViewer();
+  const s = useMessages(searchMessages);
   const list = useChatList();
   const preview = useChatPreview();
-  const [query, setQuery] = useState('');
+  const [query, setQuery] = useRememberedSearch();
   const [unreadOnly, setUnreadOnly] = useState(false);
   const visible = useMemo(() => filterChats(list.chats, { query, unreadOnly }), [list.chats, query, unreadOnly]);
 
@@ -158,9 +165,23 @@ export function ChatListPane({ selectedId, onOpen, onNewChat, searchRef }: ChatL
     }
   };
 
+  const item = (chat: ChatView) => (
+    <ChatListItem chat={chat} selected={selectedId !== null && isChat(chat, selectedId)} preview={preview} onOpen={onOpen} />
+  );
   let body: ReactNode;
   if (list.isPending) body = <ChatListSkeleton />;
   else if (list.isError) body = <ErrorState compact error={list.error} onRetry={() => list.refetch()} />;
+  else if (query.trim())
+    body = (
+      <GlobalSearchResults
+        query={query}
+        chats={visible}
+        renderChat={item}
+        onOpenChat={onOpen}
+        onOpenMessage={onOpenMessage}
+        openMessageId={openMessageId}
+      />
+    );
   else if (list.chats.length === 0)
     body = (
       <EmptyState
@@ -182,18 +203,12 @@ export function ChatListPane({ selectedId, onOpen, onNewChat, searchRef }: ChatL
       />
     );
   else if (visible.length === 0)
-    body = unreadOnly ? (
-      <EmptyState compact illustration="empty" title={t('noUnreadTitle')} description={t('noUnreadHint')} />
-    ) : (
-      <EmptyState compact illustration="search" title={t('noMatchTitle', { query })} description={t('noMatchHint')} />
-    );
+    body = <EmptyState compact illustration="empty" title={t('noUnreadTitle')} description={t('noUnreadHint')} />;
   else
     body = (
       <ul className="kite-im-chats__list" aria-label={t('chatListLabel')} data-testid="chat-list">
         {visible.map((chat) => (
-          <li key={chat.id}>
-            <ChatListItem chat={chat} selected={selectedId !== null && isChat(chat, selectedId)} preview={preview} onOpen={onOpen} />
-          </li>
+          <li key={chat.id}>{item(chat)}</li>
         ))}
         {list.hasNextPage ? (
           <li className="kite-im-chats__more">
@@ -242,11 +257,11 @@ export function ChatListPane({ selectedId, onOpen, onNewChat, searchRef }: ChatL
       <div className="kite-im-chats__search" ref={searchRef}>
         <Input
           prefix={<IconSearch />}
-          placeholder={`${t('searchChats')} (${navigator.platform.startsWith('Mac') ? '⌘K' : 'Ctrl+K'})`}
+          placeholder={`${s('searchPlaceholder')} (${navigator.platform.startsWith('Mac') ? '⌘K' : 'Ctrl+K'})`}
           value={query}
           onChange={setQuery}
           showClear
-          aria-label={t('searchChats')}
+          aria-label={s('searchPlaceholder')}
           data-testid="chat-search"
         />
       </div>

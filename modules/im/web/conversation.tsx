@@ -1,4 +1,4 @@
-import { IconChevronLeft, IconInfoCircle, IconUserGroup } from '@douyinfe/semi-icons';
+import { IconChevronLeft, IconInfoCircle, IconSearch, IconUserGroup } from '@douyinfe/semi-icons';
 import { Tag } from '@douyinfe/semi-ui';
 import type { ChatView } from '@kite/im/contract';
 import { useMessages } from '@kite/ui/i18n';
@@ -14,10 +14,16 @@ import { updateCachedChat } from './im-cache.ts';
 import { imMessages } from './im-messages.ts';
 import { MessageHistory } from './message-history.tsx';
 import { PinsButton } from './pinned-panel.tsx';
+import { searchMessages } from './search-messages.ts';
 import { useSendMessage } from './use-send-message.ts';
 import { myOpenIds, setChatOnScreen } from './viewer-state.ts';
 
-export type SidePanel = { kind: 'thread'; rootId: string } | { kind: 'members' } | { kind: 'settings' } | { kind: 'pins' };
+export type SidePanel =
+  | { kind: 'thread'; rootId: string }
+  | { kind: 'members' }
+  | { kind: 'settings' }
+  | { kind: 'pins' }
+  | { kind: 'search' };
 
 /**
  * Marks the chat read up to its last message while it is on screen and the tab is in front, and
@@ -76,6 +82,7 @@ export interface ConversationProps {
 /** The middle pane: header, history and composer of one chat. */
 export function Conversation({ chat, panel, onOpenPanel, focusMessageId, onBack }: ConversationProps) {
   const t = useMessages(imMessages);
+  const s = useMessages(searchMessages);
   const viewer = useViewer();
   useMarkReadWhileVisible(chat);
   const { pending, send, resend, discard } = useSendMessage(chat);
@@ -87,7 +94,7 @@ export function Conversation({ chat, panel, onOpenPanel, focusMessageId, onBack 
   }));
   const viewerIds = myOpenIds(viewer.userId);
   const name = chat.chatType === 'p2p' ? (chat.peer?.name ?? chat.name) : chat.name;
-  const togglePanel = (kind: 'members' | 'settings' | 'pins') => onOpenPanel(panel?.kind === kind ? null : { kind });
+  const togglePanel = (kind: 'members' | 'settings' | 'pins' | 'search') => onOpenPanel(panel?.kind === kind ? null : { kind });
   const forwarding = useForwarding();
 
   return (
@@ -119,6 +126,16 @@ export function Conversation({ chat, panel, onOpenPanel, focusMessageId, onBack 
           ) : null}
         </div>
         <div className="kite-im-conversation__actions">
+          <button
+            type="button"
+            className={panel?.kind === 'search' ? 'kite-im-icon-button kite-im-icon-button--active' : 'kite-im-icon-button'}
+            onClick={() => togglePanel('search')}
+            aria-label={s('openInChatSearch')}
+            title={s('openInChatSearch')}
+            data-testid="open-chat-search"
+          >
+            <IconSearch />
+          </button>
           {chat.chatType === 'group' ? (
             <button
               type="button"

@@ -6,7 +6,6 @@ export const imMessages = defineMessages(
   {
     // Chat list
     chatsTitle: 'Messages',
-    searchChats: 'Search chats',
     filterAll: 'All',
     filterUnread: 'Unread',
     newChat: 'New chat',
@@ -15,8 +14,6 @@ export const imMessages = defineMessages(
     createGroup: 'Create a group',
     noChatsTitle: 'No conversations yet',
     noChatsHint: 'Message anyone in the organisation — no friend request needed — or create a group for your team.',
-    noMatchTitle: 'No chats match “{query}”',
-    noMatchHint: 'Search by the chat’s name, its pinyin or initials.',
     noUnreadTitle: 'All caught up',
     noUnreadHint: 'Chats with unread messages show up here.',
     muted: 'Muted',
@@ -205,7 +202,6 @@ export const imMessages = defineMessages(
   },
   {
     chatsTitle: '消息',
-    searchChats: '搜索会话',
     filterAll: '全部',
     filterUnread: '未读',
     newChat: '发起聊天',
@@ -214,8 +210,6 @@ export const imMessages = defineMessages(
     createGroup: '创建群组',
     noChatsTitle: '还没有会话',
     noChatsHint: '直接给组织内任何人发消息，无需添加好友；也可以为团队创建一个群组。',
-    noMatchTitle: '没有与“{query}”匹配的会话',
-    noMatchHint: '可按会话名称、拼音或首字母搜索。',
     noUnreadTitle: '消息都看完了',
     noUnreadHint: '有未读消息的会话会显示在这里。',
     muted: '免打扰',

@@ -14,6 +14,7 @@ import { useMessageHistory } from './im-queries.ts';
 import { formatDaySeparator } from './im-time.ts';
 import { MessageRow } from './message-row.tsx';
 import { buildTimeline, mergeMessagePages } from './message-timeline.ts';
+import { useFocusRequest } from './open-message.ts';
 import type { PendingMessage } from './use-send-message.ts';
 
 /** Closer than this to the bottom counts as "reading the latest": new messages keep it there. */
@@ -253,13 +254,15 @@ export function MessageHistory({
     }
   }, [jump, messages]);
 
-  // A link opens its message once: going back to the latest afterwards stays there.
+  // A link or search hit opens its message once per request: going back to the latest afterwards
+  // stays there, and opening the same message again (useOpenMessage) jumps again.
+  const focusRequest = useFocusRequest(focusMessageId);
   const linkOpened = useRef<string | null>(null);
   useEffect(() => {
-    if (!focusMessageId || !history.data || linkOpened.current === focusMessageId) return;
-    linkOpened.current = focusMessageId;
+    if (!focusMessageId || !focusRequest || !history.data || linkOpened.current === focusRequest) return;
+    linkOpened.current = focusRequest;
     void jumpTo((message) => message.messageId === focusMessageId, { aroundMessageId: focusMessageId }, true);
-  }, [focusMessageId, Boolean(history.data)]);
+  }, [focusRequest, Boolean(history.data)]);
 
   if (history.isPending) return <HistorySkeleton />;
   if (history.isError) return <ErrorState compact error={history.error} onRetry={() => history.refetch()} />;

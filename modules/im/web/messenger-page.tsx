@@ -1,5 +1,5 @@
 import { Button } from '@douyinfe/semi-ui';
-import type { ChatView } from '@kite/im/contract';
+import type { ChatView, MessageSearchHit } from '@kite/im/contract';
 import { useMessages } from '@kite/ui/i18n';
 import { EmptyState, ErrorState } from '@kite/ui/states';
 import { useIsPhone } from '@kite/ui/use-is-phone';
@@ -13,13 +13,14 @@ import { imMessages } from './im-messages.ts';
 import { useChat } from './im-queries.ts';
 import { HistorySkeleton } from './message-history.tsx';
 import { NewChatModal, type NewChatMode } from './new-chat-modal.tsx';
+import { useOpenMessage } from './open-message.ts';
 import { SidePanelView } from './side-panels.tsx';
 import './messenger.css';
 
-/** The side panel lives in the URL (`?panel=members|settings|pins|thread&root=om_…`), so Back closes it. */
+/** The side panel lives in the URL (`?panel=members|settings|pins|search|thread&root=om_…`), so Back closes it. */
 function panelFromParams(params: URLSearchParams): SidePanel | null {
   const panel = params.get('panel');
-  if (panel === 'members' || panel === 'settings' || panel === 'pins') return { kind: panel };
+  if (panel === 'members' || panel === 'settings' || panel === 'pins' || panel === 'search') return { kind: panel };
   const root = params.get('root');
   if (panel === 'thread' && root) return { kind: 'thread', rootId: root };
   return null;
@@ -105,6 +106,8 @@ export function MessengerPage() {
   const openChat = (id: string) => {
     if (id !== chatId) navigate(`/messenger/${encodeURIComponent(id)}`);
   };
+  const openMessageInChat = useOpenMessage();
+  const openMessage = (hit: MessageSearchHit) => openMessageInChat(hit.chat.id, hit.message.messageId);
   const openPanel = (next: SidePanel | null) =>
     setSearchParams(
       (current) => {
@@ -137,7 +140,16 @@ export function MessengerPage() {
   const className = ['kite-im', isPhone ? 'kite-im--phone' : '', panel && chatId ? 'kite-im--with-panel' : ''].filter(Boolean).join(' ');
   return (
     <div className={className} data-testid="messenger-page">
-      {showList ? <ChatListPane selectedId={chatId} onOpen={openChat} onNewChat={setNewChat} searchRef={searchRef} /> : null}
+      {showList ? (
+        <ChatListPane
+          selectedId={chatId}
+          onOpen={openChat}
+          onNewChat={setNewChat}
+          searchRef={searchRef}
+          onOpenMessage={openMessage}
+          openMessageId={focusMessageId}
+        />
+      ) : null}
       {chatId ? (
         <ConversationPane
           chatId={chatId}

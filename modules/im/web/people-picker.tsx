@@ -15,7 +15,8 @@ export interface PickedPerson {
   avatarColor: string;
 }
 
-function summary(user: UserView): string {
+/** What tells two people of the same name apart: title and department, else e-mail. */
+export function personSummary(user: UserView): string {
   return [user.title, user.departments[0]?.name].filter(Boolean).join(' · ') || (user.email ?? '');
 }
 
@@ -128,7 +129,7 @@ export function PeoplePicker({
                 <UserAvatar name={user.name} color={user.avatarColor} size={32} />
                 <span className="kite-im-person__text">
                   <span className="kite-im-person__name">{user.name}</span>
-                  <span className="kite-im-person__meta">{excluded ? excludeLabel : summary(user)}</span>
+                  <span className="kite-im-person__meta">{excluded ? excludeLabel : personSummary(user)}</span>
                 </span>
               </button>
             );

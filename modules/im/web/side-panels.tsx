@@ -10,6 +10,7 @@ import { useViewer } from '@kite/ui/viewer';
 import { useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import { UploadTray, useAttachments } from './attachments.tsx';
+import { ChatSearchPanel, ChatSearchTitle } from './chat-search-panel.tsx';
 import { Composer } from './composer.tsx';
 import type { SidePanel } from './conversation.tsx';
 import {
@@ -624,5 +625,11 @@ export function SidePanelView({
       return <SettingsPanel chat={chat} onClose={onClose} onBack={onBack} onLeft={onLeft} />;
     case 'pins':
       return <PinsPanel chat={chat} onClose={onClose} onBack={onBack} />;
+    case 'search':
+      return (
+        <PanelFrame title={<ChatSearchTitle />} onClose={onClose} onBack={onBack} testId="chat-search-panel">
+          <ChatSearchPanel chat={chat} />
+        </PanelFrame>
+      );
   }
 }

@@ -163,6 +163,24 @@ export async function setUpTenant(server: TestServer, input: { tenantName?: stri
 }
 
 /**
+ * A person created by `admin` in their tenant (`fields`: anything else `POST /api/contact/users`
+ * takes), signed in on a client of their own.
+ */
+export async function signedInPerson<User extends { id: string }>(
+  admin: WebClient,
+  name: string,
+  email: string,
+  fields: Record<string, unknown> = {},
+): Promise<{ client: WebClient; user: User }> {
+  const password = 'person-password-1';
+  const created = await admin.post<{ user: User }>('/api/contact/users', { name, email, password, ...fields });
+  if (created.status !== 200) throw new Error(`creating ${email} failed: ${created.status} ${JSON.stringify(created.body)}`);
+  const client = new WebClient(admin.baseUrl);
+  await client.login(email, password);
+  return { client, user: created.body.user };
+}
+
+/**
  * A second tenant on the same server (deployments host many): created through the CLI command path
  * with the system actor, then its admin signs in.
  */
