@@ -47,7 +47,9 @@ export class DepartmentChats {
   readonly consume = (events: DomainEvent[]): void => {
     for (const event of events) {
       if (PERSON_EVENTS.has(event.type)) {
-        const { id } = event.payload as UserEventPayload;
+        const { id, changed } = event.payload as UserEventPayload;
+        // A rename or a new phone number moves nobody between groups.
+        if (event.type === contactEvents.userUpdated && !changed?.includes('department_ids')) continue;
         this.enqueue(() => this.syncPerson(event.tenantId, id));
       } else if (TREE_EVENTS.has(event.type)) {
         this.enqueue(() => this.reconcile(event.tenantId));
