@@ -325,7 +325,7 @@ export interface ReadEventPayload {
   unreadCount: number;
   reader: ImParty;
   readAt: string;
-  /** Bot messages this read covered, per app (at most 100 per read). */
+  /** Bot messages this read covered, per app (among the last 200 messages it covered). */
   appMessages: Array<{ appId: string; messageIds: string[] }>;
 }
 

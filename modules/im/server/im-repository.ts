@@ -65,53 +65,24 @@ function chatWithMember(db: Queryable, party: Party) {
     ]);
 }
 
-function splitChatMember<R extends ChatRow & MemberColumns>(
+/**
+ * Splits a chat-with-membership row into the chat, the caller's membership (undefined when not a
+ * member) and the `extra` columns the query selected besides. Chat columns are whatever is left, so
+ * a new `im_chat` column needs no change here.
+ */
+function splitChatMember<R extends ChatRow & MemberColumns, K extends Exclude<keyof R, keyof ChatRow | keyof MemberColumns>>(
   row: R,
-): { chat: ChatRow; member: MemberRow | undefined; rest: Omit<R, keyof ChatRow | keyof MemberColumns> } {
+  extra: readonly K[] = [],
+): { chat: ChatRow; member: MemberRow | undefined; rest: Pick<R, K> } {
   const { m_kind, m_id, m_role, m_last_read_seq, m_last_read_at, m_muted, m_pinned, m_draft, m_joined_at, ...others } = row;
-  const {
-    id,
-    tenant_id,
-    chat_id,
-    chat_type,
-    name,
-    description,
-    announcement,
-    announcement_revision,
-    announcement_updated_at,
-    owner_kind,
-    owner_id,
-    settings,
-    p2p_key,
-    last_seq,
-    last_message_at,
-    dissolved,
-    department_id,
-    created_at,
-    updated_at,
-    ...rest
-  } = others;
-  const chat: ChatRow = {
-    id,
-    tenant_id,
-    chat_id,
-    chat_type,
-    name,
-    description,
-    announcement,
-    announcement_revision,
-    announcement_updated_at,
-    owner_kind,
-    owner_id,
-    settings,
-    p2p_key,
-    last_seq,
-    last_message_at,
-    dissolved,
-    department_id,
-    created_at,
-    updated_at,
-  };
+  const chatColumns: Record<string, unknown> = { ...others };
+  const rest = {} as Pick<R, K>;
+  for (const key of extra) {
+    rest[key] = row[key];
+    delete chatColumns[key as string];
+  }
+  const chat = chatColumns as ChatRow;
+  const { id, tenant_id } = chat;
   const member: MemberRow | undefined =
     m_kind === null || m_id === null
       ? undefined
@@ -128,7 +99,7 @@ function splitChatMember<R extends ChatRow & MemberColumns>(
           draft: m_draft!,
           joined_at: m_joined_at!,
         };
-  return { chat, member, rest: rest as Omit<R, keyof ChatRow | keyof MemberColumns> };
+  return { chat, member, rest };
 }
 
 export const imRepository = {
@@ -180,7 +151,7 @@ export const imRepository = {
       .forUpdate('c')
       .executeTakeFirst();
     if (!row) return undefined;
-    const { chat, member, rest } = splitChatMember(row);
+    const { chat, member, rest } = splitChatMember(row, ['app_ids', 'user_count']);
     return { chat, member, appIds: rest.app_ids ?? [], userCount: Number(rest.user_count ?? 0) };
   },
 
@@ -562,34 +533,19 @@ export const imRepository = {
       .execute();
   },
 
-  /** Messages sent by apps in (fromSeq, toSeq]: the read receipts bots are told about. */
-  /** People (other than the reader) who sent the last `window` messages a read covers: they see receipts live. */
-  async userSendersBetween(db: Queryable, chatId: string, fromSeq: number, toSeq: number, readerId: string, window: number) {
-    const rows = await db
+  /**
+   * The last `window` messages a read covers, (fromSeq, toSeq], oldest first, with their senders:
+   * whose receipts change (people, live; apps, `im.message.read_v1`). One statement per read.
+   */
+  async messagesRead(db: Queryable, chatId: string, fromSeq: number, toSeq: number, window: number) {
+    return db
       .selectFrom('im_message')
-      .select('sender_id')
-      .distinct()
+      .select(['message_id', 'sender_kind', 'sender_id'])
       .where('chat_id', '=', chatId)
-      .where('sender_kind', '=', 'user')
-      .where('sender_id', '<>', readerId)
       .where('seq', '>', Math.max(fromSeq, toSeq - window))
       .where('seq', '<=', toSeq)
       .where('recalled', '=', false)
-      .execute();
-    return rows.map((row) => row.sender_id);
-  },
-
-  async appMessagesBetween(db: Queryable, chatId: string, fromSeq: number, toSeq: number, limit: number) {
-    return db
-      .selectFrom('im_message')
-      .select(['message_id', 'sender_id'])
-      .where('chat_id', '=', chatId)
-      .where('sender_kind', '=', 'app')
-      .where('seq', '>', fromSeq)
-      .where('seq', '<=', toSeq)
-      .where('recalled', '=', false)
       .orderBy('seq')
-      .limit(limit)
       .execute();
   },
 

@@ -277,13 +277,17 @@ describe.each(testEngines())('im v1 through the official SDK (%s)', (engine) => 
     });
   });
 
-  it('pushes im.message.receive_v1 to the bot over the long connection when a person posts (§10 step 5)', async () => {
+  it('pushes im.message.receive_v1 to the bot over the long connection when a person posts (§10 step 5), and im.message.read_v1 when its message is read', async () => {
     const received: Array<Record<string, unknown>> = [];
+    const reads: Array<Record<string, unknown>> = [];
     const ws = new lark.WSClient({ appId: app.appId, appSecret: app.appSecret, domain: server.url, loggerLevel: lark.LoggerLevel.error });
     await ws.start({
       eventDispatcher: new lark.EventDispatcher({}).register({
         'im.message.receive_v1': async (data: Record<string, unknown>) => {
           received.push(data);
+        },
+        'im.message.read_v1': async (data: Record<string, unknown>) => {
+          reads.push(data);
         },
       }),
     });
@@ -308,6 +312,20 @@ describe.each(testEngines())('im v1 through the official SDK (%s)', (engine) => 
       });
       expect(JSON.parse((event.message as { content: string }).content)).toEqual({ text: '你好 bot' });
       expect(received).toHaveLength(1);
+
+      // Alice reads the bot's answer: the bot hears which of its messages she read, and when.
+      const answer = await client.im.v1.message.create({
+        params: { receive_id_type: 'chat_id' },
+        data: { receive_id: chatId, msg_type: 'text', content: JSON.stringify({ text: '收到' }) },
+      });
+      const chat = await alice.client.get<{ lastSeq: number }>(`/api/im/chats/${chatId}`);
+      expect((await alice.client.post(`/api/im/chats/${chatId}/read`, { seq: chat.body.lastSeq })).status).toBe(200);
+      const read = await waitFor(() => reads[0], 'im.message.read_v1');
+      expect(read).toMatchObject({
+        event_type: 'im.message.read_v1',
+        reader: { reader_id: { open_id: alice.user.openId } },
+        message_id_list: [answer.data!.message_id],
+      });
     } finally {
       ws.close({ force: true });
     }

@@ -123,9 +123,11 @@ type SendInput = {
 /** What a send stored (or found again by its uuid) and what presenting it to the sender needs. */
 type Sent = { row: MessageRow; fresh: false } | { row: MessageRow; fresh: true; infos: Map<string, PartyInfo>; unreadCount: number };
 
-const MAX_READ_EVENT_MESSAGES = 100;
-/** How far back a read updates senders' receipts live; older receipts refresh when next fetched. */
-const LIVE_RECEIPT_WINDOW = 200;
+/**
+ * How far back a read is announced: its senders' receipts update live, and bots hear of their
+ * messages read (`im.message.read_v1`). Older receipts refresh when next fetched.
+ */
+const READ_EVENT_WINDOW = 200;
 
 function encodeChatCursor(cursor: ChatCursor): string {
   return Buffer.from(JSON.stringify([cursor.pinned, cursor.activity, cursor.id])).toString('base64url');
@@ -433,26 +435,22 @@ export class ImService {
     chatRef: string,
     query: { cursor?: string; limit: number },
   ): Promise<{ items: Array<{ user: UserRef; role: MemberRow['role'] }>; nextCursor: string | null; total: number }> {
-    const { chat, member } = await this.standing(ctx, chatRef);
-    assertMember(chat, member, 'chat');
-    const rows = await repo.listMembers(this.db, chat.id, { kind: 'user', afterId: query.cursor, limit: query.limit + 1 });
-    const page = rows.slice(0, query.limit);
-    const parties = await this.parties(
-      ctx.tenantId,
-      page.map((row) => ({ kind: 'user' as const, id: row.member_id })),
-    );
+    const page = await this.memberPage(ctx, chatRef, { afterId: query.cursor, limit: query.limit });
     return {
-      items: page.flatMap((row) => {
-        const party = parties.get(partyKey('user', row.member_id));
-        return party ? [{ user: presentUserRef(party), role: row.role }] : [];
-      }),
-      nextCursor: rows.length > query.limit ? (page[page.length - 1]?.member_id ?? null) : null,
-      total: (await repo.memberCounts(this.db, [chat.id])).get(chat.id) ?? 0,
+      items: page.items.map(({ row, party }) => ({ user: presentUserRef(party), role: row.role })),
+      nextCursor: page.nextAfterId,
+      total: page.total,
     };
   }
 
   /** Members with every id, for the open API (people only, as Feishu lists them). */
   async memberParties(ctx: Ctx, chatRef: string, query: { afterId?: string; limit: number }) {
+    const page = await this.memberPage(ctx, chatRef, query);
+    return { items: page.items.map(({ party }) => party), nextAfterId: page.nextAfterId, total: page.total };
+  }
+
+  /** A page of a chat's people (keyset by user id) with their directory entries; members only. */
+  private async memberPage(ctx: Ctx, chatRef: string, query: { afterId?: string; limit: number }) {
     const { chat, member } = await this.standing(ctx, chatRef);
     assertMember(chat, member, 'chat');
     const rows = await repo.listMembers(this.db, chat.id, { kind: 'user', afterId: query.afterId, limit: query.limit + 1 });
@@ -462,7 +460,10 @@ export class ImService {
       page.map((row) => ({ kind: 'user' as const, id: row.member_id })),
     );
     return {
-      items: page.flatMap((row) => parties.get(partyKey('user', row.member_id)) ?? []),
+      items: page.flatMap((row) => {
+        const party = parties.get(partyKey('user', row.member_id));
+        return party ? [{ row, party }] : [];
+      }),
       nextAfterId: rows.length > query.limit ? (page[page.length - 1]?.member_id ?? null) : null,
       total: (await repo.memberCounts(this.db, [chat.id])).get(chat.id) ?? 0,
     };
@@ -1508,16 +1509,19 @@ export class ImService {
       if (target <= previous) return { lastReadSeq: previous, unreadCount: lastSeq - previous };
       const now = this.deps.clock.now();
       await repo.advanceRead(trx, chat.id, party, target, now);
+      const read = await repo.messagesRead(trx, chat.id, previous, target, READ_EVENT_WINDOW);
       const byApp = new Map<string, string[]>();
-      for (const row of await repo.appMessagesBetween(trx, chat.id, previous, target, MAX_READ_EVENT_MESSAGES)) {
-        byApp.set(row.sender_id, [...(byApp.get(row.sender_id) ?? []), row.message_id]);
+      const senderUserIds = new Set<string>();
+      for (const row of read) {
+        if (row.sender_kind === 'app') byApp.set(row.sender_id, [...(byApp.get(row.sender_id) ?? []), row.message_id]);
+        else if (row.sender_kind === 'user' && row.sender_id !== party.id) senderUserIds.add(row.sender_id);
       }
       const payload: ReadEventPayload = {
         chatId: chat.id,
         chat: presentChatRef(locked, await this.appIdsOf(trx, chat.id)),
         userId: party.id,
         previousReadSeq: previous,
-        senderUserIds: await repo.userSendersBetween(trx, chat.id, previous, target, party.id, LIVE_RECEIPT_WINDOW),
+        senderUserIds: [...senderUserIds],
         lastReadSeq: target,
         unreadCount: lastSeq - target,
         reader: presentParty(reader),
