@@ -1,8 +1,8 @@
 import { IconBell } from '@douyinfe/semi-icons';
-import { Button, Toast } from '@douyinfe/semi-ui';
+import { Button } from '@douyinfe/semi-ui';
 import type { UrgentAlertView } from '@kite/im/contract';
-import { useErrorText } from '@kite/ui/error-text';
 import { useLocale, useMessages } from '@kite/ui/i18n';
+import { useBusyAction } from '@kite/ui/use-busy-action';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { imMessages, previewLabels } from './im-messages.ts';
@@ -20,25 +20,19 @@ function BuzzAlert({ alert }: { alert: UrgentAlertView }) {
   const t = useMessages(urgentPinMessages);
   const tIm = useMessages(imMessages);
   const { locale } = useLocale();
-  const errorText = useErrorText(urgentPinErrorTexts);
   const queryClient = useQueryClient();
   const jump = useJumpToMessage();
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useBusyAction(urgentPinErrorTexts);
   const name = alert.buzzedBy.name || tIm('unknownSender');
   const title = alert.chat.chatType === 'group' ? t('buzzedYouIn', { name, chat: alert.chat.name }) : t('buzzedYou', { name });
   const sender = alert.message.sender?.name;
   const preview = previewText(alert.message, previewLabels(tIm));
 
-  const acknowledge = async () => {
-    setBusy(true);
-    try {
+  const acknowledge = () =>
+    run(async () => {
       await acknowledgeBuzz(alert.message.id);
       removeAlert(queryClient, alert.message.id);
-    } catch (error) {
-      Toast.error(errorText(error));
-      setBusy(false);
-    }
-  };
+    });
   const open = () => jump({ chatId: alert.chat.id, messageId: alert.message.messageId });
 
   return (

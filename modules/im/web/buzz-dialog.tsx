@@ -1,9 +1,8 @@
 import { IconSearch } from '@douyinfe/semi-icons';
 import { Button, Checkbox, Input, Modal, Spin, Tag, Toast } from '@douyinfe/semi-ui';
 import type { ChatView, MessageView } from '@kite/im/contract';
-import { commonMessages } from '@kite/ui/common-messages';
-import { useErrorText } from '@kite/ui/error-text';
 import { useMessages } from '@kite/ui/i18n';
+import { useBusyAction } from '@kite/ui/use-busy-action';
 import { UserAvatar } from '@kite/ui/user-avatar';
 import { useViewer } from '@kite/ui/viewer';
 import { useQueryClient } from '@tanstack/react-query';
@@ -11,6 +10,7 @@ import { useState } from 'react';
 import { imMessages, previewLabels } from './im-messages.ts';
 import { useMembers } from './im-queries.ts';
 import { previewText } from './message-content.ts';
+import { ModalFooter } from './modal-footer.tsx';
 import { buzzMessage, urgentPinQueryKeys, useUrgentStatus, writeSummary } from './urgent-pin-api.ts';
 import { urgentPinErrorTexts, urgentPinMessages } from './urgent-pin-messages.ts';
 
@@ -25,15 +25,13 @@ const SEARCH_FROM = 8;
 export function BuzzDialog({ chat, message, onClose }: { chat: ChatView; message: MessageView; onClose: () => void }) {
   const t = useMessages(urgentPinMessages);
   const tIm = useMessages(imMessages);
-  const common = useMessages(commonMessages);
-  const errorText = useErrorText(urgentPinErrorTexts);
   const viewer = useViewer();
   const queryClient = useQueryClient();
   const members = useMembers(chat.id);
   const status = useUrgentStatus(message.id, true);
   const [query, setQuery] = useState('');
   const [picked, setPicked] = useState<ReadonlySet<string>>(() => new Set(chat.chatType === 'p2p' && chat.peer ? [chat.peer.id] : []));
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useBusyAction(urgentPinErrorTexts);
 
   const senderId = message.sender?.type === 'user' ? message.sender.id : null;
   const candidates = (members.data?.pages.flatMap((page) => page.items) ?? []).filter(
@@ -51,9 +49,8 @@ export function BuzzDialog({ chat, message, onClose }: { chat: ChatView; message
       return next;
     });
 
-  const submit = async () => {
-    setBusy(true);
-    try {
+  const submit = () =>
+    run(async () => {
       const answer = await buzzMessage(message.id, [...picked]);
       queryClient.setQueryData(urgentPinQueryKeys.status(message.id), answer);
       writeSummary(queryClient, chat.id, { messageId: answer.messageId, total: answer.total, acknowledged: answer.acknowledged });
@@ -61,11 +58,7 @@ export function BuzzDialog({ chat, message, onClose }: { chat: ChatView; message
       const alerted = [...picked].filter((id) => !(stateOf.has(id) && stateOf.get(id) === null)).length;
       Toast.success(t('buzzSent', { count: alerted }));
       onClose();
-    } catch (error) {
-      Toast.error(errorText(error));
-      setBusy(false);
-    }
-  };
+    });
 
   const stateTag = (id: string) => {
     if (!stateOf.has(id)) return null;
@@ -88,19 +81,17 @@ export function BuzzDialog({ chat, message, onClose }: { chat: ChatView; message
       width={440}
       style={{ maxWidth: 'calc(100vw - 32px)' }}
       footer={
-        <div className="kite-im-modal-footer">
-          <Button onClick={onClose}>{common('cancel')}</Button>
-          <Button
-            theme="solid"
-            type="danger"
-            loading={busy}
-            disabled={picked.size === 0}
-            onClick={() => void submit()}
-            data-testid="buzz-submit"
-          >
-            {t('buzzSubmit', { count: picked.size })}
-          </Button>
-        </div>
+        <ModalFooter
+          onCancel={onClose}
+          submit={{
+            label: t('buzzSubmit', { count: picked.size }),
+            onClick: () => void submit(),
+            busy,
+            disabled: picked.size === 0,
+            danger: true,
+            testId: 'buzz-submit',
+          }}
+        />
       }
     >
       <p className="kite-im-buzz__hint">{t('buzzHint')}</p>

@@ -9,6 +9,7 @@ import {
   sortChats,
   totalUnread,
 } from './chat-list-model.ts';
+import { fakeMessage } from './view-fixtures.ts';
 
 function chat(id: string, overrides: Partial<ChatView> = {}): ChatView {
   return {
@@ -38,27 +39,7 @@ function chat(id: string, overrides: Partial<ChatView> = {}): ChatView {
 }
 
 function message(seq: number, senderId: string, overrides: Partial<MessageView> = {}): MessageView {
-  return {
-    id: `m${seq}`,
-    messageId: `om_${seq}`,
-    chatId: 'c',
-    seq,
-    msgType: 'text',
-    content: '{"text":"x"}',
-    sender: { type: 'user', id: senderId, name: senderId, avatarColor: '#000' },
-    parentId: null,
-    rootId: null,
-    replyCount: 0,
-    mentions: [],
-    mentionsAll: false,
-    reactions: [],
-    edited: false,
-    recalled: false,
-    createdAt: `2026-11-21T00:00:0${seq}Z`,
-    updatedAt: `2026-11-21T00:00:0${seq}Z`,
-    unreadCount: null,
-    ...overrides,
-  };
+  return fakeMessage(seq, senderId, `2026-11-21T00:00:0${seq}Z`, overrides);
 }
 
 describe('sortChats and filterChats', () => {

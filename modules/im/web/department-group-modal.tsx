@@ -1,14 +1,15 @@
-import { Button, Input, Modal, Select, Toast } from '@douyinfe/semi-ui';
+import { Input, Modal, Select } from '@douyinfe/semi-ui';
 import { buildDepartmentTree, type DepartmentNode, type DepartmentView } from '@kite/contact/contract';
 import type { ChatView } from '@kite/im/contract';
-import { commonMessages } from '@kite/ui/common-messages';
 import { useErrorText } from '@kite/ui/error-text';
 import { useMessages } from '@kite/ui/i18n';
+import { useBusyAction } from '@kite/ui/use-busy-action';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { createDepartmentChat, fetchDepartments } from './im-api.ts';
 import { writeChat } from './im-cache.ts';
 import { imErrorTexts, imMessages } from './im-messages.ts';
+import { ModalFooter } from './modal-footer.tsx';
 
 /** Departments in tree order, each with its depth, so the picker reads like the org chart. */
 export function departmentOutline(departments: readonly DepartmentView[]): Array<{ department: DepartmentView; depth: number }> {
@@ -20,7 +21,6 @@ export function departmentOutline(departments: readonly DepartmentView[]): Array
 /** Tenant admins: a group that follows a department (and everything under it) as people come and go. */
 export function DepartmentGroupModal({ onClose, onCreated }: { onClose: () => void; onCreated: (chat: ChatView) => void }) {
   const t = useMessages(imMessages);
-  const common = useMessages(commonMessages);
   const errorText = useErrorText(imErrorTexts);
   const queryClient = useQueryClient();
   const departments = useQuery({ queryKey: ['im', 'departments'], queryFn: fetchDepartments });
@@ -28,23 +28,18 @@ export function DepartmentGroupModal({ onClose, onCreated }: { onClose: () => vo
   const [departmentId, setDepartmentId] = useState<string | undefined>();
   const [name, setName] = useState('');
   const [missing, setMissing] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useBusyAction(imErrorTexts);
 
-  const submit = async () => {
+  const submit = () => {
     if (!departmentId) {
       setMissing(true);
       return;
     }
-    setBusy(true);
-    try {
+    void run(async () => {
       const chat = await createDepartmentChat({ departmentId, name: name.trim() || undefined });
       writeChat(queryClient, chat, { insert: true });
       onCreated(chat);
-    } catch (error) {
-      Toast.error(errorText(error));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -54,12 +49,10 @@ export function DepartmentGroupModal({ onClose, onCreated }: { onClose: () => vo
       onCancel={onClose}
       width={480}
       footer={
-        <div className="kite-im-modal-footer">
-          <Button onClick={onClose}>{common('cancel')}</Button>
-          <Button theme="solid" loading={busy} onClick={() => void submit()} data-testid="create-department-group-submit">
-            {t('createGroupSubmit')}
-          </Button>
-        </div>
+        <ModalFooter
+          onCancel={onClose}
+          submit={{ label: t('createGroupSubmit'), onClick: submit, busy, testId: 'create-department-group-submit' }}
+        />
       }
     >
       <p className="kite-muted kite-im-modal-hint">{t('departmentGroupHint')}</p>

@@ -1,9 +1,8 @@
 import { IconSearch, IconTick } from '@douyinfe/semi-icons';
-import { Button, Input, Modal, Spin, Toast } from '@douyinfe/semi-ui';
+import { Input, Modal, Spin, Toast } from '@douyinfe/semi-ui';
 import { type ChatView, MAX_FORWARD_TARGETS, type MessageView } from '@kite/im/contract';
-import { commonMessages } from '@kite/ui/common-messages';
-import { useErrorText } from '@kite/ui/error-text';
 import { useMessages } from '@kite/ui/i18n';
+import { useBusyAction } from '@kite/ui/use-busy-action';
 import { useDebouncedValue } from '@kite/ui/use-debounced-value';
 import { useIsPhone } from '@kite/ui/use-is-phone';
 import { UserAvatar } from '@kite/ui/user-avatar';
@@ -20,6 +19,7 @@ import { imMessages } from './im-messages.ts';
 import { useChatList, usePeopleSearch } from './im-queries.ts';
 import { useHistoryTitle } from './merged-card.tsx';
 import { previewText } from './message-content.ts';
+import { ModalFooter } from './modal-footer.tsx';
 import { PickedChip } from './people-picker.tsx';
 import { myOpenIds } from './viewer-state.ts';
 
@@ -132,8 +132,6 @@ function useWriteForwarded() {
  */
 export function ForwardDialog({ subject, onClose, onSent }: { subject: ForwardSubject; onClose: () => void; onSent: () => void }) {
   const t = useMessages(forwardMessages);
-  const common = useMessages(commonMessages);
-  const errorText = useErrorText(forwardErrorTexts);
   const isPhone = useIsPhone();
   const viewer = useViewer();
   const writeForwarded = useWriteForwarded();
@@ -142,7 +140,7 @@ export function ForwardDialog({ subject, onClose, onSent }: { subject: ForwardSu
   const settled = useDebouncedValue(query.trim(), 200);
   const people = usePeopleSearch(settled);
   const [chosen, setChosen] = useState<Target[]>([]);
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useBusyAction(forwardErrorTexts);
 
   const matchingChats = useMemo(() => chats.filter((chat) => chatNameMatches(chat.name, settled)), [chats, settled]);
   const p2pWith = useMemo(() => new Map(chats.flatMap((chat) => (chat.peer ? [[chat.peer.id, chat] as const] : []))), [chats]);
@@ -156,14 +154,13 @@ export function ForwardDialog({ subject, onClose, onSent }: { subject: ForwardSu
     setChosen((list) => [...list, target]);
   };
 
-  const send = async () => {
+  const send = () => {
     if (chosen.length === 0 || busy) return;
     const targets = {
       chatIds: chosen.filter((target) => target.kind === 'chat').map((target) => target.id),
       userIds: chosen.filter((target) => target.kind === 'user').map((target) => target.id),
     };
-    setBusy(true);
-    try {
+    void run(async () => {
       const answer =
         subject.kind === 'message'
           ? await forwardMessage(subject.message.id, targets)
@@ -171,11 +168,7 @@ export function ForwardDialog({ subject, onClose, onSent }: { subject: ForwardSu
       writeForwarded(answer.items);
       Toast.success(t('forwardDone', { count: answer.items.length }));
       onSent();
-    } catch (error) {
-      Toast.error(errorText(error));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const personTarget = (user: { id: string; name: string; avatarColor: string }): Target => {
@@ -226,15 +219,18 @@ export function ForwardDialog({ subject, onClose, onSent }: { subject: ForwardSu
       onCancel={onClose}
       bodyStyle={{ paddingBottom: 8 }}
       footer={
-        <div className="kite-im-modal-footer">
-          <span className="kite-muted">{t('forwardSelected', { count: chosen.length })}</span>
-          <Button onClick={onClose} data-testid="forward-cancel">
-            {common('cancel')}
-          </Button>
-          <Button theme="solid" loading={busy} disabled={chosen.length === 0} onClick={() => void send()} data-testid="forward-send">
-            {chosen.length > 0 ? t('forwardSendCount', { count: chosen.length }) : t('forwardSend')}
-          </Button>
-        </div>
+        <ModalFooter
+          summary={t('forwardSelected', { count: chosen.length })}
+          onCancel={onClose}
+          cancelTestId="forward-cancel"
+          submit={{
+            label: chosen.length > 0 ? t('forwardSendCount', { count: chosen.length }) : t('forwardSend'),
+            onClick: send,
+            busy,
+            disabled: chosen.length === 0,
+            testId: 'forward-send',
+          }}
+        />
       }
     >
       <div className="kite-im-forward" data-testid="forward-dialog">

@@ -1,31 +1,12 @@
 import type { MessageView } from '@kite/im/contract';
 import { describe, expect, it } from 'vitest';
 import { buildTimeline, mergeMessagePages } from './message-timeline.ts';
+import { fakeMessage } from './view-fixtures.ts';
 
 let seq = 0;
 function message(senderId: string | null, createdAt: string, overrides: Partial<MessageView> = {}): MessageView {
   seq += 1;
-  return {
-    id: `m${seq}`,
-    messageId: `om_${seq}`,
-    chatId: 'c1',
-    seq,
-    msgType: 'text',
-    content: '{"text":"x"}',
-    sender: senderId ? { type: 'user', id: senderId, name: senderId, avatarColor: '#000' } : null,
-    parentId: null,
-    rootId: null,
-    replyCount: 0,
-    mentions: [],
-    mentionsAll: false,
-    reactions: [],
-    edited: false,
-    recalled: false,
-    createdAt,
-    updatedAt: createdAt,
-    unreadCount: null,
-    ...overrides,
-  };
+  return fakeMessage(seq, senderId, createdAt, { chatId: 'c1', ...overrides });
 }
 
 const shape = (items: ReturnType<typeof buildTimeline>) =>

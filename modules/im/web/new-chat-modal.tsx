@@ -1,13 +1,13 @@
-import { Button, Input, Modal, Toast } from '@douyinfe/semi-ui';
+import { Input, Modal, Toast } from '@douyinfe/semi-ui';
 import type { ChatView } from '@kite/im/contract';
-import { commonMessages } from '@kite/ui/common-messages';
-import { useErrorText } from '@kite/ui/error-text';
 import { useMessages } from '@kite/ui/i18n';
+import { useBusyAction } from '@kite/ui/use-busy-action';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { addMembers, createChat } from './im-api.ts';
 import { writeChat } from './im-cache.ts';
 import { imErrorTexts, imMessages } from './im-messages.ts';
+import { ModalFooter } from './modal-footer.tsx';
 import { PeoplePicker, type PickedPerson } from './people-picker.tsx';
 
 export type NewChatMode = 'p2p' | 'group' | 'department';
@@ -23,44 +23,28 @@ export function NewChatModal({
   onCreated: (chat: ChatView) => void;
 }) {
   const t = useMessages(imMessages);
-  const common = useMessages(commonMessages);
-  const errorText = useErrorText(imErrorTexts);
   const queryClient = useQueryClient();
   const [name, setName] = useState('');
   const [nameError, setNameError] = useState(false);
   const [selected, setSelected] = useState<PickedPerson[]>([]);
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useBusyAction(imErrorTexts);
 
   const finish = (chat: ChatView) => {
     writeChat(queryClient, chat, { insert: true });
     onCreated(chat);
   };
 
-  const openP2p = async (person: PickedPerson) => {
+  const openP2p = (person: PickedPerson) => {
     if (busy) return;
-    setBusy(true);
-    try {
-      finish(await createChat({ chatType: 'p2p', userId: person.id }));
-    } catch (error) {
-      Toast.error(errorText(error));
-    } finally {
-      setBusy(false);
-    }
+    void run(async () => finish(await createChat({ chatType: 'p2p', userId: person.id })));
   };
 
-  const createGroup = async () => {
+  const createGroup = () => {
     if (!name.trim()) {
       setNameError(true);
       return;
     }
-    setBusy(true);
-    try {
-      finish(await createChat({ chatType: 'group', name: name.trim(), userIds: selected.map((person) => person.id) }));
-    } catch (error) {
-      Toast.error(errorText(error));
-    } finally {
-      setBusy(false);
-    }
+    void run(async () => finish(await createChat({ chatType: 'group', name: name.trim(), userIds: selected.map((person) => person.id) })));
   };
 
   return (
@@ -71,13 +55,11 @@ export function NewChatModal({
       width={480}
       footer={
         mode === 'group' ? (
-          <div className="kite-im-modal-footer">
-            <span className="kite-muted">{t('selectedMembers', { count: selected.length })}</span>
-            <Button onClick={onClose}>{common('cancel')}</Button>
-            <Button theme="solid" loading={busy} onClick={() => void createGroup()} data-testid="create-group-submit">
-              {t('createGroupSubmit')}
-            </Button>
-          </div>
+          <ModalFooter
+            summary={t('selectedMembers', { count: selected.length })}
+            onCancel={onClose}
+            submit={{ label: t('createGroupSubmit'), onClick: createGroup, busy, testId: 'create-group-submit' }}
+          />
         ) : null
       }
       bodyStyle={{ paddingBottom: mode === 'p2p' ? 24 : 8 }}
@@ -101,7 +83,7 @@ export function NewChatModal({
       <PeoplePicker
         mode={mode === 'p2p' ? 'single' : 'multiple'}
         selected={selected}
-        onPick={(person) => (mode === 'p2p' ? void openP2p(person) : setSelected((list) => [...list, person]))}
+        onPick={(person) => (mode === 'p2p' ? openP2p(person) : setSelected((list) => [...list, person]))}
         onRemove={(id) => setSelected((list) => list.filter((person) => person.id !== id))}
       />
     </Modal>
@@ -111,15 +93,12 @@ export function NewChatModal({
 /** Adds people to an existing group (the members panel's "Add members"). */
 export function AddMembersModal({ chat, memberIds, onClose }: { chat: ChatView; memberIds: readonly string[]; onClose: () => void }) {
   const t = useMessages(imMessages);
-  const common = useMessages(commonMessages);
-  const errorText = useErrorText(imErrorTexts);
   const queryClient = useQueryClient();
   const [selected, setSelected] = useState<PickedPerson[]>([]);
-  const [busy, setBusy] = useState(false);
-  const submit = async () => {
-    if (selected.length === 0) return;
-    setBusy(true);
-    try {
+  const [busy, run] = useBusyAction(imErrorTexts);
+  const submit = () =>
+    run(async () => {
+      if (selected.length === 0) return;
       const updated = await addMembers(
         chat.id,
         selected.map((person) => person.id),
@@ -128,12 +107,7 @@ export function AddMembersModal({ chat, memberIds, onClose }: { chat: ChatView; 
       void queryClient.invalidateQueries({ queryKey: ['im', 'members', chat.id] });
       Toast.success(t('membersAdded'));
       onClose();
-    } catch (error) {
-      Toast.error(errorText(error));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <Modal
       visible
@@ -141,19 +115,17 @@ export function AddMembersModal({ chat, memberIds, onClose }: { chat: ChatView; 
       onCancel={onClose}
       width={480}
       footer={
-        <div className="kite-im-modal-footer">
-          <span className="kite-muted">{t('selectedMembers', { count: selected.length })}</span>
-          <Button onClick={onClose}>{common('cancel')}</Button>
-          <Button
-            theme="solid"
-            loading={busy}
-            disabled={selected.length === 0}
-            onClick={() => void submit()}
-            data-testid="add-members-submit"
-          >
-            {t('addMembersSubmit')}
-          </Button>
-        </div>
+        <ModalFooter
+          summary={t('selectedMembers', { count: selected.length })}
+          onCancel={onClose}
+          submit={{
+            label: t('addMembersSubmit'),
+            onClick: () => void submit(),
+            busy,
+            disabled: selected.length === 0,
+            testId: 'add-members-submit',
+          }}
+        />
       }
     >
       <PeoplePicker

@@ -6,10 +6,12 @@ import { CopyableValue } from '@kite/ui/copyable-value';
 import { useErrorText } from '@kite/ui/error-text';
 import { useMessages } from '@kite/ui/i18n';
 import { ErrorState } from '@kite/ui/states';
+import { useBusyAction } from '@kite/ui/use-busy-action';
 import { useIsPhone } from '@kite/ui/use-is-phone';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { BotAvatar, BotTag } from './bot-avatar.tsx';
+import { ModalFooter } from './modal-footer.tsx';
 import { createWebhookBot, removeWebhookBot, resetWebhookBot, updateWebhookBot, useWebhookBots, webhookQueryKey } from './webhook-api.ts';
 import { webhookErrorTexts, webhookMessages } from './webhook-messages.ts';
 
@@ -214,7 +216,6 @@ function BotFormModal({
 }) {
   const t = useMessages(webhookMessages);
   const common = useMessages(commonMessages);
-  const errorText = useErrorText(webhookErrorTexts);
   const queryClient = useQueryClient();
   const width = useModalWidth();
   const [name, setName] = useState(bot?.name ?? '');
@@ -223,15 +224,14 @@ function BotFormModal({
   const [keywords, setKeywords] = useState<string[]>(bot?.keywords ?? []);
   const [ipAllowlist, setIpAllowlist] = useState<string[]>(bot?.ipAllowlist ?? []);
   const [nameError, setNameError] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useBusyAction(webhookErrorTexts);
 
-  const submit = async () => {
+  const submit = () => {
     if (!name.trim()) {
       setNameError(true);
       return;
     }
-    setBusy(true);
-    try {
+    void run(async () => {
       const fields = { name: name.trim(), description: description.trim(), signed, keywords, ipAllowlist };
       const credentials = bot ? await updateWebhookBot(bot.id, fields) : await createWebhookBot(chat.id, fields);
       void queryClient.invalidateQueries({ queryKey: webhookQueryKey(chat.id) });
@@ -244,11 +244,7 @@ function BotFormModal({
         Toast.success(t('botSaved'));
         onClose();
       }
-    } catch (error) {
-      Toast.error(errorText(error));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -258,12 +254,10 @@ function BotFormModal({
       onCancel={onClose}
       width={width}
       footer={
-        <div className="kite-im-modal-footer">
-          <Button onClick={onClose}>{common('cancel')}</Button>
-          <Button theme="solid" loading={busy} onClick={() => void submit()} data-testid="webhook-bot-submit">
-            {bot ? common('save') : t('addSubmit')}
-          </Button>
-        </div>
+        <ModalFooter
+          onCancel={onClose}
+          submit={{ label: bot ? common('save') : t('addSubmit'), onClick: submit, busy, testId: 'webhook-bot-submit' }}
+        />
       }
     >
       <div className="kite-im-bot-form" data-testid="webhook-bot-form">
