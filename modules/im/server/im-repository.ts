@@ -102,7 +102,20 @@ function splitChatMember<R extends ChatRow & MemberColumns, K extends Exclude<ke
   return { chat, member, rest };
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The oldest moment whose messages a tenant keeping them `days` days still keeps. */
+export function retentionCutoff(days: number, now: Date): Date {
+  return new Date(now.getTime() - days * DAY_MS);
+}
+
 export const imRepository = {
+  /** How many days the tenant keeps messages (admin → Message retention); null: for good. */
+  async retentionDays(db: Queryable, tenantId: string): Promise<number | null> {
+    const row = await db.selectFrom('im_tenant_settings').select('retention_days').where('tenant_id', '=', tenantId).executeTakeFirst();
+    return row?.retention_days == null ? null : Number(row.retention_days);
+  },
+
   // Chats -----------------------------------------------------------------------------------------
 
   /** A chat by internal or public id, with the party's membership row (undefined when not a member). */

@@ -190,7 +190,7 @@ export class ImService {
   readonly messageSearch: MessageSearch;
 
   constructor(private readonly deps: ImServiceDeps) {
-    this.messageSearch = new MessageSearch({ db: deps.db, parties: (tenantId, list) => this.parties(tenantId, list) });
+    this.messageSearch = new MessageSearch({ db: deps.db, clock: deps.clock, parties: (tenantId, list) => this.parties(tenantId, list) });
   }
 
   private get db() {

@@ -1,8 +1,17 @@
 import type { MessageSearchAnswer, MessageSearchHit, SearchQuery } from '@kite/im/contract';
+import type { Clock } from '@kite/kernel/clock';
 import { errors } from '@kite/kernel/errors';
 import type { RequestContext } from '@kite/platform/context';
 import type { Kysely } from 'kysely';
-import { type ChatRow, type ImDb, type MemberRow, type MessageRow, type Party, imRepository as repo } from './im-repository.ts';
+import {
+  type ChatRow,
+  type ImDb,
+  type MemberRow,
+  type MessageRow,
+  type Party,
+  imRepository as repo,
+  retentionCutoff,
+} from './im-repository.ts';
 import { assertMember, imErrors, partyOf } from './policy.ts';
 import { type PartyInfo, partyKey, presentMessageEvent, presentUserRef } from './presenters.ts';
 import { type SearchPosition, searchRepository } from './search-repository.ts';
@@ -13,6 +22,7 @@ type Ctx = Pick<RequestContext, 'tenantId' | 'actor' | 'scopes'>;
 
 export interface MessageSearchDeps {
   db: Kysely<ImDb>;
+  clock: Clock;
   /** People and bots by party (ImService.parties): senders' and p2p peers' names. */
   parties(tenantId: string, list: readonly Party[]): Promise<Map<string, PartyInfo>>;
 }
@@ -63,7 +73,7 @@ export class MessageSearch {
       wordStarts: wordStarts(query.q),
       text: query.q,
       senderId: query.senderId,
-      from: query.from ? new Date(query.from) : undefined,
+      from: await this.searchableSince(ctx.tenantId, query.from),
       to: query.to ? new Date(query.to) : undefined,
       after,
       limit: query.limit + 1,
@@ -92,6 +102,18 @@ export class MessageSearch {
       // A short batch was the last; one where nothing could be written would only come back.
       if (batch.length < BACKFILL_BATCH || written === 0) return indexed;
     }
+  }
+
+  /**
+   * Where results start: the date asked for, or the tenant's retention cutoff when that is later —
+   * messages past it are found by no search, although the hourly sweep may not have deleted them yet.
+   */
+  private async searchableSince(tenantId: string, asked: string | undefined): Promise<Date | undefined> {
+    const days = await repo.retentionDays(this.deps.db, tenantId);
+    const from = asked ? new Date(asked) : undefined;
+    if (days === null) return from;
+    const cutoff = retentionCutoff(days, this.deps.clock.now());
+    return from && from > cutoff ? from : cutoff;
   }
 
   /** The chat's internal id, when the viewer is a member and it is not dissolved. */

@@ -7,10 +7,9 @@ import type { CommandRunner } from '@kite/platform/outbox';
 import { parseInput } from '@kite/platform/validation';
 import type { FastifyInstance } from 'fastify';
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { ImDb } from './im-repository.ts';
+import { type ImDb, imRepository as repo, retentionCutoff } from './im-repository.ts';
 import type { Ctx } from './im-service.ts';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** Messages deleted per transaction: short transactions keep PGlite's one connection available. */
 const BATCH = 500;
 
@@ -29,12 +28,7 @@ export class MessageRetention {
 
   async policy(ctx: Ctx): Promise<{ retentionDays: number | null }> {
     if (!ctx.isTenantAdmin) throw errors.forbidden('Only administrators can see messenger settings');
-    const row = await this.deps.db
-      .selectFrom('im_tenant_settings')
-      .select('retention_days')
-      .where('tenant_id', '=', ctx.tenantId)
-      .executeTakeFirst();
-    return { retentionDays: row?.retention_days ?? null };
+    return { retentionDays: await repo.retentionDays(this.deps.db, ctx.tenantId) };
   }
 
   async setPolicy(ctx: Ctx, input: RetentionInput): Promise<{ retentionDays: number | null }> {
@@ -74,7 +68,7 @@ export class MessageRetention {
       .execute();
     let deleted = 0;
     for (const tenant of tenants) {
-      const cutoff = new Date(this.deps.clock.now().getTime() - Number(tenant.retention_days) * DAY_MS);
+      const cutoff = retentionCutoff(Number(tenant.retention_days), this.deps.clock.now());
       for (;;) {
         const count = await this.deleteBatch(tenant.tenant_id, cutoff);
         deleted += count;
