@@ -198,6 +198,10 @@ describe.skipIf(!existsSync(chromiumPath))('messenger in two browsers', () => {
       await new Promise((resolve) => setTimeout(resolve, 700));
       await touch.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
       await row.getByTestId('action-react').waitFor({ state: 'visible' });
+      // The whole bar is on screen, the last button included (an own message sits at the right edge).
+      const bar = (await row.getByRole('toolbar').boundingBox())!;
+      expect(bar.x).toBeGreaterThanOrEqual(0);
+      expect(bar.x + bar.width).toBeLessThanOrEqual(390);
       await page.screenshot({ path: join(screenshots, 'messenger-16-B-phone-long-press.png') });
       await page.getByTestId('conversation-name').tap();
       await expect.poll(() => row.getByTestId('action-react').isVisible()).toBe(false);
