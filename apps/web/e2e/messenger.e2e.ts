@@ -247,4 +247,46 @@ describe.skipIf(!existsSync(chromiumPath))('messenger in two browsers', () => {
     const saved = await apiCall<{ retentionDays: number | null }>(baseUrl, adminSession, 'GET', '/api/im/settings');
     expect(saved.retentionDays).toBe(180);
   });
+
+  it('lets B work from the keyboard: edit the last message, switch chats, see the shortcuts', async () => {
+    await pageB.goto(`${baseUrl}/messenger`);
+    await pageB.locator('[data-testid^="chat-item-"]').filter({ hasText: 'Got it, looks great!' }).click();
+    await pageB.getByTestId('message-bubble').filter({ hasText: 'Got it, looks great!' }).waitFor();
+    const input = pageB.getByTestId('composer-input');
+    await input.focus();
+    // ↑ in the empty box edits B's last message in place; Enter saves and hands the keyboard back.
+    await input.press('ArrowUp');
+    const editor = pageB.getByTestId('edit-input');
+    await expect(editor.inputValue()).resolves.toBe('Got it, looks great!');
+    await editor.fill('Got it, looks great! Shipping today.');
+    await editor.press('Enter');
+    const edited = pageB.getByTestId('message').filter({ hasText: 'Shipping today.' });
+    await edited.getByText('edited').waitFor();
+    await expect.poll(() => pageB.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('composer-input');
+
+    // Alt+↓ opens the chat below the open one in the list (Alt+↑ the one above); the other way comes back.
+    const selected = async () => pageB.locator('[data-testid^="chat-item-"][aria-current="true"]').getAttribute('data-testid');
+    const before = await selected();
+    const list = await pageB
+      .locator('[data-testid^="chat-item-"]')
+      .evaluateAll((items) => items.map((item) => item.getAttribute('data-testid')));
+    const index = list.indexOf(before);
+    const down = index < list.length - 1;
+    await input.press(down ? 'Alt+ArrowDown' : 'Alt+ArrowUp');
+    await expect.poll(selected).toBe(list[index + (down ? 1 : -1)]);
+    await pageB.keyboard.press(down ? 'Alt+ArrowUp' : 'Alt+ArrowDown');
+    await expect.poll(selected).toBe(before);
+
+    await pageB.keyboard.press('Control+/');
+    await pageB.getByTestId('shortcuts-dialog').getByText('Edit your last message (empty message box)').waitFor();
+    await snap(pageB, '17-B-shortcuts-en-US');
+    await pageB.keyboard.press('Escape');
+    await expect.poll(() => pageB.getByTestId('shortcuts-dialog').isVisible()).toBe(false);
+
+    await pageA.goto(`${baseUrl}/messenger`);
+    await pageA.getByTestId('chat-list').waitFor();
+    await pageA.keyboard.press('Control+/');
+    await pageA.getByTestId('shortcuts-dialog').getByText('编辑你的上一条消息（输入框为空时）').waitFor();
+    await snap(pageA, '18-A-shortcuts-zh-CN');
+  });
 });

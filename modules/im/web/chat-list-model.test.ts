@@ -7,6 +7,7 @@ import {
   mergeMessage,
   reactionsAfterEvent,
   sortChats,
+  stepChat,
   totalUnread,
 } from './chat-list-model.ts';
 import { fakeMessage } from './view-fixtures.ts';
@@ -109,5 +110,32 @@ describe('mergeMessage and reactionsAfterEvent', () => {
     expect(
       reactionsAfterEvent(cached, { emojiType: 'THUMBSUP', counts: [{ emojiType: 'THUMBSUP', count: 0 }], byViewer: true, added: false }),
     ).toEqual([]);
+  });
+});
+
+describe('stepChat', () => {
+  const chats = [chat('a'), chat('b', { unreadCount: 2 }), chat('c'), chat('d', { unreadCount: 1 })];
+  const ids = (found: ChatView | undefined) => found?.id;
+
+  it('steps up and down the list, stopping at its ends', () => {
+    expect(ids(stepChat(chats, 'b', 1))).toBe('c');
+    expect(ids(stepChat(chats, 'b', -1))).toBe('a');
+    expect(ids(stepChat(chats, 'd', 1))).toBe('d');
+    expect(ids(stepChat(chats, 'a', -1))).toBe('a');
+    expect(ids(stepChat(chats, null, 1))).toBe('a');
+    expect(ids(stepChat(chats, null, -1))).toBe('d');
+    expect(ids(stepChat(chats, 'oc_c', -1))).toBe('b'); // selected by public id
+    expect(stepChat([], 'a', 1)).toBeUndefined();
+  });
+
+  it('finds the nearest unread chat either way, wrapping around, never the one open', () => {
+    expect(ids(stepChat(chats, 'a', 1, { unread: true }))).toBe('b');
+    expect(ids(stepChat(chats, 'b', 1, { unread: true }))).toBe('d');
+    expect(ids(stepChat(chats, 'd', 1, { unread: true }))).toBe('b');
+    expect(ids(stepChat(chats, 'c', -1, { unread: true }))).toBe('b');
+    expect(ids(stepChat(chats, 'a', -1, { unread: true }))).toBe('d');
+    expect(ids(stepChat(chats, null, -1, { unread: true }))).toBe('d');
+    expect(stepChat([chat('x', { unreadCount: 3 })], 'x', 1, { unread: true })).toBeUndefined();
+    expect(stepChat([chat('x'), chat('y')], 'x', 1, { unread: true })).toBeUndefined();
   });
 });

@@ -26,6 +26,30 @@ export function filterChats(chats: readonly ChatView[], filter: { query: string;
   return chats.filter((chat) => (!filter.unreadOnly || chat.unreadCount > 0) && chatNameMatches(chat.name, filter.query));
 }
 
+/**
+ * The chat `step` places below (1) or above (-1) the selected one in `chats`, stopping at the ends;
+ * with `unread`, the nearest chat with unread messages that way, wrapping around (Alt+Shift+↑/↓).
+ * With nothing selected, the first (or last) one.
+ */
+export function stepChat(
+  chats: readonly ChatView[],
+  selectedId: string | null,
+  step: 1 | -1,
+  options: { unread?: boolean } = {},
+): ChatView | undefined {
+  const index = selectedId ? chats.findIndex((chat) => isChat(chat, selectedId)) : -1;
+  if (options.unread) {
+    for (let offset = 1; offset <= chats.length; offset++) {
+      const start = index === -1 && step === -1 ? 0 : index;
+      const candidate = chats[(((start + step * offset) % chats.length) + chats.length) % chats.length];
+      if (candidate && candidate.unreadCount > 0 && !(selectedId && isChat(candidate, selectedId))) return candidate;
+    }
+    return undefined;
+  }
+  if (index === -1) return step === 1 ? chats[0] : chats[chats.length - 1];
+  return chats[Math.min(chats.length - 1, Math.max(0, index + step))];
+}
+
 /** The number on the Messenger item of the rail: unread messages in chats that are not muted. */
 export function totalUnread(chats: readonly ChatView[]): number {
   return chats.reduce((sum, chat) => sum + (chat.muted ? 0 : chat.unreadCount), 0);

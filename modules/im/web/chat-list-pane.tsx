@@ -4,9 +4,9 @@ import type { ChatView, MessageSearchHit } from '@kite/im/contract';
 import { useLocale, useMessages } from '@kite/ui/i18n';
 import { EmptyState, ErrorState } from '@kite/ui/states';
 import { useViewer } from '@kite/ui/viewer';
-import { type KeyboardEvent, memo, type ReactNode, type RefObject, useMemo, useState } from 'react';
+import { type KeyboardEvent, memo, type ReactNode, type RefObject, useEffect, useMemo, useState } from 'react';
 import { ChatAvatar } from './chat-avatar.tsx';
-import { filterChats, isChat } from './chat-list-model.ts';
+import { filterChats, isChat, stepChat } from './chat-list-model.ts';
 import { readLocalDraft, serverDraft } from './composer.tsx';
 import { GlobalSearchResults, useRememberedSearch } from './global-search.tsx';
 import { imMessages, previewLabels } from './im-messages.ts';
@@ -139,10 +139,8 @@ export function ChatListPane({ selectedId, onOpen, onNewChat, searchRef, onOpenM
   const [unreadOnly, setUnreadOnly] = useState(false);
   const visible = useMemo(() => filterChats(list.chats, { query, unreadOnly }), [list.chats, query, unreadOnly]);
 
-  const move = (step: 1 | -1) => {
-    if (visible.length === 0) return;
-    const index = selectedId ? visible.findIndex((chat) => isChat(chat, selectedId)) : -1;
-    const next = visible[index === -1 ? (step === 1 ? 0 : visible.length - 1) : Math.min(visible.length - 1, Math.max(0, index + step))];
+  const move = (step: 1 | -1, options: { unread?: boolean } = {}) => {
+    const next = stepChat(visible, selectedId, step, options);
     if (next) {
       onOpen(next.id);
       requestAnimationFrame(() =>
@@ -151,8 +149,19 @@ export function ChatListPane({ selectedId, onOpen, onNewChat, searchRef, onOpenM
     }
   };
 
+  // Anywhere on the page: Alt+↑/↓ steps to the chat above or below, Alt+Shift+↑/↓ to the next unread one.
+  useEffect(() => {
+    const onWindowKeyDown = (event: globalThis.KeyboardEvent) => {
+      if (!event.altKey || event.ctrlKey || event.metaKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
+      event.preventDefault();
+      move(event.key === 'ArrowDown' ? 1 : -1, { unread: event.shiftKey });
+    };
+    window.addEventListener('keydown', onWindowKeyDown);
+    return () => window.removeEventListener('keydown', onWindowKeyDown);
+  });
+
   const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+    if ((event.key === 'ArrowDown' || event.key === 'ArrowUp') && !event.altKey) {
       event.preventDefault();
       move(event.key === 'ArrowDown' ? 1 : -1);
     } else if (

@@ -18,6 +18,7 @@ import {
 import { updateMyChatSettings } from './im-api.ts';
 import { imMessages } from './im-messages.ts';
 import { useMembers } from './im-queries.ts';
+import { helpKeys } from './shortcuts-dialog.tsx';
 import { rememberOpenId } from './viewer-state.ts';
 
 const DRAFT_PREFIX = 'kite.im.draft.';
@@ -64,6 +65,8 @@ export interface ComposerProps {
   testId?: string;
   /** Files picked with the attach button, pasted or dropped on the box; without it, attaching is off. */
   onAttach?: (files: File[]) => void;
+  /** ↑ in an empty box: edit the viewer's last message; answers whether there was one. */
+  onEditLast?: () => boolean;
 }
 
 /**
@@ -80,6 +83,7 @@ export function Composer({
   autoFocus = false,
   testId = 'composer',
   onAttach,
+  onEditLast,
 }: ComposerProps) {
   const t = useMessages(imMessages);
   const viewer = useViewer();
@@ -209,6 +213,8 @@ export function Composer({
     if (event.key === 'Enter' && !event.shiftKey && !event.altKey) {
       event.preventDefault();
       send();
+    } else if (event.key === 'ArrowUp' && !event.altKey && draft.text === '' && onEditLast?.()) {
+      event.preventDefault();
     }
   };
 
@@ -338,7 +344,7 @@ export function Composer({
             </span>
           </Tooltip>
         )}
-        <span className="kite-im-composer__hint">{t('composerHint')}</span>
+        <span className="kite-im-composer__hint">{t('composerHint', { help: helpKeys() })}</span>
         <button
           type="button"
           className="kite-im-send"

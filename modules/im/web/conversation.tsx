@@ -8,9 +8,10 @@ import { useEffect, useRef, useState } from 'react';
 import { UploadTray, useAttachments } from './attachments.tsx';
 import { ChatAvatar } from './chat-avatar.tsx';
 import { Composer } from './composer.tsx';
+import { type EditRequest, EditRequestContext, lastEditableMessage } from './edit-last.ts';
 import { SelectionBar, useForwarding } from './forwarding.tsx';
 import { markRead } from './im-api.ts';
-import { updateCachedChat } from './im-cache.ts';
+import { cachedHistory, updateCachedChat } from './im-cache.ts';
 import { imMessages } from './im-messages.ts';
 import { MessageHistory } from './message-history.tsx';
 import { PinsButton } from './pinned-panel.tsx';
@@ -96,96 +97,106 @@ export function Conversation({ chat, panel, onOpenPanel, focusMessageId, onBack 
   const name = chat.chatType === 'p2p' ? (chat.peer?.name ?? chat.name) : chat.name;
   const togglePanel = (kind: 'members' | 'settings' | 'pins' | 'search') => onOpenPanel(panel?.kind === kind ? null : { kind });
   const forwarding = useForwarding();
+  const queryClient = useQueryClient();
+  const [editRequest, setEditRequest] = useState<EditRequest | null>(null);
+  const editLast = () => {
+    const message = lastEditableMessage(cachedHistory(queryClient, chat.id), viewer.userId);
+    if (message) setEditRequest({ messageId: message.id, at: Date.now() });
+    return Boolean(message);
+  };
 
   return (
-    <section className="kite-im-conversation" data-testid="conversation" aria-label={name}>
-      <header className="kite-im-conversation__header">
-        {onBack ? (
-          <button type="button" className="kite-im-icon-button" onClick={onBack} aria-label={t('back')} data-testid="conversation-back">
-            <IconChevronLeft />
-          </button>
-        ) : null}
-        <ChatAvatar chat={chat} size={36} />
-        <div className="kite-im-conversation__title">
-          <div className="kite-im-conversation__name" data-testid="conversation-name">
-            <span className="kite-im-ellipsis">{name}</span>
-            {chat.chatType === 'group' ? <span className="kite-im-conversation__count">({chat.memberCount})</span> : null}
-            {chat.departmentId ? (
-              <Tag size="small" color="blue" className="kite-im-conversation__tag">
-                {t('departmentTag')}
-              </Tag>
+    <EditRequestContext.Provider value={editRequest}>
+      <section className="kite-im-conversation" data-testid="conversation" aria-label={name}>
+        <header className="kite-im-conversation__header">
+          {onBack ? (
+            <button type="button" className="kite-im-icon-button" onClick={onBack} aria-label={t('back')} data-testid="conversation-back">
+              <IconChevronLeft />
+            </button>
+          ) : null}
+          <ChatAvatar chat={chat} size={36} />
+          <div className="kite-im-conversation__title">
+            <div className="kite-im-conversation__name" data-testid="conversation-name">
+              <span className="kite-im-ellipsis">{name}</span>
+              {chat.chatType === 'group' ? <span className="kite-im-conversation__count">({chat.memberCount})</span> : null}
+              {chat.departmentId ? (
+                <Tag size="small" color="blue" className="kite-im-conversation__tag">
+                  {t('departmentTag')}
+                </Tag>
+              ) : null}
+            </div>
+            {chat.announcement ? (
+              <button type="button" className="kite-im-conversation__announcement" onClick={() => onOpenPanel({ kind: 'settings' })}>
+                <span className="kite-im-conversation__announcement-label">{t('announcementLabel')}</span>
+                <span className="kite-im-ellipsis">{chat.announcement.split('\n')[0]}</span>
+              </button>
+            ) : chat.description ? (
+              <div className="kite-im-conversation__subtitle kite-im-ellipsis">{chat.description}</div>
             ) : null}
           </div>
-          {chat.announcement ? (
-            <button type="button" className="kite-im-conversation__announcement" onClick={() => onOpenPanel({ kind: 'settings' })}>
-              <span className="kite-im-conversation__announcement-label">{t('announcementLabel')}</span>
-              <span className="kite-im-ellipsis">{chat.announcement.split('\n')[0]}</span>
-            </button>
-          ) : chat.description ? (
-            <div className="kite-im-conversation__subtitle kite-im-ellipsis">{chat.description}</div>
-          ) : null}
-        </div>
-        <div className="kite-im-conversation__actions">
-          <button
-            type="button"
-            className={panel?.kind === 'search' ? 'kite-im-icon-button kite-im-icon-button--active' : 'kite-im-icon-button'}
-            onClick={() => togglePanel('search')}
-            aria-label={s('openInChatSearch')}
-            title={s('openInChatSearch')}
-            data-testid="open-chat-search"
-          >
-            <IconSearch />
-          </button>
-          {chat.chatType === 'group' ? (
+          <div className="kite-im-conversation__actions">
             <button
               type="button"
-              className={panel?.kind === 'members' ? 'kite-im-icon-button kite-im-icon-button--active' : 'kite-im-icon-button'}
-              onClick={() => togglePanel('members')}
-              aria-label={t('panelMembers')}
-              title={t('panelMembers')}
-              data-testid="open-members"
+              className={panel?.kind === 'search' ? 'kite-im-icon-button kite-im-icon-button--active' : 'kite-im-icon-button'}
+              onClick={() => togglePanel('search')}
+              aria-label={s('openInChatSearch')}
+              title={s('openInChatSearch')}
+              data-testid="open-chat-search"
             >
-              <IconUserGroup />
+              <IconSearch />
             </button>
-          ) : null}
-          <PinsButton active={panel?.kind === 'pins'} onClick={() => togglePanel('pins')} />
-          <button
-            type="button"
-            className={panel?.kind === 'settings' ? 'kite-im-icon-button kite-im-icon-button--active' : 'kite-im-icon-button'}
-            onClick={() => togglePanel('settings')}
-            aria-label={t('panelSettings')}
-            title={t('panelSettings')}
-            data-testid="open-settings"
-          >
-            <IconInfoCircle />
-          </button>
-        </div>
-      </header>
-      <MessageHistory
-        chat={chat}
-        viewerIds={viewerIds}
-        firstUnreadSeq={opened.firstUnreadSeq}
-        unreadAtOpen={opened.unreadCount}
-        focusMessageId={focusMessageId}
-        pending={pending.filter((message) => !message.parentId)}
-        onResend={resend}
-        onDiscard={discard}
-        onOpenThread={(rootId) => onOpenPanel({ kind: 'thread', rootId })}
-      />
-      <UploadTray uploads={attachments.uploads} onDismiss={attachments.dismiss} />
-      {forwarding?.selected ? (
-        <SelectionBar forwarding={forwarding} />
-      ) : (
-        <Composer
+            {chat.chatType === 'group' ? (
+              <button
+                type="button"
+                className={panel?.kind === 'members' ? 'kite-im-icon-button kite-im-icon-button--active' : 'kite-im-icon-button'}
+                onClick={() => togglePanel('members')}
+                aria-label={t('panelMembers')}
+                title={t('panelMembers')}
+                data-testid="open-members"
+              >
+                <IconUserGroup />
+              </button>
+            ) : null}
+            <PinsButton active={panel?.kind === 'pins'} onClick={() => togglePanel('pins')} />
+            <button
+              type="button"
+              className={panel?.kind === 'settings' ? 'kite-im-icon-button kite-im-icon-button--active' : 'kite-im-icon-button'}
+              onClick={() => togglePanel('settings')}
+              aria-label={t('panelSettings')}
+              title={t('panelSettings')}
+              data-testid="open-settings"
+            >
+              <IconInfoCircle />
+            </button>
+          </div>
+        </header>
+        <MessageHistory
           chat={chat}
-          draftKey={chat.id}
-          placeholder={t('composerPlaceholder', { name })}
-          onSend={send}
-          onAttach={attachments.attach}
-          syncServerDraft
-          autoFocus
+          viewerIds={viewerIds}
+          firstUnreadSeq={opened.firstUnreadSeq}
+          unreadAtOpen={opened.unreadCount}
+          focusMessageId={focusMessageId}
+          pending={pending.filter((message) => !message.parentId)}
+          onResend={resend}
+          onDiscard={discard}
+          onOpenThread={(rootId) => onOpenPanel({ kind: 'thread', rootId })}
         />
-      )}
-    </section>
+        <UploadTray uploads={attachments.uploads} onDismiss={attachments.dismiss} />
+        {forwarding?.selected ? (
+          <SelectionBar forwarding={forwarding} />
+        ) : (
+          <Composer
+            chat={chat}
+            draftKey={chat.id}
+            placeholder={t('composerPlaceholder', { name })}
+            onSend={send}
+            onAttach={attachments.attach}
+            syncServerDraft
+            autoFocus
+            onEditLast={editLast}
+          />
+        )}
+      </section>
+    </EditRequestContext.Provider>
   );
 }

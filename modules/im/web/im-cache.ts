@@ -17,6 +17,11 @@ export function cachedChats(queryClient: QueryClient): ChatView[] {
 }
 
 /** A chat from the list or its own query, by internal id or `oc_…`. */
+/** The loaded history pages of a chat: newest page first, each page's messages oldest first. */
+export function cachedHistory(queryClient: QueryClient, chatKey: string): MessagePage[] {
+  return queryClient.getQueryData<HistoryPages>(imQueryKeys.messages(chatKey))?.pages ?? [];
+}
+
 export function findCachedChat(queryClient: QueryClient, id: string): ChatView | undefined {
   return cachedChats(queryClient).find((chat) => isChat(chat, id)) ?? queryClient.getQueryData<ChatView>(imQueryKeys.chat(id));
 }

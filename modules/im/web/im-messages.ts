@@ -85,7 +85,7 @@ export const imMessages = defineMessages(
     reactionTooltipYou: 'You reacted with {emoji}',
     // Composer
     composerPlaceholder: 'Message {name}',
-    composerHint: 'Enter to send, Shift+Enter for a new line, @ to mention',
+    composerHint: 'Enter to send, Shift+Enter for a new line, @ to mention, {help} for shortcuts',
     send: 'Send',
     mentionAll: 'Everyone',
     mentionAllHint: 'Notify everyone in this chat',
@@ -277,7 +277,7 @@ export const imMessages = defineMessages(
     reactionLabel: '{emoji} {count}',
     reactionTooltipYou: '你回复了 {emoji}',
     composerPlaceholder: '发送给 {name}',
-    composerHint: 'Enter 发送，Shift+Enter 换行，输入 @ 提及成员',
+    composerHint: 'Enter 发送，Shift+Enter 换行，输入 @ 提及成员，{help} 查看快捷键',
     send: '发送',
     mentionAll: '所有人',
     mentionAllHint: '通知群内所有人',

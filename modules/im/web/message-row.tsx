@@ -7,9 +7,10 @@ import { useErrorText } from '@kite/ui/error-text';
 import { useLocale, useMessages } from '@kite/ui/i18n';
 import { UserAvatar } from '@kite/ui/user-avatar';
 import { useQueryClient } from '@tanstack/react-query';
-import { type KeyboardEvent, memo, useCallback, useRef, useState } from 'react';
+import { type KeyboardEvent, memo, useCallback, useContext, useEffect, useRef, useState } from 'react';
 import { BotAvatar, BotTag } from './bot-avatar.tsx';
 import { draftToText, textToDraft } from './composer-text.ts';
+import { EditRequestContext, focusComposer } from './edit-last.ts';
 import { COMMON_REACTIONS, emojiFor } from './emoji.ts';
 import { forwardMessages } from './forward-messages.ts';
 import { SelectionToggle, useForwarding } from './forwarding.tsx';
@@ -193,6 +194,20 @@ export const MessageRow = memo(function MessageRow({
   const [pressed, setPressed] = useState(false);
   const rowRef = useRef<HTMLDivElement>(null);
   const longPress = useLongPress(() => setPressed(true));
+  // ↑ in the empty composer asks to edit this message (EditRequestContext); Escape or saving hands the keyboard back.
+  const editRequest = useContext(EditRequestContext);
+  const [editFromKeyboard, setEditFromKeyboard] = useState(false);
+  useEffect(() => {
+    if (editRequest?.messageId !== message.id) return;
+    setEditing(true);
+    setEditFromKeyboard(true);
+    rowRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [editRequest, message.id]);
+  const stopEditing = () => {
+    setEditing(false);
+    if (editFromKeyboard) focusComposer();
+    setEditFromKeyboard(false);
+  };
   const release = useCallback(() => setPressed(false), []);
   useDismissOutside(rowRef, pressed, release);
   const marks = useMessageMarkActions(message, chat, own);
@@ -303,7 +318,7 @@ export const MessageRow = memo(function MessageRow({
         ) : null}
         <div className="kite-im-row__content">
           {editing ? (
-            <InlineEditor message={message} chatKey={chat.id} onDone={() => setEditing(false)} />
+            <InlineEditor message={message} chatKey={chat.id} onDone={stopEditing} />
           ) : (
             <div className={isCard ? 'kite-im-bubble kite-im-bubble--card' : 'kite-im-bubble'} data-testid="message-bubble">
               {replyTo && message.parentId && !inThread ? (

@@ -14,6 +14,7 @@ import { useChat } from './im-queries.ts';
 import { HistorySkeleton } from './message-history.tsx';
 import { NewChatModal, type NewChatMode } from './new-chat-modal.tsx';
 import { useOpenMessage } from './open-message.ts';
+import { ShortcutsDialog } from './shortcuts-dialog.tsx';
 import { SidePanelView } from './side-panels.tsx';
 import './messenger.css';
 
@@ -97,6 +98,7 @@ export function MessengerPage() {
   const panel = panelFromParams(searchParams);
   const focusMessageId = searchParams.get('message');
   const [newChat, setNewChat] = useState<NewChatMode | null>(null);
+  const [shortcutsOpen, setShortcutsOpen] = useState(false);
   const searchRef = useRef<HTMLDivElement>(null);
 
   const onChatCreated = (chat: ChatView) => {
@@ -128,6 +130,9 @@ export function MessengerPage() {
         event.preventDefault();
         if (isPhone && chatId) navigate('/messenger');
         requestAnimationFrame(() => searchRef.current?.querySelector('input')?.focus());
+      } else if ((event.ctrlKey || event.metaKey) && event.key === '/') {
+        event.preventDefault();
+        setShortcutsOpen((open) => !open);
       } else if (event.key === 'Escape' && panel && !event.defaultPrevented && !document.querySelector('.semi-modal-wrap')) {
         openPanel(null);
       }
@@ -169,6 +174,7 @@ export function MessengerPage() {
       ) : newChat ? (
         <NewChatModal mode={newChat} onClose={() => setNewChat(null)} onCreated={onChatCreated} />
       ) : null}
+      <ShortcutsDialog visible={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />
     </div>
   );
 }
