@@ -24,6 +24,7 @@ import {
   ImResources,
   ImService,
   ImUrgent,
+  ImUserSettings,
   imEventAudience,
   imMigrations,
   MessageRetention,
@@ -39,6 +40,7 @@ import {
   registerImResourceRoutes,
   registerImRoutes,
   registerImUrgentRoutes,
+  registerImUserSettingsRoutes,
   registerImWebhookRoutes,
   registerRetentionRoutes,
   WebhookBots,
@@ -155,8 +157,9 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
 
   const dispatcher = new OutboxDispatcher(db, logger);
   const commands = createCommandRunner(db, dispatcher);
-  // Chat content stays out of the audit log (buzzes too); recalls, pins and every chat administration stay in.
-  const everydayContent = /^im\.(message\.(created|updated)|reaction\.|read$|urgent\.)/;
+  // Chat content stays out of the audit log (buzzes and people's own settings too); recalls, pins
+  // and every chat administration stay in.
+  const everydayContent = /^im\.(message\.(created|updated)|reaction\.|read$|urgent\.|user_settings\.)/;
   const isAudited = (type: string) => !everydayContent.test(type);
   dispatcher.addDurable('platform.audit', createAuditConsumer(isAudited), { wants: (event) => isAudited(event.type) });
   // Caches of sessions and tokens on every node follow changes made on any node.
@@ -226,6 +229,7 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
   const webhookBots = new WebhookBots({ db: db as never, commands, im, clock });
   const urgent = new ImUrgent({ db: db as never, commands, im, clock });
   const pins = new ImPins({ db: db as never, commands, im, clock });
+  const userSettings = new ImUserSettings({ db: db as never, commands, clock });
   // Forward and merge-forward send through the messenger; merged histories show in messages.get.
   const forwarding = new ImForwarding({ db: db as never, im, users: contacts, resources });
   const openIm = new OpenImApi(
@@ -319,6 +323,7 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
   });
   registerImUrgentRoutes(app, { urgent, users: contacts, authenticate });
   registerImPinRoutes(app, { pins, authenticate });
+  registerImUserSettingsRoutes(app, { settings: userSettings, authenticate });
   registerImForwardRoutes(app, { forwarding, openIm, authenticate });
   registerOpenPlatformRoutes(app, {
     openPlatform,

@@ -272,6 +272,9 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       internal('department-chats', 'POST', 'department-chats', { departmentId: a.department.id }),
       internal('settings', 'GET', 'settings', undefined, 200),
       internal('settings', 'PUT', 'settings', { retentionDays: null }, 200),
+      // A person's own settings: B's people reach their own row only (A's stay as they were).
+      internal('user-settings', 'GET', 'user-settings', undefined, 200),
+      internal('user-settings', 'PATCH', 'user-settings', { desktopNotifications: false, sound: false }, 200),
       internal('search', 'GET', `search?q=secret&chatId=${a.chat.id}`),
       internal('search', 'GET', `search?q=secret&chatId=${a.chat.chatId}`),
       internal('search', 'GET', `search?q=Alpha&senderId=${uA.id}&from=2000-01-01T00:00:00Z`, undefined, 200),
@@ -418,6 +421,7 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       webhookBots: await get(`/api/im/chats/${a.chat.id}/webhooks`),
       pins: await get(`/api/im/chats/${a.chat.id}/pins`),
       urgent: await get(`/api/im/messages/${a.message.id}/urgent`),
+      userSettings: await get('/api/im/user-settings'),
     };
   }
 

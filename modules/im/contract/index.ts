@@ -47,6 +47,13 @@ export const ChatSettings = z.object({
   addMemberPolicy: z.enum(['all', 'admins']),
   /** Who may @all. */
   atAllPolicy: z.enum(['all', 'admins']),
+  /**
+   * Who may buzz (Feishu's `urgent_setting`): `all` — every member their own messages, the owner and
+   * admins anyone's; `admins` — only the owner and admins.
+   */
+  buzzPolicy: z.enum(['all', 'admins']),
+  /** Who may pin and unpin messages (Feishu's `pin_manage_setting`): everyone who may post, or only the owner and admins. */
+  pinPolicy: z.enum(['all', 'admins']),
 });
 export type ChatSettings = z.infer<typeof ChatSettings>;
 
@@ -168,8 +175,20 @@ export interface ChatView {
   unreadMentionCount: number;
   muted: boolean;
   pinned: boolean;
-  /** The caller's rights here, so the UI never re-derives them. */
-  permissions: { post: boolean; manage: boolean; addMembers: boolean; atAll: boolean; leave: boolean; dissolve: boolean };
+  /**
+   * The caller's rights here, so the UI never re-derives them. `buzz`: may buzz about their own
+   * messages (`manage`: anyone's); `pin`: may pin (unpinning is per pin, `PinView.canUnpin`).
+   */
+  permissions: {
+    post: boolean;
+    manage: boolean;
+    addMembers: boolean;
+    atAll: boolean;
+    buzz: boolean;
+    pin: boolean;
+    leave: boolean;
+    dissolve: boolean;
+  };
   role: 'owner' | 'admin' | 'member';
   updatedAt: string;
 }
@@ -344,11 +363,32 @@ export const imEvents = {
   read: 'im.read',
   /** Tenant messenger settings (retention) changed; audited, not delivered to clients. */
   settingsUpdated: 'im.settings.updated',
+  /** A person's own messenger settings (notifications) changed; to their own connections only. */
+  userSettingsUpdated: 'im.user_settings.updated',
   urgentCreated: 'im.urgent.created',
   urgentAcknowledged: 'im.urgent.acknowledged',
   pinCreated: 'im.pin.created',
   pinDeleted: 'im.pin.deleted',
 } as const;
+
+/** A person's own messenger settings: how new messages and buzzes reach them in the browser. */
+export interface UserSettingsView {
+  /** Desktop (browser) notifications for new messages and buzzes; the browser must allow them too. */
+  desktopNotifications: boolean;
+  /** Sounds: a chime when someone buzzes them (repeated a few times until acknowledged), and desktop notifications' own sound. */
+  sound: boolean;
+}
+
+/** `PATCH /api/im/user-settings`: what to change; fields left out stay. */
+export const UpdateUserSettingsInput = z.object({ desktopNotifications: z.boolean().optional(), sound: z.boolean().optional() }).strict();
+export type UpdateUserSettingsInput = z.infer<typeof UpdateUserSettingsInput>;
+
+/** `im.user_settings.updated`: to the person's own connections (other tabs and devices follow). */
+export interface UserSettingsEventPayload {
+  userId: string;
+  settings: UserSettingsView;
+  before: UserSettingsView;
+}
 
 /** An uploaded image or file (`POST /api/im/images`, `POST /api/im/files`); `key` goes into image/file content. */
 export interface ResourceView {

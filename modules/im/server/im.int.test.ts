@@ -106,7 +106,16 @@ describe.each(testEngines())('messenger internal API (%s)', (engine) => {
   it('manages a group: settings, roles, post policy, transfer, leave, dissolve', async () => {
     const chat = await group(alice.client, [bob.user.id]);
     expect(chat).toMatchObject({ chatType: 'group', ownerId: alice.user.id, role: 'owner', memberCount: 2 });
-    expect(chat.permissions).toEqual({ post: true, manage: true, addMembers: true, atAll: true, leave: false, dissolve: true });
+    expect(chat.permissions).toEqual({
+      post: true,
+      manage: true,
+      addMembers: true,
+      atAll: true,
+      buzz: true,
+      pin: true,
+      leave: false,
+      dissolve: true,
+    });
 
     // Members may not change the chat; the owner may.
     expect((await bob.client.patch<ErrorBody>(`/api/im/chats/${chat.id}`, { name: 'Mine' })).status).toBe(403);

@@ -20,5 +20,6 @@ export { MessageRetention, registerRetentionRoutes } from './retention.ts';
 export { registerImRoutes } from './routes.ts';
 export { registerImUrgentRoutes } from './urgent-routes.ts';
 export { ImUrgent } from './urgent-service.ts';
+export { ImUserSettings, registerImUserSettingsRoutes } from './user-settings.ts';
 export { registerImWebhookRoutes } from './webhook-routes.ts';
 export { WebhookBots, type WebhookLimits } from './webhook-service.ts';

@@ -88,6 +88,8 @@ export function presentOpenChat(
     leave_message_visibility: 'all_members',
     membership_approval: 'no_approval_required',
     moderation_permission: moderation(settings.postPolicy),
+    urgent_setting: memberPermission(settings.buzzPolicy),
+    pin_manage_setting: memberPermission(settings.pinPolicy),
     external: false,
     tenant_key: options.tenantKey,
     user_count: String(options.userCount),
@@ -126,15 +128,21 @@ export function presentOpenReaction(row: ReactionRow, reactor: ImParty | undefin
   };
 }
 
+const policyOf = (permission: string): 'all' | 'admins' => (permission === 'all_members' ? 'all' : 'admins');
+
 /** Feishu's moderation / permission names back to Kite's settings. */
 export function settingsFromOpen(input: {
   add_member_permission?: string;
   at_all_permission?: string;
   moderation_permission?: string;
+  urgent_setting?: string;
+  pin_manage_setting?: string;
 }): Partial<ChatSettings> {
   const settings: Partial<ChatSettings> = {};
-  if (input.add_member_permission) settings.addMemberPolicy = input.add_member_permission === 'all_members' ? 'all' : 'admins';
-  if (input.at_all_permission) settings.atAllPolicy = input.at_all_permission === 'all_members' ? 'all' : 'admins';
+  if (input.add_member_permission) settings.addMemberPolicy = policyOf(input.add_member_permission);
+  if (input.at_all_permission) settings.atAllPolicy = policyOf(input.at_all_permission);
+  if (input.urgent_setting) settings.buzzPolicy = policyOf(input.urgent_setting);
+  if (input.pin_manage_setting) settings.pinPolicy = policyOf(input.pin_manage_setting);
   if (input.moderation_permission) {
     settings.postPolicy =
       input.moderation_permission === 'all_members' ? 'all' : input.moderation_permission === 'moderator_list' ? 'listed' : 'admins';

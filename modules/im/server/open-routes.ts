@@ -36,6 +36,9 @@ const ChatInput = z.object({
   add_member_permission: permission,
   at_all_permission: permission,
   moderation_permission: z.enum(['all_members', 'only_owner', 'moderator_list']).optional(),
+  /** Who may buzz (加急) and who may pin: Kite's `buzzPolicy` and `pinPolicy`. */
+  urgent_setting: permission,
+  pin_manage_setting: permission,
 });
 const SendInput = z.object({ receive_id: z.string().min(1).max(64), msg_type: sendable, content, uuid: z.string().max(50).optional() });
 const ReplyInput = z.object({

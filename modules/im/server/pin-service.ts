@@ -5,7 +5,7 @@ import type { CommandRunner } from '@kite/platform/outbox';
 import type { Kysely, Transaction } from 'kysely';
 import { type ChatRow, type ImDb, imRepository, type MemberRow, type MessageRow } from './im-repository.ts';
 import type { Ctx, ImService } from './im-service.ts';
-import { assertMember, assertScope, chatPermissions, imErrors } from './policy.ts';
+import { assertMember, assertScope, chatPermissions, imErrors, settingsOf } from './policy.ts';
 import { type PartyInfo, presentChatRef, presentParty } from './presenters.ts';
 import { presentPin } from './urgent-pin-presenters.ts';
 import { type PinCursor, pinRepository as repo } from './urgent-pin-repository.ts';
@@ -14,6 +14,13 @@ import type { PinRow, UrgentPinDb } from './urgent-pin-tables.ts';
 export const pinErrors = {
   /** Feishu 230046 "No Permission to Pin/Unpin messages in the chat". */
   forbidden: (message: string) => new AppError('forbidden', message, { status: 403, openStatus: 400, openCode: 230_046 }),
+  /** The group's `pinPolicy` leaves pins to its owner and admins (Feishu's `pin_manage_setting: only_owner`). */
+  restricted: () =>
+    new AppError('pin_not_allowed', 'Only the group’s owner and admins can pin and unpin messages in this chat', {
+      status: 403,
+      openStatus: 400,
+      openCode: 230_046,
+    }),
   /** Feishu documents no pin limit and no code for one: 230001 (invalid request) with a message that says which. */
   limitReached: () =>
     new AppError('pin_limit_reached', `This chat already has ${MAX_PINS_PER_CHAT} pinned messages; unpin one first`, {
@@ -30,14 +37,25 @@ export interface ImPinsDeps {
   clock: Clock;
 }
 
-/** Members who may post may pin (a read-only member of an announcement group may not). */
+/** Members who may post may pin (a read-only member of an announcement group may not), unless the group leaves pins to its owner and admins. */
 function assertMayPin(chat: ChatRow, member: MemberRow): void {
-  if (!chatPermissions(chat, member).post) throw pinErrors.forbidden('Only members who may post here can pin messages');
+  const rights = chatPermissions(chat, member);
+  if (!rights.post) throw pinErrors.forbidden('Only members who may post here can pin messages');
+  if (!rights.pin) throw pinErrors.restricted();
 }
 
-/** Whoever pinned a message may unpin it; so may a group's owner and admins, and either person of a p2p chat. */
+/** Pins left to a group's owner and admins: nobody else unpins, not even what they pinned before. */
+function pinsRestricted(chat: ChatRow, member: MemberRow): boolean {
+  return chat.chat_type === 'group' && settingsOf(chat).pinPolicy === 'admins' && !chatPermissions(chat, member).manage;
+}
+
+/**
+ * Whoever pinned a message may unpin it; so may a group's owner and admins, and either person of a
+ * p2p chat — unless the group leaves pins to its owner and admins.
+ */
 function mayUnpin(chat: ChatRow, member: MemberRow, pin: PinRow): boolean {
   if (chat.chat_type === 'p2p') return true;
+  if (pinsRestricted(chat, member)) return false;
   if (pin.operator_kind === member.member_kind && pin.operator_id === member.member_id) return true;
   return chatPermissions(chat, member).manage;
 }
@@ -94,6 +112,7 @@ export class ImPins {
     const { message, chat, member, party } = await this.deps.im.messageStanding(ctx, messageRef);
     const pin = await repo.find(this.deps.db, message.id);
     if (!pin) return;
+    if (pinsRestricted(chat, member)) throw pinErrors.restricted();
     if (!mayUnpin(chat, member, pin))
       throw pinErrors.forbidden('Only whoever pinned it, or the group’s owner and admins, can unpin this message');
     const operator = await this.deps.im.party(ctx.tenantId, party);

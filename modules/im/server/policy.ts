@@ -5,7 +5,15 @@ import type { ChatRow, MemberRow, Party } from './im-repository.ts';
 
 type Ctx = Pick<RequestContext, 'actor' | 'scopes'>;
 
-export const DEFAULT_SETTINGS: ChatSettings = { postPolicy: 'all', postAllowedUserIds: [], addMemberPolicy: 'all', atAllPolicy: 'all' };
+/** What a chat allows unless changed; chats stored before a setting existed read its default here. */
+export const DEFAULT_SETTINGS: ChatSettings = {
+  postPolicy: 'all',
+  postAllowedUserIds: [],
+  addMemberPolicy: 'all',
+  atAllPolicy: 'all',
+  buzzPolicy: 'all',
+  pinPolicy: 'all',
+};
 
 /**
  * Expected IM errors. Internal API: string code + 403/404/409; open API: HTTP 400 with Feishu's IM
@@ -88,11 +96,15 @@ export function chatPermissions(chat: ChatRow, member: MemberRow | undefined): C
   const manager = isManager(member);
   const listed =
     settings.postPolicy === 'listed' && member?.member_kind === 'user' && settings.postAllowedUserIds.includes(member.member_id);
+  const post = live && (!group || settings.postPolicy === 'all' || manager || listed);
   return {
-    post: live && (!group || settings.postPolicy === 'all' || manager || listed),
+    post,
     manage: live && group && manager,
     addMembers: live && group && (settings.addMemberPolicy === 'all' || manager),
     atAll: live && group && (settings.atAllPolicy === 'all' || manager),
+    // The buzz and pin policies are group settings: both people of a p2p chat always may.
+    buzz: live && (!group || settings.buzzPolicy === 'all' || manager),
+    pin: post && (!group || settings.pinPolicy === 'all' || manager),
     leave: live && group && member?.role !== 'owner',
     dissolve: live && group && member?.role === 'owner',
   };

@@ -4,6 +4,7 @@ import {
   type MembersEventPayload,
   type ReadEventPayload,
   type UrgentEventPayload,
+  type UserSettingsEventPayload,
 } from '@kite/im/contract';
 import type { DomainEvent } from '@kite/platform/outbox';
 import { type EventAudience, userTopic } from '@kite/realtime/contract';
@@ -19,9 +20,11 @@ export function chatTopic(chatId: string): string {
  * it (they see their removal, also via their own user topic on a replay). `im.read` goes to the
  * reader's own connections (other tabs and devices) and to the senders of what was read (live receipts). A buzz (`im.urgent.*`) goes to the people it
  * is about and those watching it, through their own user topics: nobody else in the chat hears of it.
+ * A person's own settings (`im.user_settings.updated`) go to their connections alone.
  */
 export function imEventAudience(event: DomainEvent): EventAudience | null {
   if (!event.type.startsWith('im.') || event.type === imEvents.settingsUpdated) return null;
+  if (event.type === imEvents.userSettingsUpdated) return { topics: [userTopic((event.payload as UserSettingsEventPayload).userId)] };
   const payload = event.payload as { chatId: string };
   const topic = chatTopic(payload.chatId);
   switch (event.type) {

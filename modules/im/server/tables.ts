@@ -19,6 +19,14 @@ export interface ImTables {
     retention_days: number | null;
     updated_at: UpdatedAt;
   };
+  /** A person's own messenger settings; no row = the defaults (everything on). */
+  im_user_settings: {
+    tenant_id: string;
+    user_id: string;
+    desktop_notifications: Defaulted<boolean>;
+    sound: Defaulted<boolean>;
+    updated_at: UpdatedAt;
+  };
   im_chat: {
     id: string;
     tenant_id: string;
@@ -33,7 +41,7 @@ export interface ImTables {
     announcement_updated_at: Date | null;
     owner_kind: MemberKind | null;
     owner_id: string | null;
-    /** ChatSettings as JSON (post/add-member/@all policies). */
+    /** ChatSettings as JSON (post / add-member / @all / buzz / pin policies); missing keys read as DEFAULT_SETTINGS. */
     settings: ColumnType<Record<string, unknown>, string, string>;
     /** p2p only: the two members' ids sorted and joined, so opening a p2p chat twice finds the first. */
     p2p_key: string | null;

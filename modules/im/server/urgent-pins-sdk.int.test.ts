@@ -187,4 +187,63 @@ describe.each(testEngines())('urgent buzz and pins through the official SDK (%s)
     const refused = await failure(client.im.v1.pin.delete({ path: { message_id: pinnedByBot } }, lark.withUserAccessToken(aliceToken)));
     expect(refused).toMatchObject({ status: 400, code: 230_046 });
   });
+
+  it('reads and sets who may buzz and pin (urgent_setting, pin_manage_setting), and holds user tokens to them', async () => {
+    const { alice, bob } = people;
+    const settingsOf = async () => {
+      const got = await client.im.v1.chat.get({ path: { chat_id: chatId } });
+      return { urgent_setting: got.data?.urgent_setting, pin_manage_setting: got.data?.pin_manage_setting };
+    };
+    expect(await settingsOf()).toEqual({ urgent_setting: 'all_members', pin_manage_setting: 'all_members' });
+    const restricted = await client.im.v1.chat.update({
+      path: { chat_id: chatId },
+      data: { urgent_setting: 'only_owner', pin_manage_setting: 'only_owner' },
+    });
+    expect(restricted.code).toBe(0);
+    expect(await settingsOf()).toEqual({ urgent_setting: 'only_owner', pin_manage_setting: 'only_owner' });
+    // The web shows the same settings.
+    const web = await alice.client.get<{ settings: Record<string, unknown> }>(`/api/im/chats/${chatId}`);
+    expect(web.body.settings).toMatchObject({ buzzPolicy: 'admins', pinPolicy: 'admins' });
+
+    // Alice is a plain member: her own token may neither buzz about her message nor pin.
+    const hers = await alice.client.post<{ messageId: string }>(`/api/im/chats/${chatId}/messages`, {
+      msgType: 'text',
+      content: text('is anyone on call?'),
+    });
+    const asAlice = lark.withUserAccessToken(aliceToken);
+    const buzzRefused = await failure(
+      client.im.v1.message.urgentApp(
+        { path: { message_id: hers.body.messageId }, params: { user_id_type: 'open_id' }, data: { user_id_list: [bob.user.openId] } },
+        asAlice,
+      ),
+    );
+    expect(buzzRefused).toMatchObject({ status: 400, code: 230_027 });
+    const pinRefused = await failure(client.im.v1.pin.create({ data: { message_id: hers.body.messageId } }, asAlice));
+    expect(pinRefused).toMatchObject({ status: 400, code: 230_046 });
+    expect((await bob.client.get<{ items: UrgentAlertView[] }>('/api/im/urgent')).body.items.map((a) => a.message.messageId)).not.toContain(
+      hers.body.messageId,
+    );
+
+    // The bot owns the group: it still buzzes and pins.
+    const mine = await botSays('Failover in 5 minutes');
+    const buzzed = await client.im.v1.message.urgentApp({
+      path: { message_id: mine },
+      params: { user_id_type: 'open_id' },
+      data: { user_id_list: [alice.user.openId] },
+    });
+    expect(buzzed.code).toBe(0);
+    expect((await client.im.v1.pin.create({ data: { message_id: hers.body.messageId } })).code).toBe(0);
+
+    const invalid = await failure(client.im.v1.chat.update({ path: { chat_id: chatId }, data: { urgent_setting: 'everyone' as never } }));
+    expect(invalid).toMatchObject({ status: 400, code: 99_992_402 });
+    expect(await settingsOf()).toEqual({ urgent_setting: 'only_owner', pin_manage_setting: 'only_owner' });
+
+    expect((await client.im.v1.chat.update({ path: { chat_id: chatId }, data: { urgent_setting: 'all_members' } })).code).toBe(0);
+    expect(await settingsOf()).toEqual({ urgent_setting: 'all_members', pin_manage_setting: 'only_owner' });
+    const allowed = await client.im.v1.message.urgentApp(
+      { path: { message_id: hers.body.messageId }, params: { user_id_type: 'open_id' }, data: { user_id_list: [bob.user.openId] } },
+      asAlice,
+    );
+    expect(allowed.code).toBe(0);
+  });
 });

@@ -26,6 +26,13 @@ export const urgentErrors = {
   notSender: () =>
     new AppError('not_message_sender', 'Only the sender of a message can buzz it', { status: 403, openStatus: 400, openCode: 230_012 }),
   notAllowed: () => imErrors.forbidden('message', 'Only the sender, or the group’s owner and admins, can buzz a message'),
+  /** The group's `buzzPolicy` leaves buzzing to its owner and admins (Feishu's `urgent_setting: only_owner`). */
+  restricted: () =>
+    new AppError('buzz_not_allowed', 'Only the group’s owner and admins can buzz messages in this chat', {
+      status: 403,
+      openStatus: 400,
+      openCode: 230_027,
+    }),
   invalidRecipients: (userIds: string[]) =>
     new AppError(
       'invalid_recipients',
@@ -69,14 +76,28 @@ export interface ImUrgentDeps {
   clock: Clock;
 }
 
+/** Whether `party` sent the message. */
+function isSender(message: MessageRow, party: Party): boolean {
+  return party.kind === message.sender_kind && party.id === message.sender_id;
+}
+
 /**
- * The sender may buzz their message; in a group its owner and admins may too (web only: the open
- * API, like Feishu, lets a bot or user token buzz its own messages only).
+ * The sender may buzz their message unless the group leaves buzzing to its owner and admins
+ * (`buzzPolicy`); the owner and admins may buzz any message of the group (web only: the open API,
+ * like Feishu, lets a bot or user token buzz its own messages only).
  */
 function assertMayBuzz(message: MessageRow, chat: ChatRow, member: MemberRow, party: Party, senderOnly: boolean): void {
-  if (party.kind === message.sender_kind && party.id === message.sender_id) return;
-  if (senderOnly) throw urgentErrors.notSender();
-  if (!chatPermissions(chat, member).manage) throw urgentErrors.notAllowed();
+  const rights = chatPermissions(chat, member);
+  const own = isSender(message, party);
+  if (own && rights.buzz) return;
+  if (!senderOnly && rights.manage) return;
+  if (own) throw urgentErrors.restricted();
+  throw senderOnly ? urgentErrors.notSender() : urgentErrors.notAllowed();
+}
+
+/** Who follows a message's buzzes (who acknowledged): its sender and the group's owner and admins. */
+function assertMayWatch(message: MessageRow, chat: ChatRow, member: MemberRow, party: Party): void {
+  if (!isSender(message, party) && !chatPermissions(chat, member).manage) throw urgentErrors.notAllowed();
 }
 
 /**
@@ -182,10 +203,11 @@ export class ImUrgent {
     return { messageId: message.id, acknowledgedAt: row.acknowledged_at.toISOString() };
   }
 
-  /** Who was buzzed about a message and who acknowledged: for those who may buzz it. */
+  /** Who was buzzed about a message and who acknowledged: for its sender and the group’s owner and admins. */
   async status(ctx: Ctx, messageRef: string): Promise<UrgentStatusView> {
     const { message, chat, member, party } = await this.deps.im.messageStanding(ctx, messageRef);
-    assertMayBuzz(message, chat, member, party, false);
+    // A sender keeps following a buzz made before the group restricted buzzing.
+    assertMayWatch(message, chat, member, party);
     return this.statusOf(ctx.tenantId, message.id);
   }
 

@@ -14,6 +14,7 @@ import { useChatList } from './im-queries.ts';
 import { formatListTime } from './im-time.ts';
 import { previewText } from './message-content.ts';
 import type { NewChatMode } from './new-chat-modal.tsx';
+import { MessengerSettingsButton, NotificationBanner } from './notification-settings.tsx';
 import { searchMessages } from './search-messages.ts';
 
 function useChatPreview() {
@@ -233,36 +234,40 @@ export function ChatListPane({ selectedId, onOpen, onNewChat, searchRef, onOpenM
     <aside className="kite-im-chats" onKeyDown={onKeyDown} data-testid="chat-list-pane">
       <div className="kite-im-chats__header">
         <h1 className="kite-im-chats__title">{t('chatsTitle')}</h1>
-        <Dropdown
-          trigger="click"
-          position="bottomRight"
-          render={
-            <Dropdown.Menu>
-              <Dropdown.Item icon={<IconComment />} onClick={() => onNewChat('p2p')} data-testid="new-p2p">
-                {t('newChat')}
-              </Dropdown.Item>
-              <Dropdown.Item icon={<IconUserGroup />} onClick={() => onNewChat('group')} data-testid="new-group">
-                {t('newGroup')}
-              </Dropdown.Item>
-              {viewer.isAdmin ? (
-                <Dropdown.Item icon={<IconApartment />} onClick={() => onNewChat('department')} data-testid="new-department-group">
-                  {t('newDepartmentGroup')}
+        <div className="kite-im-chats__actions">
+          <MessengerSettingsButton />
+          <Dropdown
+            trigger="click"
+            position="bottomRight"
+            render={
+              <Dropdown.Menu>
+                <Dropdown.Item icon={<IconComment />} onClick={() => onNewChat('p2p')} data-testid="new-p2p">
+                  {t('newChat')}
                 </Dropdown.Item>
-              ) : null}
-            </Dropdown.Menu>
-          }
-        >
-          <button
-            type="button"
-            className="kite-im-icon-button kite-im-icon-button--filled"
-            aria-label={t('newChat')}
-            title={t('newChat')}
-            data-testid="new-chat"
+                <Dropdown.Item icon={<IconUserGroup />} onClick={() => onNewChat('group')} data-testid="new-group">
+                  {t('newGroup')}
+                </Dropdown.Item>
+                {viewer.isAdmin ? (
+                  <Dropdown.Item icon={<IconApartment />} onClick={() => onNewChat('department')} data-testid="new-department-group">
+                    {t('newDepartmentGroup')}
+                  </Dropdown.Item>
+                ) : null}
+              </Dropdown.Menu>
+            }
           >
-            <IconPlus />
-          </button>
-        </Dropdown>
+            <button
+              type="button"
+              className="kite-im-icon-button kite-im-icon-button--filled"
+              aria-label={t('newChat')}
+              title={t('newChat')}
+              data-testid="new-chat"
+            >
+              <IconPlus />
+            </button>
+          </Dropdown>
+        </div>
       </div>
+      <NotificationBanner />
       <div className="kite-im-chats__search" ref={searchRef}>
         <Input
           prefix={<IconSearch />}

@@ -1,11 +1,18 @@
-import type { MessageEventPayload, ReactionEventPayload, ReadEventPayload } from '@kite/im/contract';
+import {
+  imEvents,
+  type MessageEventPayload,
+  type ReactionEventPayload,
+  type ReadEventPayload,
+  type UserSettingsEventPayload,
+} from '@kite/im/contract';
 import type { RealtimeEvent } from '@kite/ui/realtime-connection';
 import type { RealtimeApplyContext, RealtimeSubscription } from '@kite/ui/web-module';
-import { chatWithNewMessage, mentionsViewer, reactionsAfterEvent } from './chat-list-model.ts';
+import { chatWithNewMessage, reactionsAfterEvent } from './chat-list-model.ts';
+import { notifyOfEvent } from './desktop-notifier.ts';
 import { imQueryKeys } from './im-api.ts';
 import { appendMessage, removeCachedChat, updateCachedChat, updateCachedMessage, updateCachedMessages, writeMessage } from './im-cache.ts';
-import { notifyNewMessage } from './notifications.ts';
 import { applyUrgentPinEvent, urgentPinStaleQueries } from './urgent-pin-realtime.ts';
+import { writeUserSettings } from './user-settings-api.ts';
 import { isChatOnScreen, myOpenIds } from './viewer-state.ts';
 import { webhookQueryKey } from './webhook-api.ts';
 
@@ -29,12 +36,14 @@ function applyNewMessage({ queryClient, viewerUserId }: RealtimeApplyContext, pa
   });
   // A chat this list has not seen yet (someone just started it): fetch the list again.
   if (!chat) void queryClient.invalidateQueries({ queryKey: imQueryKeys.chats });
-  const own = message.sender?.type === 'user' && message.sender.id === viewerUserId;
-  if (!own && !chat?.muted) notifyNewMessage(message, chat, mentionsViewer(message, viewerIds));
 }
 
 function applyEvent(event: RealtimeEvent, context: RealtimeApplyContext): void {
   const { queryClient, viewerUserId } = context;
+  if (event.type === imEvents.userSettingsUpdated) {
+    writeUserSettings(queryClient, (event.payload as UserSettingsEventPayload).settings);
+    return;
+  }
   const chatId = chatIdOf(event);
   if (!chatId) return;
   switch (event.type) {
@@ -114,12 +123,17 @@ function staleQueries(event: RealtimeEvent): ReadonlyArray<readonly unknown[]> {
   }
 }
 
-/** Messenger's realtime: new messages, edits, reactions, read positions, buzzes and pins land in the caches directly. */
+/**
+ * Messenger's realtime: new messages, edits, reactions, read positions, buzzes and pins land in the
+ * caches directly; new messages and buzzes also raise desktop notifications.
+ */
 export const imRealtime: RealtimeSubscription = {
   prefix: 'im.',
   apply: (event, context) => {
     applyEvent(event, context);
     applyUrgentPinEvent(event, context);
+    // After the caches: the notifier reads the chat (muted?) and the pending alerts from them.
+    notifyOfEvent(event, context);
   },
   staleQueries: (event) => [...staleQueries(event), ...urgentPinStaleQueries(event)],
 };

@@ -1,7 +1,8 @@
 /**
  * Messenger's web part: the three-pane messenger at `/messenger/:chatId?`, its realtime handling
  * (new messages, edits, reactions, read positions, buzzes and pins written straight into the caches),
- * the unread badge the shell shows on the Messenger item and the buzz alerts it shows on every page.
+ * the unread badge the shell shows on the Messenger item, the buzz alerts it shows on every page and
+ * the desktop notifications and buzz chime it keeps running on every page.
  */
 import { IconHistogram } from '@douyinfe/semi-icons';
 import type { AdminSection } from '@kite/ui/web-module';
@@ -10,6 +11,7 @@ import type { RouteObject } from 'react-router';
 
 export { MessengerBuzzAlerts } from './buzz-alerts.tsx';
 export { imRealtime } from './im-realtime.ts';
+export { MessengerNotifications } from './messenger-notifications.tsx';
 export { MessengerUnreadBadge } from './unread-badge.tsx';
 
 /** Routes inside the app shell. */

@@ -255,10 +255,12 @@ export function MessageHistory({
   }, [jump, messages]);
 
   // A link or search hit opens its message once per request: going back to the latest afterwards
-  // stays there, and opening the same message again (useOpenMessage) jumps again.
+  // stays there, and opening the same message again (useOpenMessage) jumps again. So does a link
+  // that leaves the address and comes back to it (useJumpToMessage: a pin, a buzz, a notification).
   const focusRequest = useFocusRequest(focusMessageId);
   const linkOpened = useRef<string | null>(null);
   useEffect(() => {
+    if (!focusMessageId) linkOpened.current = null;
     if (!focusMessageId || !focusRequest || !history.data || linkOpened.current === focusRequest) return;
     linkOpened.current = focusRequest;
     void jumpTo((message) => message.messageId === focusMessageId, { aroundMessageId: focusMessageId }, true);

@@ -157,9 +157,9 @@ export function usePinToggle(chatId: string, messageId: string): (pinned: boolea
 }
 
 /**
- * The "More" menu's pin and buzz items for a message, and the buzz dialog they open. Pinning is
- * offered to whoever may post; unpinning as the server says (`canUnpin`); buzzing to the sender
- * and the group's managers (`permissions.manage`), the same rule the server applies.
+ * The "More" menu's pin and buzz items for a message, and the buzz dialog they open, as the server
+ * allows: pinning by `permissions.pin`, unpinning by the pin's `canUnpin`, buzzing one's own
+ * message by `permissions.buzz` and anyone's by `permissions.manage` (the group's owner and admins).
  */
 export function useMessageMarkActions(message: MessageView, chat: ChatView, own: boolean): { menuItems: ReactNode[]; dialog: ReactNode } {
   const t = useMessages(urgentPinMessages);
@@ -168,14 +168,14 @@ export function useMessageMarkActions(message: MessageView, chat: ChatView, own:
   const [buzzing, setBuzzing] = useState(false);
 
   const menuItems: ReactNode[] = [];
-  if (pin ? pin.canUnpin : chat.permissions.post) {
+  if (pin ? pin.canUnpin : chat.permissions.pin) {
     menuItems.push(
       <Dropdown.Item key="pin" onClick={() => void setPinned(!pin)} data-testid={pin ? 'action-unpin' : 'action-pin'}>
         {pin ? t('actionUnpin') : t('actionPin')}
       </Dropdown.Item>,
     );
   }
-  if (own || chat.permissions.manage) {
+  if (own ? chat.permissions.buzz : chat.permissions.manage) {
     menuItems.push(
       <Dropdown.Item key="buzz" onClick={() => setBuzzing(true)} data-testid="action-buzz">
         {t('actionBuzz')}

@@ -31,7 +31,7 @@ import { useMembers, useMessageHistory, useThread } from './im-queries.ts';
 import { MessageRow } from './message-row.tsx';
 import { mergeMessagePages } from './message-timeline.ts';
 import { AddMembersModal } from './new-chat-modal.tsx';
-import { type NotificationState, notificationState, requestNotificationPermission } from './notifications.ts';
+import { notificationMessages } from './notification-messages.ts';
 import { PinnedMessages, usePinnedTitle } from './pinned-panel.tsx';
 import { useSendMessage } from './use-send-message.ts';
 import { myOpenIds, rememberOpenId } from './viewer-state.ts';
@@ -381,21 +381,38 @@ function EditableField({
   );
 }
 
-function NotificationSetting() {
+type Policy = 'all' | 'admins';
+
+/** One of a group's "who can …" settings: everyone, or the owner and admins. */
+function PolicySelect({
+  label,
+  value,
+  disabled,
+  onChange,
+  testId,
+}: {
+  label: string;
+  value: Policy;
+  disabled: boolean;
+  onChange: (value: Policy) => void;
+  testId?: string;
+}) {
   const t = useMessages(imMessages);
-  const [state, setState] = useState<NotificationState>(notificationState);
   return (
-    <div className="kite-im-setting kite-im-setting--row">
-      <span>{t('settingsNotifications')}</span>
-      {state === 'default' ? (
-        <Button size="small" onClick={() => void requestNotificationPermission().then(setState)} data-testid="enable-notifications">
-          {t('notificationsEnable')}
-        </Button>
-      ) : (
-        <span className="kite-muted">
-          {state === 'granted' ? t('notificationsOn') : state === 'denied' ? t('notificationsBlocked') : t('notificationsUnsupported')}
-        </span>
-      )}
+    <div>
+      <div className="kite-im-setting__label">{label}</div>
+      <Select
+        value={value}
+        disabled={disabled}
+        onChange={(next) => onChange(next as Policy)}
+        optionList={[
+          { value: 'all', label: t('policyAll') },
+          { value: 'admins', label: t('policyAdmins') },
+        ]}
+        style={{ width: '100%' }}
+        aria-label={label}
+        data-testid={testId}
+      />
     </div>
   );
 }
@@ -412,6 +429,7 @@ function SettingsPanel({
   onLeft: () => void;
 }) {
   const t = useMessages(imMessages);
+  const n = useMessages(notificationMessages);
   const errorText = useErrorText(imErrorTexts);
   const queryClient = useQueryClient();
   const canManage = chat.permissions.manage && chat.chatType === 'group';
@@ -425,6 +443,8 @@ function SettingsPanel({
       throw error;
     }
   };
+  // A refused change has shown its toast; the select keeps the saved value.
+  const savePolicy = (settings: Partial<ChatView['settings']>) => void save({ settings }).catch(() => undefined);
   const saveMine = async (patch: { muted?: boolean; pinned?: boolean }) => {
     writeChat(queryClient, { ...chat, ...patch });
     try {
@@ -501,9 +521,7 @@ function SettingsPanel({
               <Select
                 value={chat.settings.postPolicy}
                 disabled={!canManage}
-                onChange={(value) =>
-                  void save({ settings: { postPolicy: value as ChatView['settings']['postPolicy'] } }).catch(() => undefined)
-                }
+                onChange={(value) => savePolicy({ postPolicy: value as ChatView['settings']['postPolicy'] })}
                 optionList={[
                   { value: 'all', label: t('postPolicyAll') },
                   { value: 'admins', label: t('postPolicyAdmins') },
@@ -514,32 +532,34 @@ function SettingsPanel({
               />
             </div>
             <div className="kite-im-setting kite-im-setting--split">
-              <div>
-                <div className="kite-im-setting__label">{t('settingsAddMemberPolicy')}</div>
-                <Select
-                  value={chat.settings.addMemberPolicy}
-                  disabled={!canManage}
-                  onChange={(value) => void save({ settings: { addMemberPolicy: value as 'all' | 'admins' } }).catch(() => undefined)}
-                  optionList={[
-                    { value: 'all', label: t('policyAll') },
-                    { value: 'admins', label: t('policyAdmins') },
-                  ]}
-                  style={{ width: '100%' }}
-                />
-              </div>
-              <div>
-                <div className="kite-im-setting__label">{t('settingsAtAllPolicy')}</div>
-                <Select
-                  value={chat.settings.atAllPolicy}
-                  disabled={!canManage}
-                  onChange={(value) => void save({ settings: { atAllPolicy: value as 'all' | 'admins' } }).catch(() => undefined)}
-                  optionList={[
-                    { value: 'all', label: t('policyAll') },
-                    { value: 'admins', label: t('policyAdmins') },
-                  ]}
-                  style={{ width: '100%' }}
-                />
-              </div>
+              <PolicySelect
+                label={t('settingsAddMemberPolicy')}
+                value={chat.settings.addMemberPolicy}
+                disabled={!canManage}
+                onChange={(addMemberPolicy) => savePolicy({ addMemberPolicy })}
+              />
+              <PolicySelect
+                label={t('settingsAtAllPolicy')}
+                value={chat.settings.atAllPolicy}
+                disabled={!canManage}
+                onChange={(atAllPolicy) => savePolicy({ atAllPolicy })}
+              />
+            </div>
+            <div className="kite-im-setting kite-im-setting--split">
+              <PolicySelect
+                label={t('settingsBuzzPolicy')}
+                value={chat.settings.buzzPolicy}
+                disabled={!canManage}
+                onChange={(buzzPolicy) => savePolicy({ buzzPolicy })}
+                testId="setting-buzz-policy"
+              />
+              <PolicySelect
+                label={t('settingsPinPolicy')}
+                value={chat.settings.pinPolicy}
+                disabled={!canManage}
+                onChange={(pinPolicy) => savePolicy({ pinPolicy })}
+                testId="setting-pin-policy"
+              />
             </div>
             {canManage ? null : <div className="kite-im-panel__note">{t('settingsReadOnly')}</div>}
           </>
@@ -560,6 +580,7 @@ function SettingsPanel({
               data-testid="setting-mute"
             />
           </div>
+          <div className="kite-im-setting__hint">{n('mutedMentionsHint')}</div>
           <div className="kite-im-setting kite-im-setting--row">
             <span>{t('settingsPin')}</span>
             <Switch
@@ -569,7 +590,6 @@ function SettingsPanel({
               data-testid="setting-pin"
             />
           </div>
-          <NotificationSetting />
         </div>
         <div className="kite-im-setting">
           <CopyableValue label={t('chatIdLabel')} value={chat.chatId} testId="chat-id" />

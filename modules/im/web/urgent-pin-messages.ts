@@ -92,4 +92,12 @@ export const urgentPinErrorTexts: ErrorTexts = {
     'zh-CN': `此会话的 Pin 消息已达 ${MAX_PINS_PER_CHAT} 条，请先取消一条。`,
   },
   message_recalled: { 'en-US': 'This message was recalled.', 'zh-CN': '该消息已被撤回。' },
+  buzz_not_allowed: {
+    'en-US': 'Only the group’s owner and admins can buzz in this chat.',
+    'zh-CN': '此群仅群主和管理员可以加急。',
+  },
+  pin_not_allowed: {
+    'en-US': 'Only the group’s owner and admins can pin and unpin messages in this chat.',
+    'zh-CN': '此群仅群主和管理员可以 Pin 或取消 Pin 消息。',
+  },
 };

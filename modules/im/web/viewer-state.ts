@@ -4,12 +4,16 @@
  * reaction events use instead of the internal id.
  */
 
+import { tabs } from './tab-coordination.ts';
+
 let chatOnScreen: string | null = null;
 const openIds = new Map<string, string>();
 
 /** The conversation shown and visible (tab in front), or null. */
 export function setChatOnScreen(chatKey: string | null): void {
   chatOnScreen = chatKey;
+  // The other tabs learn it too: a message here then notifies none of them.
+  tabs.setChatOnScreen(chatKey);
 }
 
 export function isChatOnScreen(chatKey: string): boolean {

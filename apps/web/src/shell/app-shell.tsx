@@ -1,4 +1,4 @@
-import { MessengerBuzzAlerts } from '@kite/im/web';
+import { MessengerBuzzAlerts, MessengerNotifications } from '@kite/im/web';
 import { useIsPhone } from '@kite/ui/use-is-phone';
 import { Outlet } from 'react-router';
 import { RealtimeBridge } from '../realtime/realtime-bridge.tsx';
@@ -7,7 +7,7 @@ import { NavRail } from './nav-rail.tsx';
 import { TopBar } from './top-bar.tsx';
 import './app-shell.css';
 
-/** The signed-in frame: rail (or phone tab bar), top bar, buzz alerts, and the current page. */
+/** The signed-in frame: rail (or phone tab bar), top bar, buzz alerts, desktop notifications, and the current page. */
 export function AppShell() {
   const isPhone = useIsPhone();
   return (
@@ -16,6 +16,7 @@ export function AppShell() {
       <div className="kite-shell__main">
         <TopBar />
         <MessengerBuzzAlerts />
+        <MessengerNotifications />
         <RealtimeBridge />
         <main className="kite-shell__content">
           <Outlet />
