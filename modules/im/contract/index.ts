@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CardToast } from './cards.ts';
 import { MSG_TYPES, type MsgType, SERVER_MSG_TYPES } from './msg-types.ts';
+import type { SystemMessageView } from './system-messages.ts';
 
 /**
  * Messenger contract: what the web app and other modules may rely on. Message content uses Feishu's
@@ -217,8 +218,10 @@ export interface MessageView {
   recalled: boolean;
   createdAt: string;
   updatedAt: string;
-  /** Members (sender excluded) who have not read it yet; null for a recalled message. */
+  /** Members (sender excluded) who have not read it yet; null for a recalled or system message. */
   unreadCount: number | null;
+  /** System messages only: what happened and to whom, with current names (the web words it). */
+  system?: SystemMessageView;
 }
 
 /** A message found by `GET /api/im/search`, with where it was said and what matched. */
@@ -593,3 +596,4 @@ export interface ForwardResult {
 }
 
 export * from './forward.ts';
+export * from './system-messages.ts';

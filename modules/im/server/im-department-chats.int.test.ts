@@ -1,5 +1,5 @@
 import type { DepartmentView, UserView } from '@kite/contact/contract';
-import type { ChatView } from '@kite/im/contract';
+import type { ChatView, MessageView } from '@kite/im/contract';
 import { setUpTenant, startTestServer, type TestServer, testEngines, WebClient } from '@kite/testing/test-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -90,6 +90,18 @@ describe.each(testEngines())('department groups (%s)', (engine) => {
 
     await admin.post(`/api/contact/users/${people.Bob!.id}/reactivate`, {});
     await expectMembers('Admin', 'Bob', 'Carol');
+
+    // Each change is one line in the group's timeline, the department's doing (no operator).
+    const history = (await admin.get<{ items: MessageView[] }>(`/api/im/chats/${chat.id}/messages`)).body.items;
+    expect(
+      history.map(({ system }) => [system?.template, system?.operator?.name ?? null, system?.targets.map((target) => target.name).sort()]),
+    ).toEqual([
+      ['chat_created', people.Admin!.name, ['Alice', 'Bob']],
+      ['department_members_added', null, ['Carol']],
+      ['department_members_removed', null, ['Alice']],
+      ['department_members_removed', null, ['Bob']],
+      ['department_members_added', null, ['Bob']],
+    ]);
   });
 
   it('keeps people added by hand, and the owner, whatever their department', async () => {

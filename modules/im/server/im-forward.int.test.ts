@@ -282,12 +282,13 @@ describe.each(testEngines())('forward and merge-forward (%s)', (engine) => {
     const chat = await group(alice.client, 'Long history', [bob.user.id]);
     const sent: MessageView[] = [];
     for (let index = 1; index <= 30; index++) sent.push(await send(alice.client, chat.id, 'text', text(`message ${index}`)));
+    // Seq 1 is the "created the group" line: message N has seq N + 1.
     const target = sent[9]!;
     const page = await history(bob.client, chat.id, `?aroundMessageId=${target.messageId}&limit=10`);
-    expect(page.items.map((message) => message.seq)).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    expect(page.items.map((message) => message.seq)).toEqual([6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
     expect(page).toMatchObject({ hasMore: true, hasNewer: true });
     const bySeq = await history(bob.client, chat.id, '?around=29&limit=10');
-    expect(bySeq.items.map((message) => message.seq)).toEqual([24, 25, 26, 27, 28, 29, 30]);
+    expect(bySeq.items.map((message) => message.seq)).toEqual([24, 25, 26, 27, 28, 29, 30, 31]);
     expect(bySeq).toMatchObject({ hasMore: true, hasNewer: false });
     const start = await history(bob.client, chat.id, '?around=1&limit=4');
     expect(start.items.map((message) => message.seq)).toEqual([1, 2]);

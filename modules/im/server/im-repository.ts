@@ -109,6 +109,27 @@ export function retentionCutoff(days: number, now: Date): Date {
   return new Date(now.getTime() - days * DAY_MS);
 }
 
+/** Messages of these chats after the party's read position in each. */
+function unreadOf(db: Queryable, party: Party, chatIds: readonly string[]) {
+  return db
+    .selectFrom('im_message as msg')
+    .innerJoin('im_member as m', (join) =>
+      join.onRef('m.chat_id', '=', 'msg.chat_id').on('m.member_kind', '=', party.kind).on('m.member_id', '=', party.id),
+    )
+    .where('msg.chat_id', 'in', chatIds.length > 0 ? [...chatIds] : [''])
+    .whereRef('msg.seq', '>', 'm.last_read_seq');
+}
+
+/** How many rows of `query` each chat has (none asked for: no query). */
+async function countPerChat(query: ReturnType<typeof unreadOf>, chatIds: readonly string[]): Promise<Map<string, number>> {
+  if (chatIds.length === 0) return new Map();
+  const rows = await query
+    .select(['msg.chat_id', (eb) => eb.fn.countAll<number>().as('count')])
+    .groupBy('msg.chat_id')
+    .execute();
+  return new Map(rows.map((row) => [row.chat_id, Number(row.count)]));
+}
+
 export const imRepository = {
   /** How many days the tenant keeps messages (admin → Message retention); null: for good. */
   async retentionDays(db: Queryable, tenantId: string): Promise<number | null> {
@@ -272,12 +293,19 @@ export const imRepository = {
     return rows.map((row) => row.id);
   },
 
-  /** Unread messages across a user's chats, muted chats excluded (they do not ask for attention). */
+  /**
+   * Unread messages across a user's chats, muted chats excluded (they do not ask for attention).
+   * System messages after a read position do not count; they are looked for only where something is unread.
+   */
   async totalUnread(db: Queryable, tenantId: string, userId: string): Promise<number> {
     const row = await db
       .selectFrom('im_member as m')
       .innerJoin('im_chat as c', 'c.id', 'm.chat_id')
-      .select(sql<number>`coalesce(sum(greatest(c.last_seq - m.last_read_seq, 0)), 0)`.as('total'))
+      .select(
+        sql<number>`coalesce(sum(case when c.last_seq > m.last_read_seq then greatest(c.last_seq - m.last_read_seq - (
+          select count(*) from im_message s where s.chat_id = c.id and s.msg_type = 'system' and s.seq > m.last_read_seq
+        ), 0) else 0 end), 0)`.as('total'),
+      )
       .where('m.tenant_id', '=', tenantId)
       .where('m.member_kind', '=', 'user')
       .where('m.member_id', '=', userId)
@@ -438,6 +466,33 @@ export const imRepository = {
       .execute();
   },
 
+  /**
+   * A system message's writes: the chat's head moves to `row.seq` and the row is stored. Nobody's
+   * read position moves (system messages never count as unread). The caller holds the chat's row
+   * lock and took `row.seq` as the locked `last_seq + 1`.
+   */
+  async appendSystemMessage(trx: Transaction<ImDb>, row: Insertable<ImTables['im_message']> & { seq: number; created_at: Date }) {
+    // Two statements, not one: system messages are rare, and the send path's statement stays its own.
+    await trx.insertInto('im_message').values(row).execute();
+    await trx
+      .updateTable('im_chat')
+      .set({ last_seq: row.seq, last_message_at: row.created_at, updated_at: row.created_at })
+      .where('id', '=', row.chat_id)
+      .execute();
+  },
+
+  /** How many system messages follow `seq` in a chat: they take seqs but are never unread. */
+  async systemMessagesAfter(db: Queryable, chatId: string, seq: number): Promise<number> {
+    const row = await db
+      .selectFrom('im_message')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('chat_id', '=', chatId)
+      .where('msg_type', '=', 'system')
+      .where('seq', '>', seq)
+      .executeTakeFirst();
+    return Number(row?.count ?? 0);
+  },
+
   async findMessage(db: Queryable, tenantId: string, ref: string): Promise<MessageRow | undefined> {
     return db
       .selectFrom('im_message')
@@ -522,20 +577,17 @@ export const imRepository = {
 
   /** Unread messages mentioning the user (or @all), per chat, for the chat list. */
   async unreadMentionCounts(db: Queryable, userId: string, chatIds: readonly string[]): Promise<Map<string, number>> {
-    if (chatIds.length === 0) return new Map();
-    const rows = await db
-      .selectFrom('im_message as msg')
-      .innerJoin('im_member as m', (join) =>
-        join.onRef('m.chat_id', '=', 'msg.chat_id').on('m.member_kind', '=', 'user').on('m.member_id', '=', userId),
-      )
-      .select(['msg.chat_id', (eb) => eb.fn.countAll<number>().as('count')])
-      .where('msg.chat_id', 'in', [...chatIds])
-      .whereRef('msg.seq', '>', 'm.last_read_seq')
-      .where('msg.recalled', '=', false)
-      .where((eb) => eb.or([eb('msg.mentions_all', '=', true), eb(sql.val(userId), '=', eb.fn.any('msg.mention_user_ids'))]))
-      .groupBy('msg.chat_id')
-      .execute();
-    return new Map(rows.map((row) => [row.chat_id, Number(row.count)]));
+    return countPerChat(
+      unreadOf(db, { kind: 'user', id: userId }, chatIds)
+        .where('msg.recalled', '=', false)
+        .where((eb) => eb.or([eb('msg.mentions_all', '=', true), eb(sql.val(userId), '=', eb.fn.any('msg.mention_user_ids'))])),
+      chatIds,
+    );
+  },
+
+  /** System messages after the party's read position, per chat: the chat list leaves them out of unread counts. */
+  async unreadSystemCounts(db: Queryable, party: Party, chatIds: readonly string[]): Promise<Map<string, number>> {
+    return countPerChat(unreadOf(db, party, chatIds).where('msg.msg_type', '=', 'system'), chatIds);
   },
 
   async updateMessage(db: Queryable, id: string, patch: Updateable<ImTables['im_message']>): Promise<void> {

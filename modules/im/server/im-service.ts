@@ -39,7 +39,7 @@ import {
 } from './im-repository.ts';
 import type { MessageResourceHooks } from './message-resources.ts';
 import { MessageSearch } from './message-search.ts';
-import { assertMember, assertScope, chatPermissions, DEFAULT_SETTINGS, imErrors, partyOf, settingsOf } from './policy.ts';
+import { assertMember, assertNotSystem, assertScope, chatPermissions, DEFAULT_SETTINGS, imErrors, partyOf, settingsOf } from './policy.ts';
 import {
   BOT_AVATAR_COLOR,
   type PartyInfo,
@@ -54,6 +54,14 @@ import {
   presentUserRef,
 } from './presenters.ts';
 import { searchTermsOf } from './search-terms.ts';
+import {
+  chatChangeContents,
+  membershipContent,
+  type SystemContent,
+  systemContent,
+  systemMessageRow,
+  systemPartiesOf,
+} from './system-messages.ts';
 import type { MemberKind, MentionRow } from './tables.ts';
 import { clearPinAndBuzzes } from './urgent-pin-repository.ts';
 import { presentWebhookParty } from './webhook-presenters.ts';
@@ -410,6 +418,7 @@ export class ImService {
     const lastRows = await repo.lastMessages(this.db, ids);
     const lastViews = new Map((await this.messageViews(ctx, lastRows)).map((view) => [view.chatId, view]));
     const mentionCounts = party.kind === 'user' ? await repo.unreadMentionCounts(this.db, party.id, ids) : new Map<string, number>();
+    const systemCounts = await repo.unreadSystemCounts(this.db, party, ids);
     const peerParties = await this.parties(
       ctx.tenantId,
       peers
@@ -426,6 +435,7 @@ export class ImService {
         peer: peer ? peerParties.get(partyKey(peer.member_kind, peer.member_id)) : undefined,
         lastMessage: lastViews.get(row.id) ?? null,
         unreadMentionCount: mentionCounts.get(row.id) ?? 0,
+        unreadSystemCount: systemCounts.get(row.id) ?? 0,
       });
     });
   }
@@ -584,7 +594,11 @@ export class ImService {
       const histogram = histograms.get(row.chat_id) ?? [];
       const seq = Number(row.seq);
       // The sender read their own message when sending it, so everyone counted here is someone else.
-      const unread = row.recalled ? null : histogram.reduce((sum, entry) => (entry.seq < seq ? sum + entry.count : sum), 0);
+      // A system message has no sender and no receipts.
+      const unread =
+        row.recalled || row.sender_kind === 'system'
+          ? null
+          : histogram.reduce((sum, entry) => (entry.seq < seq ? sum + entry.count : sum), 0);
       return presentMessage(
         bases[index]!,
         presentReactions(
@@ -596,12 +610,19 @@ export class ImService {
     });
   }
 
-  /** Messages as every viewer sees them, with sender and mention names and reply counts. */
-  async messageEventViews(tenantId: string, rows: MessageRow[]): Promise<MessageEventView[]> {
-    const parties = await this.parties(tenantId, [
-      ...rows.flatMap((row) => (row.sender_kind === 'system' ? [] : [{ kind: row.sender_kind, id: row.sender_id }])),
+  /** Whom messages name: senders, mentions, and the people and bots of system messages. */
+  private referencedParties(tenantId: string, rows: readonly MessageRow[]): Promise<Map<string, PartyInfo>> {
+    return this.parties(tenantId, [
+      ...rows.flatMap((row) =>
+        row.sender_kind === 'system' ? systemPartiesOf(row.content) : [{ kind: row.sender_kind, id: row.sender_id }],
+      ),
       ...rows.flatMap((row) => row.mentions.map((mention) => ({ kind: mention.kind, id: mention.id }))),
     ]);
+  }
+
+  /** Messages as every viewer sees them, with sender and mention names and reply counts. */
+  async messageEventViews(tenantId: string, rows: MessageRow[]): Promise<MessageEventView[]> {
+    const parties = await this.referencedParties(tenantId, rows);
     const replies = await repo.replyCounts(
       this.db,
       rows.map((row) => row.id),
@@ -615,10 +636,7 @@ export class ImService {
   async messageRecords(ctx: Ctx, rows: MessageRow[]): Promise<MessageRecord[]> {
     if (rows.length === 0) return [];
     const bases = await this.messageEventViews(ctx.tenantId, rows);
-    const parties = await this.parties(ctx.tenantId, [
-      ...rows.flatMap((row) => (row.sender_kind === 'system' ? [] : [{ kind: row.sender_kind, id: row.sender_id }])),
-      ...rows.flatMap((row) => row.mentions.map((mention) => ({ kind: mention.kind, id: mention.id }))),
-    ]);
+    const parties = await this.referencedParties(ctx.tenantId, rows);
     const related = await repo.findMessagesByIds(this.db, [
       ...new Set(rows.flatMap((row) => [row.parent_id, row.root_id].filter((id): id is string => Boolean(id)))),
     ]);
@@ -764,6 +782,7 @@ export class ImService {
       members.set(partyKey(party.kind, party.id), party);
     }
     const operator = await this.party(ctx.tenantId, self);
+    const infos = await this.parties(ctx.tenantId, [...members.values()]);
     return this.run(ctx, async ({ trx, emit }) => {
       const now = this.deps.clock.now();
       const chat = newChatRow(ctx.tenantId, now, {
@@ -792,6 +811,8 @@ export class ImService {
       await this.emitChat(emit, imEvents.chatCreated, chat, [...members.values()], operator, {
         memberUserIds: [...members.values()].filter((party) => party.kind === 'user').map((party) => party.id),
       });
+      const invited = [...members.values()].filter((party) => !(party.kind === self.kind && party.id === self.id));
+      await this.systemMessage(trx, emit, chat, systemContent('chat_created', { operator: self, targets: invited }), infos, appIds);
       return chat.id;
     });
   }
@@ -872,6 +893,7 @@ export class ImService {
         },
         trx,
       );
+      await this.chatChangeLines(trx, emit, after, changed, operator);
     });
     return this.getChat(ctx, chat.id);
   }
@@ -906,6 +928,7 @@ export class ImService {
     if (chat.chat_type === 'p2p') throw imErrors.notInP2p();
     if (member.role !== 'owner') throw imErrors.forbidden('chat', 'Only the owner can transfer the chat');
     const operator = await this.party(ctx.tenantId, party);
+    const infos = await this.parties(ctx.tenantId, [party, { kind: 'user', id: userId }]);
     await this.run(ctx, async ({ trx, emit }) => {
       await repo.lockChat(trx, ctx.tenantId, chat.id);
       const [target] = await repo.findMembers(trx, chat.id, 'user', [userId]);
@@ -924,6 +947,8 @@ export class ImService {
         { changed: ['ownerId'], before: { ownerId: chat.owner_id } },
         trx,
       );
+      const content = systemContent('owner_transferred', { operator: party, targets: [{ kind: 'user', id: userId }] });
+      await this.systemMessage(trx, emit, after, content, infos);
     });
     return this.getChat(ctx, chat.id);
   }
@@ -936,6 +961,7 @@ export class ImService {
     if (chat.chat_type === 'p2p') throw imErrors.notInP2p();
     if (member.role !== 'owner') throw imErrors.forbidden('chat', 'Only the owner can appoint admins');
     const operator = await this.party(ctx.tenantId, party);
+    const infos = await this.parties(ctx.tenantId, [party, ...userIds.map((id) => ({ kind: 'user' as const, id }))]);
     await this.run(ctx, async ({ trx, emit }) => {
       await repo.lockChat(trx, ctx.tenantId, chat.id);
       const targets = await repo.findMembers(trx, chat.id, 'user', [...new Set(userIds)]);
@@ -951,6 +977,9 @@ export class ImService {
       );
       const after = (await repo.findChat(trx, ctx.tenantId, chat.id))!;
       await this.emitChat(emit, imEvents.chatUpdated, after, null, operator, { changed: ['admins'] }, trx);
+      const appointed = changing.map((target) => ({ kind: 'user' as const, id: target.member_id }));
+      const content = systemContent(admin ? 'admins_added' : 'admins_removed', { operator: party, targets: appointed });
+      await this.systemMessage(trx, emit, after, content, infos);
     });
     return this.getChat(ctx, chat.id);
   }
@@ -989,8 +1018,10 @@ export class ImService {
           last_read_seq: Number(locked.last_seq),
         })),
       );
-      if (added.length > 0)
+      if (added.length > 0) {
         await this.emitMembers(trx, emit, imEvents.membersAdded, locked, added, infos, infos.get(partyKey(party.kind, party.id)) ?? null);
+        await this.systemMessage(trx, emit, locked, membershipContent('added', party, added), infos);
+      }
       return added;
     });
   }
@@ -1025,7 +1056,7 @@ export class ImService {
         );
         removed.push(...ids.map((id) => ({ kind, id })));
       }
-      if (removed.length > 0)
+      if (removed.length > 0) {
         await this.emitMembers(
           trx,
           emit,
@@ -1035,6 +1066,8 @@ export class ImService {
           infos,
           infos.get(partyKey(party.kind, party.id)) ?? null,
         );
+        await this.systemMessage(trx, emit, locked, membershipContent('removed', party, removed), infos);
+      }
       return removed;
     });
   }
@@ -1048,7 +1081,7 @@ export class ImService {
     await this.run(ctx, async ({ trx, emit }) => {
       const locked = (await repo.lockChat(trx, ctx.tenantId, chat.id))!;
       const removed = await repo.deleteMembers(trx, chat.id, party.kind, [party.id]);
-      if (removed.length > 0)
+      if (removed.length > 0) {
         await this.emitMembers(
           trx,
           emit,
@@ -1058,6 +1091,8 @@ export class ImService {
           infos,
           infos.get(partyKey(party.kind, party.id)) ?? null,
         );
+        await this.systemMessage(trx, emit, locked, systemContent('member_left', { operator: party }), infos);
+      }
     });
   }
 
@@ -1113,7 +1148,11 @@ export class ImService {
           last_read_seq: Number(locked.last_seq),
         })),
       );
-      if (added.length > 0) await this.emitMembers(trx, emit, imEvents.membersAdded, locked, added, infos, null);
+      let head = locked;
+      if (added.length > 0) {
+        await this.emitMembers(trx, emit, imEvents.membersAdded, locked, added, infos, null);
+        head = await this.systemMessage(trx, emit, head, membershipContent('added', null, added), infos);
+      }
       const leaving = (await repo.findMembers(trx, chatId, 'user', [...change.remove])).filter((m) => m.role !== 'owner');
       const removed = await repo.deleteMembers(
         trx,
@@ -1121,8 +1160,47 @@ export class ImService {
         'user',
         leaving.map((m) => m.member_id),
       );
-      if (removed.length > 0) await this.emitMembers(trx, emit, imEvents.membersRemoved, locked, people(removed), infos, null);
+      if (removed.length > 0) {
+        await this.emitMembers(trx, emit, imEvents.membersRemoved, locked, people(removed), infos, null);
+        await this.systemMessage(trx, emit, head, membershipContent('removed', null, people(removed)), infos);
+      }
     });
+  }
+
+  // Commands: system messages ------------------------------------------------------------------
+
+  /**
+   * Writes a system line into a group's timeline in the caller's transaction — on the chat row the
+   * caller locked (or created in it), whose `last_seq` must be current — and announces it like any
+   * message (`im.message.created`, no sender; apps get no `receive_v1` for it). It is never unread,
+   * never searched, and nobody may act on it. `infos` names whoever it refers to. Returns the chat
+   * with its new head, for a second line in the same transaction.
+   */
+  async systemMessage(
+    trx: Transaction<ImDb>,
+    emit: Emit,
+    chat: ChatRow,
+    content: SystemContent,
+    infos: ReadonlyMap<string, PartyInfo>,
+    appIds?: string[],
+  ): Promise<ChatRow> {
+    const now = this.deps.clock.now();
+    const row = systemMessageRow(chat, content, now);
+    await repo.appendSystemMessage(trx, { ...row, mentions: '[]' });
+    const head = { ...chat, last_seq: row.seq, last_message_at: now, updated_at: now };
+    const operator = content.operator ? (infos.get(partyKey(content.operator.kind, content.operator.id)) ?? null) : null;
+    const known = { appIds: appIds ?? (await this.appIdsOf(trx, chat.id)), replies: 0 };
+    await this.emitMessage(trx, emit, imEvents.messageCreated, head, row, infos, operator, { parent: null, root: null }, known);
+    return head;
+  }
+
+  /** One line per change people notice in a group's header: its name, description, announcement. */
+  private async chatChangeLines(trx: Transaction<ImDb>, emit: Emit, chat: ChatRow, changed: readonly string[], operator: PartyInfo) {
+    const infos = new Map([[partyKey(operator.type, operator.id), operator]]);
+    let head = chat;
+    for (const content of chatChangeContents(changed, { kind: operator.type, id: operator.id }, chat.name)) {
+      head = await this.systemMessage(trx, emit, head, content, infos);
+    }
   }
 
   /** Internal API: people by user id and whole departments (their direct members). */
@@ -1196,6 +1274,7 @@ export class ImService {
     if (input.parentId) {
       parent = await repo.findMessage(this.db, ctx.tenantId, input.parentId);
       if (!parent || parent.chat_id !== chat.id) throw imErrors.messageNotFound();
+      assertNotSystem(parent);
       if (parent.recalled) throw imErrors.recalled();
       root = parent.root_id ? await repo.findMessage(this.db, ctx.tenantId, parent.root_id) : parent;
     }
@@ -1282,7 +1361,7 @@ export class ImService {
     chat: ChatRow,
     row: MessageRow,
     infos: ReadonlyMap<string, PartyInfo>,
-    operator: PartyInfo,
+    operator: PartyInfo | null,
     related: { parent: string | null; root: string | null },
     known?: { appIds: string[]; replies: number },
   ): Promise<void> {
@@ -1300,7 +1379,7 @@ export class ImService {
       }),
       parentMessageId: related.parent,
       rootMessageId: related.root,
-      operator: presentParty(operator),
+      operator: operator ? presentParty(operator) : null,
     };
     await emit({ type, subjectType: 'message', subjectId: row.id, payload });
   }
@@ -1323,6 +1402,7 @@ export class ImService {
   async edit(ctx: Ctx, messageRef: string, input: { content: string; msgType?: MsgType; card?: boolean }): Promise<MessageRow> {
     assertScope(ctx, 'im:message');
     const { message, party, chat, member } = await this.messageStanding(ctx, messageRef);
+    assertNotSystem(message);
     if (message.sender_kind !== party.kind || message.sender_id !== party.id) {
       throw imErrors.forbidden('message', 'Only the sender can edit a message');
     }
@@ -1383,6 +1463,7 @@ export class ImService {
   async recall(ctx: Ctx, messageRef: string): Promise<MessageRow> {
     assertScope(ctx, 'im:message');
     const { message, party, chat, member } = await this.messageStanding(ctx, messageRef);
+    assertNotSystem(message);
     if (message.recalled) throw imErrors.recalled();
     const own = message.sender_kind === party.kind && message.sender_id === party.id;
     const manager = chat.chat_type === 'group' && (member.role === 'owner' || member.role === 'admin');
@@ -1424,6 +1505,7 @@ export class ImService {
   ): Promise<{ message: MessageRow; reaction: ReactionRow | null }> {
     assertScope(ctx, 'im:message');
     const { message, party, chat } = await this.messageStanding(ctx, messageRef);
+    assertNotSystem(message);
     if (message.recalled) throw imErrors.recalled();
     const reactor = await this.party(ctx.tenantId, party);
     const reaction = await this.run(ctx, async ({ trx, emit }) => {
@@ -1506,7 +1588,10 @@ export class ImService {
       if (!before) throw imErrors.notMember('chat');
       const target = Math.min(seq, lastSeq);
       const previous = Number(before.last_read_seq);
-      if (target <= previous) return { lastReadSeq: previous, unreadCount: lastSeq - previous };
+      // System messages have seqs but are never unread.
+      const unreadAfter = async (readSeq: number) =>
+        readSeq >= lastSeq ? 0 : lastSeq - readSeq - (await repo.systemMessagesAfter(trx, chat.id, readSeq));
+      if (target <= previous) return { lastReadSeq: previous, unreadCount: await unreadAfter(previous) };
       const now = this.deps.clock.now();
       await repo.advanceRead(trx, chat.id, party, target, now);
       const read = await repo.messagesRead(trx, chat.id, previous, target, READ_EVENT_WINDOW);
@@ -1523,13 +1608,13 @@ export class ImService {
         previousReadSeq: previous,
         senderUserIds: [...senderUserIds],
         lastReadSeq: target,
-        unreadCount: lastSeq - target,
+        unreadCount: await unreadAfter(target),
         reader: presentParty(reader),
         readAt: now.toISOString(),
         appMessages: [...byApp].map(([appId, messageIds]) => ({ appId, messageIds })),
       };
       await emit({ type: imEvents.read, subjectType: 'chat', subjectId: chat.id, payload });
-      return { lastReadSeq: target, unreadCount: lastSeq - target };
+      return { lastReadSeq: target, unreadCount: payload.unreadCount };
     });
   }
 

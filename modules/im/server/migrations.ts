@@ -8,6 +8,7 @@ import * as announcementRevision from './migrations/202611231400_im_announcement
 import * as departmentChats from './migrations/202611231410_im_department_chats.ts';
 import * as retention from './migrations/202611231420_im_retention.ts';
 import * as search from './migrations/202611231500_im_search.ts';
+import * as systemMessages from './migrations/202611241100_im_system_messages.ts';
 import * as userSettings from './migrations/202611241200_im_user_settings.ts';
 
 export const imMigrations: MigrationSet = {
@@ -20,5 +21,6 @@ export const imMigrations: MigrationSet = {
   '202611231410_im_department_chats': departmentChats,
   '202611231420_im_retention': retention,
   '202611231500_im_search': search,
+  '202611241100_im_system_messages': systemMessages,
   '202611241200_im_user_settings': userSettings,
 };

@@ -52,7 +52,8 @@ const ms = (iso: string) => String(Date.parse(iso));
 export const messageReceiveMapper: OpenEventMapper = (event, app) => {
   const payload = event.payload as MessageEventPayload;
   const { sender, message, chat } = payload;
-  if (!sender || sender.type === 'app' || !chat.appIds.includes(app.appId)) return null;
+  // System lines (no sender) are not messages anyone sent: Feishu sends no receive_v1 for them.
+  if (!sender || message.msgType === 'system' || sender.type === 'app' || !chat.appIds.includes(app.appId)) return null;
   if (!appHasScope(app, 'im:message', 'im:message.group_msg')) return null;
   const mentioned = payload.mentions.some((mention) => mention.type === 'app' && mention.id === app.appId);
   if (chat.chatType === 'group' && !mentioned && !appHasScope(app, 'im:message.group_msg')) return null;

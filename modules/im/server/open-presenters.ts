@@ -3,6 +3,7 @@ import { openContent } from './forward-content.ts';
 import type { ChatRow, ReactionRow } from './im-repository.ts';
 import type { MessageRecord } from './im-service.ts';
 import { settingsOf } from './policy.ts';
+import { openSystemContent } from './system-messages.ts';
 
 export type UserIdType = 'open_id' | 'union_id' | 'user_id';
 
@@ -26,6 +27,13 @@ export function senderTypeOf(party: Pick<ImParty, 'type'>): 'user' | 'app' {
 
 const ms = (iso: string) => String(Date.parse(iso));
 
+/** The content apps read: Feishu's recall text, a system line's template and names, or the stored content. */
+function openBody(message: MessageRecord['message']): string {
+  if (message.recalled) return JSON.stringify({ text: 'This message was recalled' });
+  if (message.system) return openSystemContent(message.system);
+  return openContent(message.msgType, message.content);
+}
+
 /** Feishu's message object (reference/feishu-openapi.md §8). */
 export function presentOpenMessage(record: MessageRecord, type: UserIdType, tenantKey: string) {
   const { message, sender } = record;
@@ -43,9 +51,7 @@ export function presentOpenMessage(record: MessageRecord, type: UserIdType, tena
     sender: sender
       ? { id: idOf(sender, type), id_type: idTypeOf(sender, type), sender_type: senderTypeOf(sender), tenant_key: tenantKey }
       : { id: '', id_type: '', sender_type: 'system', tenant_key: tenantKey },
-    body: {
-      content: message.recalled ? JSON.stringify({ text: 'This message was recalled' }) : openContent(message.msgType, message.content),
-    },
+    body: { content: openBody(message) },
     mentions: record.mentions.map((mention) => ({
       key: mention.key,
       id: idOf(mention, type),

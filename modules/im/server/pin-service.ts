@@ -5,8 +5,9 @@ import type { CommandRunner } from '@kite/platform/outbox';
 import type { Kysely, Transaction } from 'kysely';
 import { type ChatRow, type ImDb, imRepository, type MemberRow, type MessageRow } from './im-repository.ts';
 import type { Ctx, ImService } from './im-service.ts';
-import { assertMember, assertScope, chatPermissions, imErrors, settingsOf } from './policy.ts';
-import { type PartyInfo, presentChatRef, presentParty } from './presenters.ts';
+import { assertMember, assertNotSystem, assertScope, chatPermissions, imErrors, settingsOf } from './policy.ts';
+import { type PartyInfo, partyKey, presentChatRef, presentParty } from './presenters.ts';
+import { systemContent } from './system-messages.ts';
 import { presentPin } from './urgent-pin-presenters.ts';
 import { type PinCursor, pinRepository as repo } from './urgent-pin-repository.ts';
 import type { PinRow, UrgentPinDb } from './urgent-pin-tables.ts';
@@ -72,6 +73,7 @@ export class ImPins {
   async pin(ctx: Ctx, messageRef: string): Promise<{ chat: ChatRow; row: PinRow; view: PinView }> {
     assertScope(ctx, 'im:message');
     const { message, chat, member, party } = await this.deps.im.messageStanding(ctx, messageRef);
+    assertNotSystem(message);
     if (message.recalled) throw imErrors.recalled();
     assertMayPin(chat, member);
     const operator = await this.deps.im.party(ctx.tenantId, party);
@@ -100,6 +102,9 @@ export class ImPins {
         subjectId: message.id,
         payload: await this.payload(imTrx, locked, message, operator, row.created_at),
       });
+      // "X pinned a message" in the timeline, linking to it (Feishu shows the same line).
+      const line = systemContent('message_pinned', { operator: party, messageId: message.message_id });
+      await this.deps.im.systemMessage(imTrx, emit, locked, line, new Map([[partyKey(party.kind, party.id), operator]]));
       return row;
     });
     const [view] = await this.present(ctx, chat, member, [row]);

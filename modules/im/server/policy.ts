@@ -1,7 +1,7 @@
 import type { ChatSettings, ChatView } from '@kite/im/contract';
 import { AppError, errors } from '@kite/kernel/errors';
 import type { RequestContext } from '@kite/platform/context';
-import type { ChatRow, MemberRow, Party } from './im-repository.ts';
+import type { ChatRow, MemberRow, MessageRow, Party } from './im-repository.ts';
 
 type Ctx = Pick<RequestContext, 'actor' | 'scopes'>;
 
@@ -54,6 +54,13 @@ export const imErrors = {
       status: 409,
       openStatus: 400,
       openCode: 232_014,
+    }),
+  /** Feishu has no code of its own for this: 230001 (invalid request), with a message that says why. */
+  systemMessage: () =>
+    new AppError('system_message', 'System messages cannot be edited, recalled, reacted to, replied to, pinned, buzzed or forwarded', {
+      status: 409,
+      openStatus: 400,
+      openCode: 230_001,
     }),
   notInP2p: () => new AppError('p2p_not_allowed', 'Not possible in a one-to-one chat', { status: 409, openStatus: 400, openCode: 232_017 }),
 };
@@ -114,4 +121,9 @@ export function chatPermissions(chat: ChatRow, member: MemberRow | undefined): C
 export function assertMember(chat: ChatRow, member: MemberRow | undefined, area: 'chat' | 'message'): asserts member is MemberRow {
   if (chat.dissolved) throw imErrors.chatDissolved();
   if (!member) throw imErrors.notMember(area);
+}
+
+/** The timeline's system lines (a member added, the name changed) are the server's: nobody acts on them. */
+export function assertNotSystem(message: Pick<MessageRow, 'msg_type'>): void {
+  if (message.msg_type === 'system') throw imErrors.systemMessage();
 }

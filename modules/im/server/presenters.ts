@@ -1,6 +1,7 @@
 import type { ChatEventRef, ChatEventView, ChatView, ImParty, MessageEventView, MessageView, MsgType, UserRef } from '@kite/im/contract';
 import type { ChatRow, MemberRow, MessageRow, ReactionRow } from './im-repository.ts';
 import { chatPermissions, settingsOf } from './policy.ts';
+import { presentSystem } from './system-messages.ts';
 
 /** A party with what the web shows next to it. */
 export interface PartyInfo extends ImParty {
@@ -26,13 +27,18 @@ export function presentChatRef(chat: ChatRow, appIds: string[]): ChatEventRef {
   return { id: chat.id, chatId: chat.chat_id, chatType: chat.chat_type, name: chat.name, appIds };
 }
 
-/** The message as every viewer sees it (realtime payloads, and the base of MessageView). */
+/**
+ * The message as every viewer sees it (realtime payloads, and the base of MessageView). `parties`
+ * names the mentioned and, for a system message, whoever it refers to.
+ */
 export function presentMessageEvent(
   row: MessageRow,
   sender: PartyInfo | undefined,
   parties: ReadonlyMap<string, PartyInfo>,
   replyCount: number,
 ): MessageEventView {
+  const system =
+    row.msg_type === 'system' ? presentSystem(row.content, (party) => parties.get(partyKey(party.kind, party.id))?.name ?? '') : null;
   return {
     id: row.id,
     messageId: row.message_id,
@@ -62,6 +68,7 @@ export function presentMessageEvent(
     recalled: row.recalled,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    ...(system ? { system } : {}),
   };
 }
 
@@ -105,6 +112,8 @@ export function presentChat(
     peer: PartyInfo | undefined;
     lastMessage: MessageView | null;
     unreadMentionCount: number;
+    /** System messages after the read position: they have seqs but are never unread. */
+    unreadSystemCount: number;
   },
 ): ChatView {
   const { member } = options;
@@ -118,7 +127,7 @@ export function presentChat(
     peer: row.chat_type === 'p2p' && options.peer ? presentUserRef(options.peer) : null,
     lastMessage: options.lastMessage,
     lastReadSeq,
-    unreadCount: member ? lastSeq - lastReadSeq : 0,
+    unreadCount: member ? Math.max(lastSeq - lastReadSeq - options.unreadSystemCount, 0) : 0,
     unreadMentionCount: options.unreadMentionCount,
     muted: member?.muted ?? false,
     pinned: member?.pinned ?? false,

@@ -12,7 +12,7 @@ import type { CommandRunner, Emit } from '@kite/platform/outbox';
 import type { Kysely, Transaction } from 'kysely';
 import { type ChatRow, type ImDb, imRepository, type MemberRow, type MessageRow, type Party } from './im-repository.ts';
 import type { Ctx, ImService } from './im-service.ts';
-import { assertMember, assertScope, chatPermissions, imErrors, partyOf } from './policy.ts';
+import { assertMember, assertNotSystem, assertScope, chatPermissions, imErrors, partyOf } from './policy.ts';
 import { type PartyInfo, partyKey, presentChatRef, presentParty } from './presenters.ts';
 import { presentUrgentAlert, presentUrgentStatus } from './urgent-pin-presenters.ts';
 import { urgentRepository as repo } from './urgent-pin-repository.ts';
@@ -122,6 +122,7 @@ export class ImUrgent {
     assertScope(ctx, 'im:message');
     const { im, clock } = this.deps;
     const { message, chat, member, party } = await im.messageStanding(ctx, messageRef);
+    assertNotSystem(message);
     if (message.recalled) throw imErrors.recalled();
     assertMayBuzz(message, chat, member, party, options.senderOnly);
     const wanted = [...new Set(userIds)];

@@ -18,10 +18,11 @@ import { type ChatRow, imRepository, type Party } from './im-repository.ts';
 import type { Ctx, ImService } from './im-service.ts';
 import { assertMember, chatPermissions, imErrors, partyOf } from './policy.ts';
 import { type PartyInfo, partyKey, presentChatRef, presentParty, presentUserRef } from './presenters.ts';
+import { systemContent } from './system-messages.ts';
 import { webhookErrors } from './webhook-errors.ts';
 import { ipAllowed, normaliseAllowlist } from './webhook-ip.ts';
 import { hookMessage, hookTimestamp, matchesKeywords, parseHookBody } from './webhook-payload.ts';
-import { presentWebhookBot, presentWebhookBotEvent } from './webhook-presenters.ts';
+import { presentWebhookBot, presentWebhookBotEvent, presentWebhookParty } from './webhook-presenters.ts';
 import { webhookRepository as repo } from './webhook-repository.ts';
 import { hashToken, verifyWebhookSignature } from './webhook-signature.ts';
 import type { WebhookBotRow, WebhookDb } from './webhook-tables.ts';
@@ -223,6 +224,7 @@ export class WebhookBots {
         },
       ]);
       await this.emitBot(trx, emit, webhookEvents.created, locked, row, operator);
+      await this.timelineLine(trx, emit, locked, 'webhook_bot_added', row, operator);
       return row;
     });
     return this.issued(ctx, bot, { token, secret });
@@ -291,12 +293,36 @@ export class WebhookBots {
     const { bot, chat, party } = await this.managed(ctx, id);
     const operator = await this.operator(ctx, party);
     await this.run(ctx, async (trx, emit) => {
+      const locked = await imRepository.lockChat(trx as never, ctx.tenantId, chat.id);
+      if (!locked || locked.dissolved) throw imErrors.chatDissolved();
       const now = this.deps.clock.now();
       const row = await repo.update(trx, bot.id, { removed_at: now, updated_at: now, secret: null });
       if (!row) throw botNotFound();
       await imRepository.deleteMembers(trx as never, chat.id, 'webhook', [bot.id]);
-      await this.emitBot(trx, emit, webhookEvents.removed, chat, row, operator);
+      await this.emitBot(trx, emit, webhookEvents.removed, locked, row, operator);
+      await this.timelineLine(trx, emit, locked, 'webhook_bot_removed', row, operator);
     });
+  }
+
+  /** "X added (removed) custom bot Y" in the chat's timeline, in the command's transaction. */
+  private async timelineLine(
+    trx: Transaction<WebhookDb>,
+    emit: Emit,
+    chat: ChatRow,
+    template: 'webhook_bot_added' | 'webhook_bot_removed',
+    bot: WebhookBotRow,
+    operator: PartyInfo,
+  ): Promise<void> {
+    const botParty = presentWebhookParty(bot);
+    const content = systemContent(template, {
+      operator: { kind: operator.type, id: operator.id },
+      targets: [{ kind: 'webhook', id: bot.id }],
+    });
+    const infos = new Map([
+      [partyKey(operator.type, operator.id), operator],
+      [partyKey('webhook', bot.id), botParty],
+    ]);
+    await this.deps.im.systemMessage(trx as never, emit, chat, content, infos);
   }
 
   // The hook --------------------------------------------------------------------------------------

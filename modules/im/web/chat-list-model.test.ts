@@ -46,7 +46,7 @@ function chat(id: string, overrides: Partial<ChatView> = {}): ChatView {
   };
 }
 
-function message(seq: number, senderId: string, overrides: Partial<MessageView> = {}): MessageView {
+function message(seq: number, senderId: string | null, overrides: Partial<MessageView> = {}): MessageView {
   return fakeMessage(seq, senderId, `2026-11-21T00:00:0${seq}Z`, overrides);
 }
 
@@ -88,6 +88,12 @@ describe('chatWithNewMessage', () => {
   it('treats an own message as read up to it', () => {
     const next = chatWithNewMessage(chat('c', { lastSeq: 4, lastReadSeq: 2, unreadCount: 2 }), message(5, 'me'), viewer);
     expect([next.lastReadSeq, next.unreadCount]).toEqual([5, 0]);
+  });
+
+  it('moves a chat on for a system line without counting it as unread', () => {
+    const line = message(5, null, { msgType: 'system' });
+    const next = chatWithNewMessage(chat('c', { lastSeq: 4, lastReadSeq: 3, unreadCount: 1 }), line, viewer);
+    expect([next.lastSeq, next.lastReadSeq, next.unreadCount, next.lastMessage?.msgType]).toEqual([5, 3, 1, 'system']);
   });
 
   it('ignores a message it has already counted', () => {

@@ -63,7 +63,7 @@ export function mentionsViewer(message: Pick<MessageView, 'mentions' | 'mentions
 /**
  * The chat after a new message arrived: last message and sequence move on; a message from someone
  * else counts as unread (and as a mention when it names the viewer), one of the viewer's own marks
- * everything up to it read.
+ * everything up to it read. A system line counts for nothing (the server leaves it out too).
  */
 export function chatWithNewMessage(
   chat: ChatView,
@@ -72,7 +72,7 @@ export function chatWithNewMessage(
 ): ChatView {
   if (message.seq <= chat.lastSeq && chat.lastMessage && chat.lastMessage.seq >= message.seq) return chat;
   const own = message.sender?.type === 'user' && message.sender.id === viewer.userId;
-  const unreadDelta = own || message.seq <= chat.lastReadSeq ? 0 : 1;
+  const unreadDelta = own || message.msgType === 'system' || message.seq <= chat.lastReadSeq ? 0 : 1;
   return {
     ...chat,
     lastMessage: mergeMessage(undefined, message),

@@ -16,22 +16,25 @@ import { previewText } from './message-content.ts';
 import type { NewChatMode } from './new-chat-modal.tsx';
 import { MessengerSettingsButton, NotificationBanner } from './notification-settings.tsx';
 import { searchMessages } from './search-messages.ts';
+import { useSystemText } from './system-line.tsx';
 
 function useChatPreview() {
   const t = useMessages(imMessages);
   const viewer = useViewer();
+  const systemText = useSystemText();
   return useMemo(() => {
     const labels = previewLabels(t);
     return (chat: ChatView): string => {
       const message = chat.lastMessage;
       if (!message) return '';
+      if (message.msgType === 'system') return systemText(message);
       const text = previewText(message, labels);
-      if (message.recalled || message.msgType === 'system') return text;
+      if (message.recalled) return text;
       if (message.sender?.type === 'user' && message.sender.id === viewer.userId) return t('previewYou', { text });
       if (chat.chatType === 'group' && message.sender) return t('previewSender', { name: message.sender.name, text });
       return text;
     };
-  }, [t, viewer.userId]);
+  }, [t, viewer.userId, systemText]);
 }
 
 const ChatListItem = memo(function ChatListItem({

@@ -124,6 +124,7 @@ function notifyNewMessage(
   const mentionsMe = mentionsByName(message, viewer.ids);
   const notify = shouldNotifyMessage({
     own: message.sender?.type === 'user' && message.sender.id === viewer.userId,
+    system: message.msgType === 'system',
     muted: chat?.muted ?? false,
     mentionsMe,
     inFocus: tabs.isChatInFocus(chat ? [chat.id, chat.chatId] : [payload.chatId]),

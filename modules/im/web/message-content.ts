@@ -281,7 +281,8 @@ export function parseContent(
     case 'share_user':
       return { kind: 'share_user', userId: asString(json.user_id) };
     case 'system':
-      return { kind: 'system', text: asString(json.text) || asString(json.template) };
+      // Kite's system lines are worded by system-line.ts from `MessageView.system`; only a plain `text` shows here.
+      return { kind: 'system', text: asString(json.text) };
     case 'merge_forward':
       return mergeForwardModel(json);
     default:

@@ -22,6 +22,7 @@ import { formatClock } from './im-time.ts';
 import { MessageBody } from './message-body.tsx';
 import { plainText } from './message-content.ts';
 import { MessageMarks, PeopleTabs, useMessageMarkActions } from './message-marks.tsx';
+import { SystemLine } from './system-line.tsx';
 import { useDismissOutside, useLongPress } from './use-long-press.ts';
 
 /** The small grid of common reactions, used by the hover bar and the "+" in a reactions row. */
@@ -262,9 +263,14 @@ export const MessageRow = memo(function MessageRow({
         : t('recalledBy', { name: message.sender?.name ?? t('unknownSender') })
       : null;
     return (
-      <div className="kite-im-row kite-im-row--notice" data-testid="message" data-seq={message.seq} data-message-id={message.messageId}>
+      <div
+        className={highlighted ? 'kite-im-row kite-im-row--notice kite-im-row--highlight' : 'kite-im-row kite-im-row--notice'}
+        data-testid="message"
+        data-seq={message.seq}
+        data-message-id={message.messageId}
+      >
         <span className="kite-im-notice" data-testid={message.recalled ? 'message-recalled' : 'message-system'}>
-          {text ?? <MessageBody msgType={message.msgType} content={message.content} mentions={message.mentions} viewerIds={viewerIds} />}
+          {text ?? <SystemLine message={message} chatId={chat.id} />}
         </span>
       </div>
     );

@@ -12,12 +12,13 @@ const words: NoticeWords = {
   preview: (message) => (JSON.parse(message.content) as { text: string }).text,
 };
 
-const quiet = { own: false, muted: false, mentionsMe: false, inFocus: false };
+const quiet = { own: false, system: false, muted: false, mentionsMe: false, inFocus: false };
 
 describe('shouldNotifyMessage', () => {
   it('notifies of other people’s messages in chats nobody is looking at', () => {
     expect(shouldNotifyMessage(quiet)).toBe(true);
     expect(shouldNotifyMessage({ ...quiet, own: true })).toBe(false);
+    expect(shouldNotifyMessage({ ...quiet, system: true, mentionsMe: true })).toBe(false);
     expect(shouldNotifyMessage({ ...quiet, inFocus: true })).toBe(false);
     expect(shouldNotifyMessage({ ...quiet, inFocus: true, mentionsMe: true })).toBe(false);
   });

@@ -9,6 +9,8 @@ import type { ChatView, MessageEventView, UrgentAlertView } from '@kite/im/contr
 export interface MessageFacts {
   /** The viewer sent it (from any tab or device). */
   own: boolean;
+  /** A system line ("Alice added Bob"): no reason to interrupt anyone. */
+  system: boolean;
   /** The viewer muted the chat. */
   muted: boolean;
   /** It @mentions the viewer by name. */
@@ -18,7 +20,7 @@ export interface MessageFacts {
 }
 
 export function shouldNotifyMessage(facts: MessageFacts): boolean {
-  if (facts.own || facts.inFocus) return false;
+  if (facts.own || facts.system || facts.inFocus) return false;
   return !facts.muted || facts.mentionsMe;
 }
 

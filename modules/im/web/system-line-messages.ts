@@ -1,0 +1,60 @@
+import { defineMessages, type MessageKey } from '@kite/ui/i18n';
+
+/**
+ * Words of the timeline's system lines (`msgType: 'system'`). `{operator}`, `{targets}`,
+ * `{message}` become names and links (system-line.ts); `{name}` is a group's new name.
+ */
+export const systemLineMessages = defineMessages(
+  {
+    systemChatCreated: '{operator} created the group',
+    systemChatCreatedWith: '{operator} created the group and invited {targets}',
+    systemMembersAdded: '{operator} added {targets} to the group',
+    systemBotsAdded: '{operator} added the bot {targets}',
+    systemDepartmentMembersAdded: '{targets} joined the group with the department',
+    systemMembersRemoved: '{operator} removed {targets} from the group',
+    systemBotsRemoved: '{operator} removed the bot {targets}',
+    systemDepartmentMembersRemoved: '{targets} left the group: no longer in the department',
+    systemMemberLeft: '{operator} left the group',
+    systemChatRenamed: '{operator} changed the group name to “{name}”',
+    systemDescriptionChanged: '{operator} changed the group description',
+    systemAnnouncementChanged: '{operator} updated the group announcement',
+    systemOwnerTransferred: '{operator} made {targets} the group owner',
+    systemAdminsAdded: '{operator} made {targets} group admin',
+    systemAdminsRemoved: '{operator} removed {targets} as group admin',
+    systemMessagePinned: '{operator} pinned {message}',
+    systemPinnedMessageLink: 'a message',
+    systemWebhookBotAdded: '{operator} added the custom bot {targets}',
+    systemWebhookBotRemoved: '{operator} removed the custom bot {targets}',
+    systemYou: 'you',
+    systemSomeone: 'someone',
+    systemOthers: '{count, plural, one {# other} other {# others}}',
+    systemUnknown: 'System message',
+  },
+  {
+    systemChatCreated: '{operator} 创建了群组',
+    systemChatCreatedWith: '{operator} 创建了群组并邀请 {targets} 加入',
+    systemMembersAdded: '{operator} 邀请 {targets} 加入了群聊',
+    systemBotsAdded: '{operator} 添加了机器人 {targets}',
+    systemDepartmentMembersAdded: '{targets} 随部门加入了群聊',
+    systemMembersRemoved: '{operator} 将 {targets} 移出了群聊',
+    systemBotsRemoved: '{operator} 移除了机器人 {targets}',
+    systemDepartmentMembersRemoved: '{targets} 已不在该部门，已离开群聊',
+    systemMemberLeft: '{operator} 退出了群聊',
+    systemChatRenamed: '{operator} 将群名称修改为“{name}”',
+    systemDescriptionChanged: '{operator} 修改了群描述',
+    systemAnnouncementChanged: '{operator} 更新了群公告',
+    systemOwnerTransferred: '{operator} 将群主转让给 {targets}',
+    systemAdminsAdded: '{operator} 将 {targets} 设为群管理员',
+    systemAdminsRemoved: '{operator} 取消了 {targets} 的群管理员身份',
+    systemMessagePinned: '{operator} Pin 了{message}',
+    systemPinnedMessageLink: '一条消息',
+    systemWebhookBotAdded: '{operator} 添加了自定义机器人 {targets}',
+    systemWebhookBotRemoved: '{operator} 移除了自定义机器人 {targets}',
+    systemYou: '你',
+    systemSomeone: '某人',
+    systemOthers: '其他 {count} 人',
+    systemUnknown: '系统消息',
+  },
+);
+
+export type SystemLineKey = MessageKey<typeof systemLineMessages>;
