@@ -18,6 +18,7 @@ import { createEventsService, eventsMigrations, type VerifyEventUrlResult, WS_EN
 import {
   CardCallbacks,
   chatTopic,
+  DelayedCardUpdates,
   DepartmentChats,
   ImForwarding,
   ImPins,
@@ -49,10 +50,12 @@ import { type Clock, systemClock } from '@kite/kernel/clock';
 import { AppError } from '@kite/kernel/errors';
 import { createLogger } from '@kite/kernel/logger';
 import {
+  CardTemplateService,
   createOpenAuthenticator,
   createTokenRevocationHandler,
   OpenPlatformService,
   openPlatformMigrations,
+  registerCardTemplateRoutes,
   registerOpenPlatformRoutes,
   TOKEN_REVOCATION_CONSUMER,
 } from '@kite/openplatform/server';
@@ -170,7 +173,8 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
       if (userChanged || event.type === authEvents.loggedOut || event.type === authEvents.passwordReset) {
         auth.invalidateSessions(event.subjectId);
       }
-      if (event.type.startsWith('openplatform.') || endsCredentialsOf(event)) openPlatform.forgetCachedTokens();
+      const appsChanged = event.type.startsWith('openplatform.') && !event.type.startsWith('openplatform.card_template.');
+      if (appsChanged || endsCredentialsOf(event)) openPlatform.forgetCachedTokens();
     }
   });
 
@@ -186,6 +190,7 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
   contacts = new ContactService({ db: db as never, commands, credentials: auth });
   const invitations = new InvitationService({ db, commands, directory, auth, clock, publicUrl: () => config.publicUrl });
   const openPlatform = new OpenPlatformService({ db, commands, clock });
+  const cardTemplates = new CardTemplateService({ db, commands, clock, apps: openPlatform });
   // A password reset or deactivation revokes the person's user, refresh and personal tokens.
   dispatcher.addDurable(TOKEN_REVOCATION_CONSUMER, createTokenRevocationHandler(openPlatform, endsCredentialsOf), {
     wants: (event) => endsCredentialsOf(event) !== null,
@@ -211,13 +216,15 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
     limits: { maxFileBytes: config.maxUploadBytes, maxImageBytes: config.maxImageBytes },
     clock,
   });
-  // The messenger sees people through contact's UserLookup and bots through the app directory.
+  // The messenger sees people through contact's UserLookup, bots through the app directory, and
+  // renders apps' template cards from open platform's card templates.
   const im = new ImService({
     resources,
     db: db as never,
     commands,
     users: contacts,
     apps: openPlatform,
+    cardTemplates,
     clock,
     recallMinutes: config.imRecallMinutes,
   });
@@ -313,9 +320,18 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
   registerImOpenRoutes(app, { api: openIm, authenticate });
   registerImChatAdminOpenRoutes(app, { admin: new OpenChatAdmin(openIm), authenticate });
   registerImResourceRoutes(app, { resources, authenticate });
-  // Card clicks go back to the app that sent the card; its answer may replace the card.
-  const cards = new CardCallbacks({ db: db as never, im, apps: openPlatform, users: contacts, callbacks: events.callbacks });
-  registerImCardRoutes(app, { cards, authenticate, now: () => clock.now().getTime() });
+  // Card clicks go back to the app that sent the card; its answer may replace the card, and so may
+  // a delayed update with the click's token.
+  const cardUpdates = new DelayedCardUpdates({ db: db as never, im, clock });
+  const cards = new CardCallbacks({
+    db: db as never,
+    im,
+    apps: openPlatform,
+    users: contacts,
+    callbacks: events.callbacks,
+    updates: cardUpdates,
+  });
+  registerImCardRoutes(app, { cards, updates: cardUpdates, authenticate, now: () => clock.now().getTime() });
   registerImWebhookRoutes(app, {
     bots: webhookBots,
     authenticate,
@@ -325,6 +341,7 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
   registerImPinRoutes(app, { pins, authenticate });
   registerImUserSettingsRoutes(app, { settings: userSettings, authenticate });
   registerImForwardRoutes(app, { forwarding, openIm, authenticate });
+  registerCardTemplateRoutes(app, { templates: cardTemplates, authenticate });
   registerOpenPlatformRoutes(app, {
     openPlatform,
     directory,

@@ -32,6 +32,8 @@ interface TenantFixture {
   imageMessage: string;
   /** A custom bot in `chat`. */
   webhookBot: { id: string; url: string };
+  /** A card template of `app`. */
+  cardTemplateId: string;
 }
 
 /** A 1×1 PNG. */
@@ -190,6 +192,11 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
     const webhook = (
       await admin.post<{ bot: { id: string }; webhookUrl: string }>(`/api/im/chats/${chat.id}/webhooks`, { name: `${prefix} Alerts` })
     ).body;
+    const cardTemplate = await admin.post<{ templateId: string }>(`/api/admin/apps/${appId}/card-templates`, {
+      name: `${prefix} Template`,
+      card: { elements: [{ tag: 'markdown', content: `${prefix} secret \${plan}` }] },
+    });
+    expect(cardTemplate.status).toBe(200);
 
     return {
       admin,
@@ -210,6 +217,7 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       fileKey,
       imageMessage,
       webhookBot: { id: webhook.bot.id, url: webhook.webhookUrl },
+      cardTemplateId: cardTemplate.body.templateId,
     };
   }
 
@@ -240,7 +248,34 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       a.imageMessage,
       a.webhookBot.id,
       a.webhookBot.url.split('/').pop()!,
+      a.cardTemplateId,
     ];
+  }
+
+  /**
+   * An app's card templates (console) with A's app and template, and B's own app with A's template
+   * id; Feishu's delayed card update with B's tenant token.
+   */
+  function cardTemplateProbes(): Probe[] {
+    const card = { elements: [{ tag: 'markdown', content: 'Beta was here' }] };
+    const route = (path: string) => `/api/admin/apps/:appId/card-templates${path}`;
+    return [a.app.appId, b.app.appId].flatMap((appId): Probe[] => {
+      const templates = `/api/admin/apps/${appId}/card-templates`;
+      const template = `${templates}/${a.cardTemplateId}`;
+      return [
+        ...(appId === a.app.appId
+          ? [
+              { route: `GET ${route('')}`, method: 'GET', path: templates, status: 404 },
+              { route: `POST ${route('')}`, method: 'POST', path: templates, body: { name: 'Beta spy', card }, status: 404 },
+            ]
+          : []),
+        { route: `GET ${route('/:templateId')}`, method: 'GET', path: template, status: 404 },
+        { route: `PATCH ${route('/:templateId')}`, method: 'PATCH', path: template, body: { name: 'Owned' }, status: 404 },
+        { route: `DELETE ${route('/:templateId')}`, method: 'DELETE', path: template, status: 404 },
+        { route: `POST ${route('/:templateId/versions')}`, method: 'POST', path: `${template}/versions`, body: { card }, status: 404 },
+        { route: `GET ${route('/:templateId/versions/:versionName')}`, method: 'GET', path: `${template}/versions/1.0.0`, status: 404 },
+      ];
+    });
   }
 
   /** Messenger routes with A's chat and message ids of both kinds (internal id and oc_/om_). */
@@ -412,6 +447,8 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       members: await get(`/api/contact/groups/${a.group.id}/members`),
       invitations: await get('/api/admin/invitations'),
       apps: await get('/api/admin/apps'),
+      cardTemplates: await get(`/api/admin/apps/${a.app.appId}/card-templates`),
+      cardTemplate: await get(`/api/admin/apps/${a.app.appId}/card-templates/${a.cardTemplateId}`),
       tokens: await get('/api/admin/tokens'),
       audit: await get('/api/admin/audit?limit=200'),
       user: await get(`/api/contact/users/${a.user.id}`),
@@ -628,6 +665,16 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
         status: 404,
       },
       { route: 'DELETE /api/admin/apps/:appId', method: 'DELETE', path: `/api/admin/apps/${a.app.appId}`, status: 404 },
+      ...cardTemplateProbes(),
+      {
+        // A made-up click token: tokens are bound to the app the click's callback went to.
+        route: 'POST /open-apis/interactive/v1/card/update',
+        method: 'POST',
+        path: '/open-apis/interactive/v1/card/update',
+        body: { token: `c-${'0'.repeat(32)}`, card: { elements: [] } },
+        status: 400,
+        auth: 'tenant-token',
+      },
       { route: 'GET /api/admin/tokens', method: 'GET', path: '/api/admin/tokens', status: 200 },
       { route: 'DELETE /api/admin/tokens/:id', method: 'DELETE', path: `/api/admin/tokens/${a.personalToken.id}`, status: 404 },
       { route: 'GET /api/admin/audit', method: 'GET', path: '/api/admin/audit?limit=200', status: 200 },

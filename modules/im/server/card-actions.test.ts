@@ -154,9 +154,16 @@ describe('app answers', () => {
     });
   });
 
-  it('reads a bare v1 card, and ignores nothing, {}, strings, template cards and empty toasts', () => {
+  it('reads a v2 template card as template content, to be rendered from the app’s template', () => {
+    const data = { template_id: 'AAqB4FaJYbCnY', template_variable: { who: 'Ann' } };
+    expect(readAppAnswer({ card: { type: 'template', data } }).card).toEqual({ type: 'template', data });
+    expect(readAppAnswer({ card: { type: 'template', data: 'AAq' } }).card).toBeNull();
+    expect(readAppAnswer({ card: { type: 'other', data: {} } }).card).toBeNull();
+  });
+
+  it('reads a bare v1 card, and ignores nothing, {}, strings and empty toasts', () => {
     expect(readAppAnswer({ header: { title: text('New') }, elements: [] }).card).toEqual({ header: { title: text('New') }, elements: [] });
-    for (const nothing of [undefined, '', {}, 'no card.action.trigger event handle', [], { card: { type: 'template', data: {} } }]) {
+    for (const nothing of [undefined, '', {}, 'no card.action.trigger event handle', []]) {
       expect(readAppAnswer(nothing)).toEqual({ card: null, toast: null });
     }
     expect(readAppAnswer({ toast: { type: 'odd', content: 'Hi' } }).toast).toEqual({ type: 'info', content: 'Hi' });

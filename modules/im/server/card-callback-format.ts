@@ -12,7 +12,7 @@ export interface CardClick {
   clicker: { openId: string; userId: string; unionId: string };
   openMessageId: string;
   openChatId: string;
-  /** Feishu's per-click card token (`c-…`). Kite has no delayed-update API, so apps answer synchronously. */
+  /** Feishu's per-click card token (`c-…`), for a delayed update (`interactive/v1/card/update`, card-updates.ts). */
   token: string;
   action: CardAction;
 }
@@ -74,17 +74,22 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Reads an app's answer: the v2 form `{toast?, card?: {type:'raw', data}}`, or (v1) a bare card.
+ * Reads an app's answer: the v2 form `{toast?, card?: {type:'raw', data} | {type:'template', data}}`,
+ * or (v1) a bare card. A template card comes back as the template content
+ * `{type:'template', data}`, rendered from the app's template when it replaces the message.
  * Anything else — nothing, `{}`, a string such as the SDK's "no … handle" — changes nothing.
- * Template cards (`card.type === 'template'`) need Feishu's card templates, which Kite has not: ignored.
  */
 export function readAppAnswer(answer: unknown): AppAnswer {
   if (!isObject(answer)) return { card: null, toast: null };
-  if ('toast' in answer || 'card' in answer) {
-    const card = isObject(answer.card) && answer.card.type === 'raw' && isObject(answer.card.data) ? answer.card.data : null;
-    return { card, toast: readToast(answer.toast) };
-  }
+  if ('toast' in answer || 'card' in answer) return { card: answerCard(answer.card), toast: readToast(answer.toast) };
   return { card: CARD_KEYS.some((key) => key in answer) ? answer : null, toast: null };
+}
+
+function answerCard(card: unknown): CardJson | null {
+  if (!isObject(card) || !isObject(card.data)) return null;
+  if (card.type === 'raw') return card.data;
+  if (card.type === 'template') return { type: 'template', data: card.data };
+  return null;
 }
 
 function readToast(value: unknown): CardToast | null {

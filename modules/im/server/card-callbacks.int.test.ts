@@ -1,7 +1,6 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import type { UserView } from '@kite/contact/contract';
-import type { CardActionResult, MessageEventPayload } from '@kite/im/contract';
+import type { CardActionResult } from '@kite/im/contract';
 import {
   addSignedInPerson,
   createSecondTenant,
@@ -14,8 +13,8 @@ import {
 } from '@kite/testing/test-server';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { createSdkBot, quietLogger as quiet } from './im-test-kit.ts';
+import type WebSocket from 'ws';
+import { createSdkBot, listen, quietLogger as quiet, watchMessageUpdates } from './im-test-kit.ts';
 
 /**
  * Card callbacks end to end with the official SDK on the app's side: a `CardActionHandler` behind
@@ -86,12 +85,6 @@ const doneCard = (text: string) => ({
 });
 const approve = { tag: 'button', value: { decision: 'approve' } } as const;
 
-async function listen(handler: RequestListener): Promise<{ server: Server; url: string }> {
-  const server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
 describe.each(testEngines())('card callbacks through the official SDK (%s)', (engine) => {
   let server: TestServer;
   let admin: WebClient;
@@ -125,15 +118,10 @@ describe.each(testEngines())('card callbacks through the official SDK (%s)', (en
     return who.post<CardActionResult & { error?: { code: string; message: string } }>(`/api/im/messages/${messageId}/card-actions`, body);
   }
 
-  /** Bob's browser: the realtime frames his connection receives. */
+  /** Bob's browser: the card updates his connection receives. */
   async function watch(who: WebClient) {
-    const frames: Array<{ t: string; type?: string; payload?: MessageEventPayload }> = [];
-    const socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws/client`, { headers: { cookie: who.cookieHeader() } });
+    const { socket, updates } = await watchMessageUpdates(server, who);
     sockets.push(socket);
-    socket.on('message', (data) => frames.push(JSON.parse(String(data))));
-    await waitFor(() => (frames.some((frame) => frame.t === 'hello') ? true : undefined), 'hello');
-    const updates = (messageId: string) =>
-      frames.filter((frame) => frame.type === 'im.message.updated' && frame.payload?.message.messageId === messageId);
     return { updates };
   }
 

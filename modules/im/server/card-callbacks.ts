@@ -2,11 +2,11 @@ import type { UserLookup } from '@kite/contact/contract';
 import { type AppCallbacks, AppCallFailure, type AppCallFailureReason } from '@kite/events/contract';
 import type { CardActionInput, CardActionResult, CardJson, MessageView } from '@kite/im/contract';
 import { AppError, errors } from '@kite/kernel/errors';
-import { randomHex } from '@kite/kernel/ids';
 import type { AppDirectory, AppRecord } from '@kite/openplatform/contract';
 import type { Kysely } from 'kysely';
 import { cardActionInvalid, resolveCardAction } from './card-actions.ts';
 import { type CardClick, cardActionTriggerEvent, legacyCardCallback, readAppAnswer } from './card-callback-format.ts';
+import type { DelayedCardUpdates } from './card-updates.ts';
 import { type ChatRow, type ImDb, type MessageRow, imRepository as repo } from './im-repository.ts';
 import type { Ctx, ImService } from './im-service.ts';
 import { assertMember, imErrors, partyOf } from './policy.ts';
@@ -41,6 +41,8 @@ export interface CardCallbackDeps {
   apps: Pick<AppDirectory, 'getApp'>;
   users: Pick<UserLookup, 'usersByIds'>;
   callbacks: AppCallbacks;
+  /** Issues each click's `token`, with which the app may update the card later. */
+  updates: Pick<DelayedCardUpdates, 'issueToken'>;
   timeoutMs?: number;
 }
 
@@ -58,13 +60,14 @@ export class CardCallbacks {
     const { message, chat } = await this.cardMessage(ctx, messageRef);
     const action = resolveCardAction(storedCard(message), input);
     const app = await this.deps.apps.getApp(message.sender_id);
-    if (!app || app.tenantId !== ctx.tenantId) throw cardErrors.noHandler();
+    if (!app || app.tenantId !== ctx.tenantId || !this.takesCallbacks(app)) throw cardErrors.noHandler();
     const click: CardClick = {
       tenantKey: app.tenantKey,
       clicker: await this.clicker(ctx),
       openMessageId: message.message_id,
       openChatId: chat.chat_id,
-      token: `c-${randomHex(16)}`,
+      // Issued whatever the app answers: an app that cannot answer in 3 s updates the card later with it.
+      token: await this.deps.updates.issueToken(ctx.tenantId, app.appId, message.id, partyOf(ctx).id),
       action,
     };
     const { card, toast } = readAppAnswer(await this.call(app, click));
@@ -92,10 +95,14 @@ export class CardCallbacks {
     return { openId: user.openId, userId: user.userId, unionId: user.unionId };
   }
 
+  /** A card request URL, or events (an event URL or a long connection on this node). */
+  private takesCallbacks(app: AppRecord): boolean {
+    return Boolean(app.cardUrl) || this.deps.callbacks.receivesEvents(app);
+  }
+
   /** Legacy v1 when the app has a card request URL, else v2 through its event subscription. */
   private async call(app: AppRecord, click: CardClick): Promise<unknown> {
     const { callbacks } = this.deps;
-    if (!app.cardUrl && !callbacks.receivesEvents(app)) throw cardErrors.noHandler();
     const options = { timeoutMs: this.deps.timeoutMs ?? CARD_CALLBACK_TIMEOUT_MS };
     try {
       return app.cardUrl
@@ -107,7 +114,10 @@ export class CardCallbacks {
     }
   }
 
-  /** The app replaces its card, as if it had called `message.patch` itself; the clicker gets their view. */
+  /**
+   * The app replaces its card, as if it had called `message.patch` itself (a template card is
+   * rendered from the app's template there); the clicker gets their view.
+   */
   private async replaceCard(ctx: Ctx, app: AppRecord, message: MessageRow, card: CardJson): Promise<MessageView> {
     const asApp: Ctx = { tenantId: ctx.tenantId, actor: { type: 'app', appId: app.appId, name: app.name }, scopes: app.scopes };
     let row: MessageRow;

@@ -20,7 +20,7 @@ import {
 import type { Clock } from '@kite/kernel/clock';
 import { errors } from '@kite/kernel/errors';
 import { newId, publicId, randomHex } from '@kite/kernel/ids';
-import type { AppDirectory } from '@kite/openplatform/contract';
+import type { AppDirectory, CardTemplateDirectory } from '@kite/openplatform/contract';
 import type { RequestContext } from '@kite/platform/context';
 import { uniqueViolation } from '@kite/platform/database';
 import type { CommandRunner, Emit } from '@kite/platform/outbox';
@@ -63,6 +63,7 @@ import {
   systemPartiesOf,
 } from './system-messages.ts';
 import type { MemberKind, MentionRow } from './tables.ts';
+import { type CardContent, renderTemplateCard } from './template-cards.ts';
 import { clearPinAndBuzzes } from './urgent-pin-repository.ts';
 import { presentWebhookParty } from './webhook-presenters.ts';
 import { webhookRepository } from './webhook-repository.ts';
@@ -79,6 +80,8 @@ export interface ImServiceDeps {
   recallMinutes: number;
   /** Uploaded images and files: checks the keys content names, records which messages refer to them. */
   resources?: MessageResourceHooks;
+  /** Apps' card templates (open platform), for template cards; without it every template is unknown. */
+  cardTemplates?: CardTemplateDirectory;
 }
 
 /** A message with everything a Feishu-shaped consumer needs (the open API presents these). */
@@ -127,6 +130,9 @@ type SendInput = {
   /** Rows that belong to the new message (a merge-forward's snapshot), written in its transaction. */
   attach?: (trx: Transaction<ImDb>, row: MessageRow) => Promise<void>;
 };
+
+/** Content the server built itself is no template card. */
+const NO_TEMPLATE: CardContent = { content: '', template: null };
 
 /** What a send stored (or found again by its uuid) and what presenting it to the sender needs. */
 type Sent = { row: MessageRow; fresh: false } | { row: MessageRow; fresh: true; infos: Map<string, PartyInfo>; unreadCount: number };
@@ -1267,7 +1273,8 @@ export class ImService {
       const existing = await repo.findByUuid(this.db, chat.id, party, input.uuid);
       if (existing) return { row: existing, fresh: false };
     }
-    const parsed = input.parsed ?? parseContent(input.msgType, input.content);
+    const card = input.parsed ? NO_TEMPLATE : await this.cardContent(ctx.tenantId, party, input.msgType, input.content);
+    const parsed = input.parsed ?? parseContent(input.msgType, card.content);
     if (parsed.mentionsAll && !permissions.atAll) throw imErrors.atAllNotAllowed();
     let parent: MessageRow | undefined;
     let root: MessageRow | undefined;
@@ -1317,6 +1324,7 @@ export class ImService {
         uuid: input.uuid ?? null,
         edited: false,
         recalled: false,
+        card_template: card.template ? JSON.stringify(card.template) : null,
         created_at: now,
         updated_at: now,
       };
@@ -1342,6 +1350,12 @@ export class ImService {
       const unreadCount = state.userCount - (party.kind === 'user' ? 1 : 0);
       return { row, fresh: true, infos, unreadCount };
     });
+  }
+
+  /** A template card rendered from the sending app's template; any other content as it is. */
+  private cardContent(tenantId: string, sender: Party, msgType: MsgType, content: string): Promise<CardContent> {
+    if (msgType !== 'interactive') return Promise.resolve({ content, template: null });
+    return renderTemplateCard(this.deps.cardTemplates, tenantId, sender, content);
   }
 
   private async render(tenantId: string, parsed: ParsedContent) {
@@ -1429,7 +1443,8 @@ export class ImService {
         ),
       );
     }
-    const parsed = parseContent(msgType, content);
+    const card = await this.cardContent(ctx.tenantId, party, msgType, content);
+    const parsed = parseContent(msgType, card.content);
     if (parsed.mentionsAll && !chatPermissions(chat, member).atAll) throw imErrors.atAllNotAllowed();
     const { rendered, mentions, infos } = await this.render(ctx.tenantId, parsed);
     await this.deps.resources?.check(ctx.tenantId, msgType, rendered.content);
@@ -1450,6 +1465,7 @@ export class ImService {
         mentions_all: parsed.mentionsAll,
         // A card update is the bot changing its card, not an edit the UI marks.
         edited: input.card ? current.edited : true,
+        card_template: card.template ? JSON.stringify(card.template) : null,
       };
       await repo.updateMessage(trx, message.id, patch);
       const after = (await repo.findMessage(trx, ctx.tenantId, message.id))!;

@@ -1,10 +1,14 @@
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
-import type { TestServer, WebClient } from '@kite/testing/test-server';
+import type { MessageEventPayload } from '@kite/im/contract';
+import { type TestServer, type WebClient, waitFor } from '@kite/testing/test-server';
 import * as lark from '@larksuiteoapi/node-sdk';
+import WebSocket from 'ws';
 
 /**
  * What the messenger's integration tests share: a tiny image, bots on the official SDK, the SDK's
- * way of failing, reading a download.
+ * way of failing, reading a download, an app's HTTP endpoint, a person's live socket.
  */
 
 /** A 1×1 PNG. */
@@ -68,4 +72,31 @@ export async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
   return Buffer.concat(chunks);
+}
+
+/** An app's HTTP endpoint (card request URL, event webhook) on a free local port. */
+export async function listen(handler: RequestListener): Promise<{ server: Server; url: string }> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/**
+ * Someone's browser connection (`/ws/client`, their session): once it said hello, the
+ * `im.message.updated` frames it received for a message. The caller closes the socket.
+ */
+export async function watchMessageUpdates(server: TestServer, who: WebClient) {
+  const frames: Array<{ t: string; type?: string; payload?: MessageEventPayload }> = [];
+  const socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws/client`, { headers: { cookie: who.cookieHeader() } });
+  socket.on('message', (data) => frames.push(JSON.parse(String(data))));
+  await waitFor(() => (frames.some((frame) => frame.t === 'hello') ? true : undefined), 'hello');
+  const updates = (messageId: string) =>
+    frames.filter((frame) => frame.type === 'im.message.updated' && frame.payload?.message.messageId === messageId);
+  return { socket, updates };
+}
+
+/** A message's content as its app reads it back (`message.get`), parsed. */
+export async function readContent(client: lark.Client, messageId: string): Promise<unknown> {
+  const got = await client.im.v1.message.get({ path: { message_id: messageId } });
+  return JSON.parse(got.data!.items![0]!.body!.content!) as unknown;
 }

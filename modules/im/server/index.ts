@@ -1,5 +1,6 @@
 export { CardCallbacks } from './card-callbacks.ts';
 export { registerImCardRoutes } from './card-routes.ts';
+export { DelayedCardUpdates } from './card-updates.ts';
 export { DepartmentChats, registerDepartmentChatRoutes } from './department-chats.ts';
 export { registerImForwardRoutes } from './forward-routes.ts';
 export { ImForwarding } from './forwarding.ts';

@@ -10,6 +10,7 @@ import * as retention from './migrations/202611231420_im_retention.ts';
 import * as search from './migrations/202611231500_im_search.ts';
 import * as systemMessages from './migrations/202611241100_im_system_messages.ts';
 import * as userSettings from './migrations/202611241200_im_user_settings.ts';
+import * as cardUpdates from './migrations/202611241300_im_card_updates.ts';
 
 export const imMigrations: MigrationSet = {
   '202611221000_im_init': init,
@@ -23,4 +24,5 @@ export const imMigrations: MigrationSet = {
   '202611231500_im_search': search,
   '202611241100_im_system_messages': systemMessages,
   '202611241200_im_user_settings': userSettings,
+  '202611241300_im_card_updates': cardUpdates,
 };

@@ -231,8 +231,10 @@ export function registerImOpenRoutes(app: FastifyInstance, deps: { api: OpenImAp
     const ctx = await authenticate.open(request, reply);
     const { message_id } = parseInput(MessageParam, request.params);
     const { user_id_type } = parseInput(IdTypeQuery, request.query);
-    const input = parseInput(z.object({ msg_type: z.enum(['text', 'post']), content }), request.body);
-    const row = await service.edit(ctx, message_id, { content: input.content, msgType: input.msg_type });
+    const input = parseInput(z.object({ msg_type: z.enum(['text', 'post', 'interactive']), content }), request.body);
+    // A card is updated as message.patch does it (the SDK's updateByCard sends template cards here).
+    const edit = input.msg_type === 'interactive' ? { card: true } : { msgType: input.msg_type };
+    const row = await service.edit(ctx, message_id, { content: input.content, ...edit });
     return openOk(await api.message(ctx, row.id, user_id_type));
   });
 

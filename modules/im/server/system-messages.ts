@@ -86,6 +86,7 @@ export function systemMessageRow(chat: Pick<ChatRow, 'id' | 'tenant_id' | 'last_
     uuid: null,
     edited: false,
     recalled: false,
+    card_template: null,
     created_at: now,
     updated_at: now,
   };

@@ -92,8 +92,28 @@ export interface ImTables {
     uuid: string | null;
     edited: boolean;
     recalled: boolean;
+    /** A card sent from a template: `{"template_id","template_version_name"}` it was rendered from (migration 202611241300). */
+    card_template: Defaulted<string | null>;
     created_at: CreatedAt;
     updated_at: UpdatedAt;
+  };
+  /**
+   * The `token` of a card click (migration 202611241300), with which the app may update the card
+   * later (`interactive/v1/card/update`): bound to the app and the message, 30 minutes, 2 uses.
+   */
+  im_card_token: {
+    /** sha256 (hex) of the `c-…` token; the token itself is only in the callback. */
+    token_hash: string;
+    tenant_id: string;
+    /** The `cli_…` app the callback went to. */
+    app_id: string;
+    /** `im_message.id` of the card that was clicked. */
+    message_id: string;
+    /** Who clicked (contact user id). */
+    user_id: string;
+    created_at: Date;
+    expires_at: Date;
+    uses: Defaulted<number>;
   };
   im_reaction: {
     /** Public reaction id (Feishu `reaction_id`). */

@@ -374,12 +374,15 @@ function canManage(bot: WebhookBotRow, party: Party, rights: ChatView['permissio
   return rights.manage || (party.kind === 'user' && party.id === bot.created_by && rights.addMembers);
 }
 
+/** What the send path refuses as content: a card template needs an app, which a custom bot is not. */
+const CONTENT_REFUSALS: ReadonlySet<string> = new Set(['content_invalid', 'card_template_invalid', 'card_template_not_found']);
+
 /** Content the send path refuses is the sender's bad parameter, in the hook's terms: 19001. */
 async function asParamErrors(body: () => Promise<void>): Promise<void> {
   try {
     await body();
   } catch (error) {
-    if (isAppError(error) && error.code === 'content_invalid') throw webhookErrors.paramInvalid(error.message, error.status === 413);
+    if (isAppError(error) && CONTENT_REFUSALS.has(error.code)) throw webhookErrors.paramInvalid(error.message, error.status === 413);
     throw error;
   }
 }

@@ -295,6 +295,8 @@ describe.each(testEngines())('custom webhook bots (%s)', (engine) => {
       { msg_type: 'file', content: { file_key: 'file_v3_x' } },
       { msg_type: 'interactive' },
       { msg_type: 'interactive', card: '{not json' },
+      // Card templates belong to apps; a custom bot has none.
+      { msg_type: 'interactive', card: { type: 'template', data: { template_id: 'AAqB4FaJYbCnY' } } },
       { msg_type: 'image', content: { image_key: 'img_v3_made_up' } },
       { content: { text: 'no type' } },
       text('NUL \u0000 inside'),

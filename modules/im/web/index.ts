@@ -6,13 +6,19 @@
  */
 import { IconHistogram } from '@douyinfe/semi-icons';
 import type { AdminSection } from '@kite/ui/web-module';
-import { createElement } from 'react';
+import { createElement, lazy } from 'react';
 import type { RouteObject } from 'react-router';
 
 export { MessengerBuzzAlerts } from './buzz-alerts.tsx';
 export { imRealtime } from './im-realtime.ts';
 export { MessengerNotifications } from './messenger-notifications.tsx';
 export { MessengerUnreadBadge } from './unread-badge.tsx';
+
+/**
+ * A card rendered as the messenger shows it (inert), for the shell to hand to other modules
+ * (`@kite/ui/card-renderer`); loaded when first shown. Needs a `<Suspense>` above it.
+ */
+export const CardPreview = lazy(async () => ({ default: (await import('./card-preview.tsx')).CardPreview }));
 
 /** Routes inside the app shell. */
 export const imRoutes: RouteObject[] = [

@@ -9,6 +9,7 @@ import { emojiFor } from './emoji.ts';
 import { imMessages } from './im-messages.ts';
 import { MergedCard } from './merged-card.tsx';
 import { type ContentLine, type ContentModel, type InlineNode, type MentionList, parseContent } from './message-content.ts';
+import './message-card.css';
 
 function Inline({ node, viewerIds }: { node: InlineNode; viewerIds: ReadonlySet<string> }) {
   switch (node.kind) {

@@ -106,4 +106,10 @@ export const openPlatformEvents = {
   appSecretRotated: 'openplatform.app.secret_rotated',
   appDeleted: 'openplatform.app.deleted',
   tokenRevoked: 'openplatform.token.revoked',
+  cardTemplateCreated: 'openplatform.card_template.created',
+  cardTemplatePublished: 'openplatform.card_template.published',
+  cardTemplateUpdated: 'openplatform.card_template.updated',
+  cardTemplateDeleted: 'openplatform.card_template.deleted',
 } as const;
+
+export * from './card-templates.ts';

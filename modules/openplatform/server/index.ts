@@ -1,3 +1,5 @@
+export { registerCardTemplateRoutes } from './card-template-routes.ts';
+export { CardTemplateService } from './card-template-service.ts';
 export { openPlatformMigrations } from './migrations.ts';
 export { createOpenAuthenticator, openErrors } from './open-authenticator.ts';
 export { hashToken, OpenPlatformService, type ResolvedToken } from './open-platform-service.ts';

@@ -44,4 +44,30 @@ export interface OpenPlatformTables {
     expires_at: Date;
     used_at: Date | null;
   };
+  /** Card templates (migration 202611241310): the template; its content lives in its versions. */
+  op_card_template: {
+    id: string;
+    tenant_id: string;
+    /** The owning app's `cli_…` id. */
+    app_id: string;
+    /** Public id (`AA…`), what `template_id` names when sending. */
+    template_id: string;
+    name: string;
+    created_at: ColumnType<Date, Date | undefined, never>;
+    updated_at: Date;
+    deleted_at: Date | null;
+  };
+  /** One published version of a template; never changed once written. */
+  op_card_template_version: {
+    /** `op_card_template.id`. */
+    template_id: string;
+    version_name: string;
+    /** The card JSON, placeholders and all. */
+    card: string;
+    /** JSON object: default values of its variables. */
+    defaults: string;
+    /** Who published it (contact user id). */
+    created_by: string | null;
+    created_at: Date;
+  };
 }

@@ -1,4 +1,4 @@
-import { IconDelete, IconEdit, IconKey, IconMore, IconPlus } from '@douyinfe/semi-icons';
+import { IconArticle, IconDelete, IconEdit, IconKey, IconMore, IconPlus } from '@douyinfe/semi-icons';
 import { Button, Dropdown, Modal, SideSheet, Tag, Toast, Typography } from '@douyinfe/semi-ui';
 import type { AppInput, AppView } from '@kite/openplatform/contract';
 import { commonMessages } from '@kite/ui/common-messages';
@@ -11,7 +11,9 @@ import { EmptyState, ErrorState, LoadingState } from '@kite/ui/states';
 import { useIsPhone } from '@kite/ui/use-is-phone';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
+import { useNavigate } from 'react-router';
 import { AppForm } from './app-form.tsx';
+import { cardTemplateMessages } from './card-template-messages.ts';
 import { createApp, deleteApp, fetchApps, openPlatformQueryKeys, rotateAppSecret, updateApp } from './openplatform-api.ts';
 import { openPlatformErrorTexts } from './openplatform-error-texts.ts';
 import { openPlatformMessages } from './openplatform-messages.ts';
@@ -54,6 +56,8 @@ function SecretModal({ secret, onClose }: { secret: RevealedSecret; onClose: () 
 
 function AppCard({ app, onEdit, onRevealSecret }: { app: AppView; onEdit: () => void; onRevealSecret: (secret: RevealedSecret) => void }) {
   const t = useMessages(openPlatformMessages);
+  const templates = useMessages(cardTemplateMessages);
+  const navigate = useNavigate();
   const common = useMessages(commonMessages);
   const { locale } = useLocale();
   const errorText = useErrorText(openPlatformErrorTexts);
@@ -180,6 +184,16 @@ function AppCard({ app, onEdit, onRevealSecret }: { app: AppView; onEdit: () => 
         <dt>{t('scopesShort')}</dt>
         <dd>{t('scopesCount', { count: app.scopes.length })}</dd>
       </dl>
+      <div className="kite-app-card__links">
+        <Button
+          theme="light"
+          icon={<IconArticle />}
+          onClick={() => navigate(`/admin/apps/${encodeURIComponent(app.appId)}/card-templates`)}
+          data-testid={`app-card-templates-${app.appId}`}
+        >
+          {templates('appCardTemplates')}
+        </Button>
+      </div>
     </article>
   );
 }

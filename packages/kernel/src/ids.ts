@@ -10,6 +10,20 @@ export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
 }
 
+const ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** Random string of `length` letters and digits (each of 62, drawn without modulo bias). */
+export function randomAlphanumeric(length: number): string {
+  let out = '';
+  while (out.length < length) {
+    for (const byte of randomBytes(length)) {
+      // 248 = 4 × 62: bytes above it would favour the first characters.
+      if (byte < 248 && out.length < length) out += ALPHANUMERIC[byte % 62];
+    }
+  }
+  return out;
+}
+
 /** Internal primary key: a UUID v4. Never shown to open-platform callers. */
 export function newId(): string {
   return randomUUID();
@@ -33,6 +47,8 @@ export const publicId = {
   messageId: () => `om_${randomHex(16)}`,
   groupId: () => `g${randomHex(7)}`,
   eventId: () => randomHex(16),
+  /** A card template of the card builder: Feishu's look (`AAqB4FaJYbCnY`, 13 letters and digits). */
+  cardTemplateId: () => `AA${randomAlphanumeric(11)}`,
 } as const;
 
 export const APP_ID_PATTERN = /^cli_[0-9a-f]{16}$/;

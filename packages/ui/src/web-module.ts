@@ -13,8 +13,13 @@ export type AdminSectionGroup = 'organization' | 'integrations' | 'security';
 
 /** One page of the admin console (`/admin/<path>`). */
 export interface AdminSection {
-  /** Path below `/admin`, without slashes, e.g. `departments`. */
+  /** Path below `/admin`, e.g. `departments`; a `hidden` page may have parameters (`apps/:appId/card-templates`). */
   path: string;
+  /**
+   * A page reached from another one (an app's card templates, from Apps) rather than from the
+   * navigation: routed, but not listed; the page it starts with (`apps`) stays marked.
+   */
+  hidden?: boolean;
   group: AdminSectionGroup;
   label: LocalizedText;
   icon: ReactNode;

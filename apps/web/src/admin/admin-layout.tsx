@@ -26,7 +26,8 @@ export function AdminLayout() {
   const navigate = useNavigate();
   if (!isAdmin) return <NoAccessState />;
 
-  const current = adminSections.find((section) => location.pathname.startsWith(`/admin/${section.path}`));
+  const listed = adminSections.filter((section) => !section.hidden);
+  const current = listed.find((section) => location.pathname.startsWith(`/admin/${section.path}`));
   return (
     <div className={isPhone ? 'kite-admin kite-admin--phone' : 'kite-admin'}>
       {isPhone ? (
@@ -36,7 +37,7 @@ export function AdminLayout() {
             onChange={(value) => navigate(`/admin/${String(value)}`)}
             style={{ width: '100%' }}
             aria-label={t('adminSectionPicker')}
-            optionList={adminSections.map((section) => ({ value: section.path, label: localized(section.label) }))}
+            optionList={listed.map((section) => ({ value: section.path, label: localized(section.label) }))}
             data-testid="admin-section-picker"
           />
         </div>
@@ -46,7 +47,7 @@ export function AdminLayout() {
           {groupOrder.map((group) => (
             <div key={group} className="kite-admin__group">
               <div className="kite-admin__group-label">{t(groupLabel[group])}</div>
-              {adminSections
+              {listed
                 .filter((section) => section.group === group)
                 .map((section) => (
                   <NavLink
