@@ -16,6 +16,7 @@ import { previewText } from './message-content.ts';
 import type { NewChatMode } from './new-chat-modal.tsx';
 import { MessengerSettingsButton, NotificationBanner } from './notification-settings.tsx';
 import { searchMessages } from './search-messages.ts';
+import { shortcutLabel } from './shortcuts-dialog.tsx';
 import { useSystemText } from './system-line.tsx';
 
 function useChatPreview() {
@@ -274,7 +275,7 @@ export function ChatListPane({ selectedId, onOpen, onNewChat, searchRef, onOpenM
       <div className="kite-im-chats__search" ref={searchRef}>
         <Input
           prefix={<IconSearch />}
-          placeholder={`${s('searchPlaceholder')} (${navigator.platform.startsWith('Mac') ? '⌘K' : 'Ctrl+K'})`}
+          placeholder={`${s('searchPlaceholder')} (${shortcutLabel('K')})`}
           value={query}
           onChange={setQuery}
           showClear

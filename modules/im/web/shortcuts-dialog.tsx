@@ -33,15 +33,20 @@ const shortcutMessages = defineMessages(
 );
 
 /** Ctrl on Windows and Linux, ⌘ on a Mac; Option is Alt there. */
-function keyNames(): { mod: string; alt: string } {
+export function keyNames(): { mod: string; alt: string } {
   const mac = typeof navigator !== 'undefined' && navigator.platform.startsWith('Mac');
   return mac ? { mod: '⌘', alt: '⌥' } : { mod: 'Ctrl', alt: 'Alt' };
 }
 
+/** A shortcut as this platform writes it: `Ctrl+K` on Windows and Linux, `⌘K` on a Mac. */
+export function shortcutLabel(key: string): string {
+  const { mod } = keyNames();
+  return mod === '⌘' ? `⌘${key}` : `Ctrl+${key}`;
+}
+
 /** The keys that open the shortcuts: Ctrl+/ (⌘/ on a Mac). */
 export function helpKeys(): string {
-  const { mod } = keyNames();
-  return mod === '⌘' ? '⌘/' : 'Ctrl+/';
+  return shortcutLabel('/');
 }
 
 /** The messenger's keyboard shortcuts (Ctrl/⌘+/), as a list of key combinations and what they do. */
