@@ -2,7 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
 import pg from 'pg';
+import { PGliteStatements } from './pglite-statements.ts';
 import type { PlatformTables } from './platform-tables.ts';
+import { preparedStatementName } from './prepared-query.ts';
 
 export type DatabaseEngine = 'pglite' | 'postgres';
 
@@ -46,7 +48,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     // An idle connection can be cut by the server (restart, failover, admin); the pool replaces it.
     // Without a listener, node-postgres would crash the process on that error.
     pool.on('error', (error) => options.onIdleError?.(error));
-    const db = new Kysely<PlatformTables>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<PlatformTables>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
     return { db, engine: 'postgres', close: () => db.destroy() };
   }
   const dataDir = options.dataDir ?? 'memory://';
@@ -54,6 +56,37 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const pglite = await PGlite.create(dataDir, { parsers: { [INT8]: parseInt8, [DATE]: keepString } });
   const db = new Kysely<PlatformTables>({ dialect: new PostgresDialect({ pool: new PGlitePool(pglite) }) });
   return { db, engine: 'pglite', close: () => db.destroy() };
+}
+
+/**
+ * The node-postgres pool, with the hot statements of `preparedQuery` run as named prepared
+ * statements: each connection parses and plans them once, not on every run. Other statements stay
+ * unnamed (their texts are unbounded: `in` lists of every length).
+ */
+function preparingPool(pool: pg.Pool): PostgresPool {
+  // One wrapper per pooled client: Kysely keeps its connection object per client it is handed.
+  const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const wrap = (client: pg.PoolClient): PostgresPoolClient =>
+    ({
+      query: (query: string | object, parameters?: ReadonlyArray<unknown>) => {
+        const name = typeof query === 'string' ? preparedStatementName(query) : undefined;
+        if (name) return client.query({ name, text: query as string, values: [...(parameters ?? [])] });
+        return typeof query === 'string' ? client.query(query, [...(parameters ?? [])]) : client.query(query as never);
+      },
+      release: () => client.release(),
+    }) as unknown as PostgresPoolClient;
+  return {
+    async connect() {
+      const client = await pool.connect();
+      let wrapper = wrappers.get(client);
+      if (!wrapper) {
+        wrapper = wrap(client);
+        wrappers.set(client, wrapper);
+      }
+      return wrapper;
+    },
+    end: () => pool.end(),
+  };
 }
 
 /**
@@ -65,24 +98,24 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 class PGlitePool implements PostgresPool {
   private queue: Array<() => void> = [];
   private busy = false;
+  private readonly statements: PGliteStatements;
 
   constructor(
     private readonly pglite: PGlite,
     private readonly acquireTimeoutMs = 30_000,
-  ) {}
+  ) {
+    this.statements = new PGliteStatements(pglite);
+  }
 
   async connect(): Promise<PostgresPoolClient> {
     await this.acquire();
     let released = false;
-    const pglite = this.pglite;
+    const statements = this.statements;
     const client = {
       query: async (sql: string, parameters: ReadonlyArray<unknown>) => {
         // Like node-postgres: without parameters, use the simple protocol, which allows several
-        // statements (migrations); with parameters, the extended protocol.
-        const result =
-          parameters.length === 0
-            ? ((await pglite.exec(sql, { rowMode: 'object' })).at(-1) ?? { rows: [], affectedRows: 0 })
-            : await pglite.query(sql, parameters as unknown[], { rowMode: 'object' });
+        // statements (migrations); with parameters, the extended protocol, prepared once per text.
+        const result = parameters.length === 0 ? await statements.exec(sql) : await statements.query(sql, parameters);
         return {
           command: commandOf(sql),
           rowCount: result.affectedRows ?? result.rows.length,
