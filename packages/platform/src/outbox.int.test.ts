@@ -110,6 +110,41 @@ describe.each(engines)('outbox dispatcher (%s)', (engine) => {
     expect(await storedCursor('audit')).toBe(await outbox.headSeq());
   });
 
+  it('hands live consumers what this node committed without reading it back, and reads what it did not', async () => {
+    const { dispatcher: outbox, start } = dispatcher(3_600_000);
+    const seen: DomainEvent[] = [];
+    outbox.addLive('live', (events) => {
+      seen.push(...events);
+    });
+    await start();
+    await outbox.settle();
+    const read = vi.spyOn(outbox, 'read');
+    const commands = createCommandRunner(database.db, outbox);
+    await commands.run(ctx, async (_trx, push) => {
+      await push({
+        type: 'thing.local',
+        subjectType: 'thing',
+        subjectId: 'a',
+        payload: { at: new Date(0), list: [1, 'two'], gone: undefined },
+      });
+    });
+    await vi.waitFor(() => expect(seen.map((event) => event.type)).toEqual(['thing.local']));
+    expect(read).not.toHaveBeenCalled();
+    // What it got is what a reader of the outbox gets.
+    expect(seen[0]).toEqual((await outbox.read(seen[0]!.seq - 1))[0]);
+
+    // Another node's commit (a runner this dispatcher does not hear from) waits for the poll, unless
+    // a later commit of this node follows it: then the number it lacks is read, and both arrive in order.
+    const otherNode = createCommandRunner(database.db, { committed: () => undefined });
+    await emit(otherNode, 'thing.remote');
+    await emit(commands, 'thing.after');
+    await vi.waitFor(() => expect(seen.map((event) => event.type)).toEqual(['thing.local', 'thing.remote', 'thing.after']));
+    expect(read).toHaveBeenCalled();
+    await emit(otherNode, 'thing.remote-alone');
+    outbox.wake(); // what the poll does
+    await vi.waitFor(() => expect(seen.at(-1)?.type).toBe('thing.remote-alone'));
+  });
+
   it('writes a skipped cursor on the poll, so a restart does not read those events again', async () => {
     const { dispatcher: first, start } = dispatcher(50);
     first.addLive('live', () => undefined);

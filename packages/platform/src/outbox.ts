@@ -1,8 +1,9 @@
 import { newId } from '@kite/kernel/ids';
 import type { Logger } from '@kite/kernel/logger';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import type { Actor, RequestContext } from './context.ts';
 import type { PlatformTables } from './platform-tables.ts';
+import { preparedQuery } from './prepared-query.ts';
 
 /** One envelope for every domain event; all consumers (gateway, webhooks, audit, search) read it. */
 export interface DomainEvent<P = unknown> {
@@ -33,30 +34,57 @@ type AnyDb = Kysely<PlatformTables> | Transaction<PlatformTables>;
 /** Rows per INSERT: 7 parameters each, well under PostgreSQL's 65,535 bind parameters. */
 const APPEND_CHUNK = 1000;
 
+/** One event's row, as most commands emit one: prepared. */
+const insertOneEvent = preparedQuery((db: Kysely<PlatformTables>, { row }: { row: Insertable<PlatformTables['outbox']> }) =>
+  db.insertInto('outbox').values(row).returning(['id', 'seq', 'created_at']),
+);
+
+/**
+ * Writes events to the outbox and answers them as a reader of the outbox will see them (JSON fields
+ * parsed back from what was written, `seq` and `createdAt` from the row), so this node can deliver
+ * them after commit without reading them back.
+ */
 async function appendEvents(
   trx: AnyDb,
   ctx: Pick<RequestContext, 'tenantId' | 'actor' | 'ip' | 'userAgent'>,
   events: readonly NewEvent[],
-): Promise<void> {
+): Promise<DomainEvent[]> {
   const actor = JSON.stringify(ctx.actor);
   const context = JSON.stringify({ ip: ctx.ip, userAgent: ctx.userAgent });
+  const appended: DomainEvent[] = [];
   for (let start = 0; start < events.length; start += APPEND_CHUNK) {
-    await trx
-      .insertInto('outbox')
-      .values(
-        events.slice(start, start + APPEND_CHUNK).map((event) => ({
-          id: newId(),
-          tenant_id: ctx.tenantId,
-          type: event.type,
-          subject_type: event.subjectType,
-          subject_id: event.subjectId,
-          payload: JSON.stringify(event.payload),
-          actor,
-          context,
-        })),
-      )
-      .execute();
+    const rows = events.slice(start, start + APPEND_CHUNK).map((event) => ({
+      id: newId(),
+      tenant_id: ctx.tenantId,
+      type: event.type,
+      subject_type: event.subjectType,
+      subject_id: event.subjectId,
+      payload: JSON.stringify(event.payload),
+      actor,
+      context,
+    }));
+    const inserted =
+      rows.length === 1
+        ? (await insertOneEvent(trx, { row: rows[0]! })).rows
+        : await trx.insertInto('outbox').values(rows).returning(['id', 'seq', 'created_at']).execute();
+    const stored = new Map(inserted.map((row) => [row.id, row]));
+    for (const row of rows) {
+      const { seq, created_at } = stored.get(row.id)!;
+      appended.push({
+        seq: Number(seq),
+        id: row.id,
+        tenantId: row.tenant_id,
+        type: row.type,
+        subjectType: row.subject_type,
+        subjectId: row.subject_id,
+        payload: JSON.parse(row.payload),
+        actor: JSON.parse(actor),
+        context: JSON.parse(context),
+        createdAt: created_at,
+      });
+    }
   }
+  return appended;
 }
 
 export interface CommandRunner {
@@ -70,18 +98,17 @@ export interface CommandRunner {
   ): Promise<T>;
 }
 
-export function createCommandRunner(db: Kysely<PlatformTables>, dispatcher: { wake(): void }): CommandRunner {
+export function createCommandRunner(db: Kysely<PlatformTables>, dispatcher: Pick<OutboxDispatcher, 'committed'>): CommandRunner {
   return {
     async run(ctx, body) {
-      let emitted = 0;
+      const emitted: DomainEvent[] = [];
       const result = await db.transaction().execute((trx) =>
         body(trx, async (event) => {
           const events = Array.isArray(event) ? (event as readonly NewEvent[]) : [event as NewEvent];
-          emitted += events.length;
-          if (events.length > 0) await appendEvents(trx, ctx, events);
+          if (events.length > 0) emitted.push(...(await appendEvents(trx, ctx, events)));
         }),
       );
-      if (emitted > 0) dispatcher.wake();
+      if (emitted.length > 0) dispatcher.committed(emitted);
       return result;
     },
   };
@@ -134,6 +161,14 @@ export class OutboxDispatcher {
   private running = false;
   private again = false;
   private flushDue = false;
+  /** The next pass reads the outbox (the poll, start, settle), not only what this node committed. */
+  private readDue = false;
+  /**
+   * Events this node committed, by seq, until every live consumer has them: a run of them that
+   * follows on from the consumers' cursor is delivered without reading the outbox. Anything else —
+   * other nodes' events, a number still in flight or rolled back — is read (see {@link readInOrder}).
+   */
+  private readonly committedHere = new Map<number, DomainEvent>();
   /** Sequence numbers missing between committed events, and when each was first seen missing. */
   private readonly gaps = new Map<number, number>();
   private timer?: NodeJS.Timeout;
@@ -200,7 +235,19 @@ export class OutboxDispatcher {
     return Number(row?.max ?? 0);
   }
 
+  /** Runs a pass that reads the outbox. */
   wake(): void {
+    this.readDue = true;
+    this.schedule();
+  }
+
+  /** Events a command of this node just committed: live consumers get them without a read. */
+  committed(events: readonly DomainEvent[]): void {
+    if (this.started && this.live.size > 0) for (const event of events) this.committedHere.set(event.seq, event);
+    this.schedule();
+  }
+
+  private schedule(): void {
     if (!this.started) return;
     if (this.running) {
       this.again = true;
@@ -211,7 +258,7 @@ export class OutboxDispatcher {
       this.running = false;
       if (this.again) {
         this.again = false;
-        this.wake();
+        this.schedule();
       } else {
         for (const resolve of this.idle.splice(0)) resolve();
       }
@@ -243,8 +290,10 @@ export class OutboxDispatcher {
   }
 
   private async drain(): Promise<void> {
+    const read = this.readDue;
+    this.readDue = false;
     try {
-      const recent = await this.drainLive();
+      const recent = await this.drainLive(read);
       for (const [name, consumer] of this.durable) await this.drainDurable(name, consumer, recent);
       if (this.flushDue) {
         this.flushDue = false;
@@ -255,17 +304,32 @@ export class OutboxDispatcher {
     }
   }
 
-  /** Live consumers share one read per batch; returns the last batch read (for durable consumers). */
-  private async drainLive(): Promise<RecentEvents | undefined> {
-    const cursors = [...(this.live.size > 0 ? this.live.values() : [])].map((consumer) => consumer.cursor);
-    if (cursors.length === 0) {
+  /**
+   * Live consumers share one batch: what this node committed next, else one read (always when `read`,
+   * or when a later commit of this node waits behind a number it does not hold). Returns the last
+   * batch (for durable consumers).
+   */
+  private async drainLive(read: boolean): Promise<RecentEvents | undefined> {
+    if (this.live.size === 0) {
       if (this.durable.size === 0) return undefined;
       const from = Math.min(...[...this.durable.values()].map((consumer) => consumer.position));
       return { from, events: (await this.readInOrder(from)).events };
     }
-    for (;;) {
+    let recent: RecentEvents | undefined;
+    for (let mustRead = read; ; ) {
       const from = Math.min(...[...this.live.values()].map((consumer) => consumer.cursor));
-      const { events, complete } = await this.readInOrder(from);
+      const next = this.committedAfter(from);
+      let batch: { events: DomainEvent[]; complete: boolean };
+      if (next.length > 0) {
+        batch = { events: next, complete: true };
+      } else if (mustRead || this.holdsCommittedAfter(from)) {
+        batch = await this.readInOrder(from);
+        mustRead = batch.complete;
+      } else {
+        // Nothing new here; other nodes' events, if any, come with the next read (the poll).
+        return recent ?? { from, events: [] };
+      }
+      const { events, complete } = batch;
       for (const [name, consumer] of this.live) {
         const mine = consumer.cursor === from ? events : events.filter((event) => event.seq > consumer.cursor);
         if (mine.length === 0) continue;
@@ -276,8 +340,35 @@ export class OutboxDispatcher {
         }
         consumer.cursor = mine[mine.length - 1]!.seq;
       }
-      if (!complete) return { from, events };
+      // Consecutive batches of one pass join up (to a batch's size), so durable consumers find the
+      // events of a pass that also read in memory.
+      recent =
+        recent && recent.events.length + events.length <= this.batchSize
+          ? { from: recent.from, events: [...recent.events, ...events] }
+          : { from, events };
+      this.forgetCommittedUpTo(Math.min(...[...this.live.values()].map((consumer) => consumer.cursor)));
+      if (!complete) return recent;
     }
+  }
+
+  /** The run of events this node committed right after `from` (seq from + 1, from + 2, …), up to a batch. */
+  private committedAfter(from: number): DomainEvent[] {
+    const events: DomainEvent[] = [];
+    for (let seq = from + 1; events.length < this.batchSize; seq++) {
+      const event = this.committedHere.get(seq);
+      if (!event) break;
+      events.push(event);
+    }
+    return events;
+  }
+
+  private holdsCommittedAfter(from: number): boolean {
+    for (const seq of this.committedHere.keys()) if (seq > from) return true;
+    return false;
+  }
+
+  private forgetCommittedUpTo(cursor: number): void {
+    for (const seq of this.committedHere.keys()) if (seq <= cursor) this.committedHere.delete(seq);
   }
 
   private async drainDurable(name: string, consumer: DurableConsumer, recent: RecentEvents | undefined): Promise<void> {
