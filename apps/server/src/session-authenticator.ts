@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { AuthService } from '@kite/auth/server';
 import { SESSION_COOKIE, sha256 } from '@kite/auth/server';
 import { AppError, errors } from '@kite/kernel/errors';
+import { actorProfileOf } from '@kite/platform/context';
 import { clientInfo, type UserContext } from '@kite/platform/http';
 import type { FastifyRequest } from 'fastify';
 
@@ -23,6 +24,7 @@ export function createSessionAuthenticator(auth: AuthService) {
     return {
       tenantId: user.tenantId,
       actor: { type: 'user', userId: user.id, openId: user.openId, name: user.name },
+      actorProfile: actorProfileOf(user),
       isTenantAdmin: user.isAdmin,
       ...clientInfo(request),
     };

@@ -39,6 +39,8 @@ export interface AuthServiceOptions {
 }
 
 const SESSION_REFRESH_MS = 60 * 60 * 1000;
+/** How long a resolved session is served from memory (see `AuthService.sessions`). */
+const SESSION_CACHE_MS = 60_000;
 
 export function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex');
@@ -54,9 +56,10 @@ export class AuthService implements CredentialStore {
   private readonly maxFailures: number;
   private readonly lockMs: number;
   /**
-   * Sessions resolved in the last 10 s: most requests need no query for authentication. Revoking
-   * sessions or changing a user's rights drops them here at once, and on other nodes through the
-   * outbox (see apps/server/src/kite.ts).
+   * Sessions resolved in the last 60 s: most requests need no query for authentication, including a
+   * person's next message a minute later (a miss costs three: session, person, tenant). Revoking
+   * sessions or changing a person drops them here at once, and on other nodes through the outbox
+   * (see apps/server/src/kite.ts); the time limit is only a backstop.
    */
   private readonly sessions: TtlCache<string, SessionInfo>;
 
@@ -65,7 +68,7 @@ export class AuthService implements CredentialStore {
     this.sessionMs = (options.sessionDays ?? 14) * 24 * 3600 * 1000;
     this.maxFailures = options.maxFailures ?? 5;
     this.lockMs = (options.lockMinutes ?? 15) * 60 * 1000;
-    this.sessions = new TtlCache(10_000, 50_000, () => this.now().getTime());
+    this.sessions = new TtlCache(SESSION_CACHE_MS, 50_000, () => this.now().getTime());
   }
 
   private now(): Date {

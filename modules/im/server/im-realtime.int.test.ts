@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import type { UserView } from '@kite/contact/contract';
 import type { ChatView, MessageEventPayload, MessageView } from '@kite/im/contract';
+import { CLOSE_TOO_SLOW } from '@kite/realtime/contract';
 import { addSignedInPerson, setUpTenant, startTestServer, type TestServer, testEngines, type WebClient } from '@kite/testing/test-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -15,11 +17,30 @@ interface Frame {
 
 const text = (value: string) => JSON.stringify({ text: value });
 
-async function waitFor(done: () => boolean, what: string) {
+async function waitFor(done: () => boolean, what: string, timeoutMs = 10_000) {
   for (let waited = 0; !done(); waited += 20) {
-    if (waited > 10_000) throw new Error(`timed out waiting for ${what}`);
+    if (waited > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** One field of a /proc/sys/net/ipv4 buffer setting (min, default, max), or `fallback` off Linux. */
+function kernelBytes(setting: string, field: number, fallback: number): number {
+  try {
+    return Number(readFileSync(`/proc/sys/net/ipv4/${setting}`, 'utf8').trim().split(/\s+/)[field]);
+  } catch {
+    return fallback;
+  }
+}
+
+/**
+ * Bytes a client that stops reading can leave unsent before the gateway cuts it: the gateway's 4 MiB,
+ * plus what the kernel takes off the server's hands (the send buffer grows to `tcp_wmem`'s maximum;
+ * a receive buffer that is never read stays near `tcp_rmem`'s default), with half again to spare.
+ */
+function bytesToOverflow(): number {
+  const kernel = kernelBytes('tcp_wmem', 2, 16 * 1024 * 1024) + 2 * kernelBytes('tcp_rmem', 1, 1024 * 1024);
+  return 1.5 * (4 * 1024 * 1024 + kernel);
 }
 
 describe.each(testEngines())('messenger realtime (%s)', (engine) => {
@@ -109,6 +130,105 @@ describe.each(testEngines())('messenger realtime (%s)', (engine) => {
     expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
     expect(new Set(seqs).size).toBe(seqs.length);
   });
+
+  /**
+   * A socket that, after `dropAfter(drops)` messages on a connection, drops it (no close handshake)
+   * and reconnects at once with `?after=` the last sequence it applied, as the web client does. Frames
+   * a dropped connection still hands over are ignored: they were not applied, so they must come again.
+   */
+  function droppingClient(client: WebClient, dropAfter: (drops: number) => number) {
+    const events: Frame[] = [];
+    let lastSeq: number | undefined;
+    let drops = 0;
+    const open = () => {
+      const socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws/client${lastSeq === undefined ? '' : `?after=${lastSeq}`}`, {
+        headers: { cookie: client.cookieHeader() },
+      });
+      sockets.push(socket);
+      let received = 0;
+      let dropped = false;
+      socket.on('message', (data) => {
+        if (dropped) return;
+        const frame = JSON.parse(String(data)) as Frame;
+        if (frame.seq !== undefined) lastSeq = frame.seq;
+        if (frame.t !== 'event') return;
+        events.push(frame);
+        if (frame.type === 'im.message.created' && ++received >= dropAfter(drops)) {
+          dropped = true;
+          drops++;
+          socket.terminate();
+          open();
+        }
+      });
+    };
+    open();
+    return {
+      events,
+      drops: () => drops,
+      messageIds: () => events.filter((f) => f.type === 'im.message.created').map((f) => f.payload!.message!.id),
+      ready: () => waitFor(() => lastSeq !== undefined, 'hello'),
+    };
+  }
+
+  it('under load, clients that keep dropping get every message once, in order', async () => {
+    const { alice, bob, carol } = people;
+    const dave = await addSignedInPerson(server, admin, 'dave');
+    const readers = [];
+    for (const name of ['erin', 'frank', 'grace', 'heidi', 'ivan']) readers.push(await addSignedInPerson(server, admin, name));
+    const senders = [alice, bob, carol, dave];
+    const chat = (
+      await alice.client.post<ChatView>('/api/im/chats', {
+        chatType: 'group',
+        name: 'Busy',
+        userIds: [...senders, ...readers].map((person) => person.user.id).filter((id) => id !== alice.user.id),
+      })
+    ).body;
+    // Every reader drops after 40 to 120 messages on each connection, differently each time.
+    const clients = readers.map((reader, index) => droppingClient(reader.client, (drops) => 40 + ((index * 31 + drops * 57) % 81)));
+    await Promise.all(clients.map((c) => c.ready()));
+
+    const sent: MessageView[] = [];
+    await Promise.all(
+      senders.map(async (sender, index) => {
+        for (let k = 0; k < 125; k++) sent.push(await send(sender.client, chat.id, `from ${index}: ${k}`));
+      }),
+    );
+    const expected = sent.sort((x, y) => x.seq - y.seq).map((message) => message.id);
+    expect(expected).toHaveLength(500);
+    for (const client of clients) {
+      await waitFor(() => client.messageIds().length >= 500, 'every message on every reader', 60_000);
+      expect(client.drops()).toBeGreaterThanOrEqual(4);
+      expect(client.messageIds()).toEqual(expected);
+      const seqs = client.events.map((f) => f.seq!);
+      expect(seqs.every((seq, i) => i === 0 || seq > seqs[i - 1]!)).toBe(true);
+    }
+  }, 300_000);
+
+  it('cuts a client that stops reading with 4008; it resumes and gets everything', async () => {
+    const { alice, bob } = people;
+    const chat = (await alice.client.post<ChatView>('/api/im/chats', { chatType: 'group', name: 'Firehose', userIds: [bob.user.id] })).body;
+    const slow = connect(bob.client);
+    await slow.ready();
+    slow.socket.pause();
+    const closed = new Promise<number>((resolve) => slow.socket.once('close', resolve));
+
+    const filler = 'lorem ipsum dolor sit amet '.repeat(4500); // ~120 KB a message
+    const sent: string[] = [];
+    for (let k = 0; k * filler.length < bytesToOverflow(); k++) sent.push((await send(alice.client, chat.id, `${k} ${filler}`)).id);
+    slow.socket.resume();
+    expect(await closed).toBe(CLOSE_TOO_SLOW);
+    // It was cut short: what it got before the close is a proper prefix of what was sent.
+    const before = slow.messageIds();
+    expect(before.length).toBeLessThan(sent.length);
+    expect(before).toEqual(sent.slice(0, before.length));
+
+    const lastSeq = slow.frames.filter((f) => f.seq !== undefined).at(-1)!.seq!;
+    const resumed = connect(bob.client, lastSeq);
+    await waitFor(() => before.length + resumed.messageIds().length >= sent.length, 'the rest after resuming', 60_000);
+    expect([...before, ...resumed.messageIds()]).toEqual(sent);
+    const seqs = [...slow.frames, ...resumed.frames].filter((f) => f.t === 'event').map((f) => f.seq!);
+    expect(seqs.every((seq, i) => i === 0 || seq > seqs[i - 1]!)).toBe(true);
+  }, 300_000);
 
   it('starts and stops delivery when membership changes', async () => {
     const { alice, bob, carol } = people;

@@ -1,4 +1,5 @@
 import type { PlatformTables } from '@kite/platform/platform-tables';
+import { preparedQuery } from '@kite/platform/prepared-query';
 import { type Insertable, type Kysely, type Selectable, sql, type Transaction, type Updateable } from 'kysely';
 import type { ImTables, MemberKind } from './tables.ts';
 
@@ -130,6 +131,64 @@ async function countPerChat(query: ReturnType<typeof unreadOf>, chatIds: readonl
   return new Map(rows.map((row) => [row.chat_id, Number(row.count)]));
 }
 
+/** A message row as a send writes it (mentions as their JSON text). */
+type NewMessageRow = Insertable<ImTables['im_message']> & { seq: number; created_at: Date };
+
+/**
+ * The chat locked for a send, by internal or public id (lockChatForSend): prepared, as every send
+ * runs it.
+ */
+function lockForSendBy(column: 'c.id' | 'c.chat_id') {
+  return preparedQuery((db: Kysely<ImDb>, values: { tenantId: string; ref: string; party: Party }) =>
+    chatWithMember(db, values.party)
+      .select((eb) => [
+        eb
+          .selectFrom('im_member as b')
+          .select(sql<string[]>`coalesce(array_agg(b.member_id order by b.member_id), '{}')`.as('ids'))
+          .whereRef('b.chat_id', '=', 'c.id')
+          .where('b.member_kind', '=', 'app')
+          .as('app_ids'),
+        eb
+          .selectFrom('im_member as u')
+          .select((inner) => inner.fn.countAll<number>().as('count'))
+          .whereRef('u.chat_id', '=', 'c.id')
+          .where('u.member_kind', '=', 'user')
+          .as('user_count'),
+      ])
+      .where('c.tenant_id', '=', values.tenantId)
+      .where(column, '=', values.ref)
+      .forUpdate('c'),
+  );
+}
+
+const lockForSend = { id: lockForSendBy('c.id'), public: lockForSendBy('c.chat_id') };
+
+/**
+ * The chat's head, the message row, and the sender's read position (sending is reading), in one
+ * statement; prepared, as every send runs it.
+ */
+const appendMessageQuery = preparedQuery((db: Kysely<ImDb>, { row, sender }: { row: NewMessageRow; sender: Party }) =>
+  db
+    .with('head', (cte) =>
+      cte
+        .updateTable('im_chat')
+        .set({ last_seq: row.seq, last_message_at: row.created_at, updated_at: row.created_at })
+        .where('id', '=', row.chat_id)
+        .returning('id'),
+    )
+    .with('reader', (cte) =>
+      cte
+        .updateTable('im_member')
+        .set({ last_read_seq: sql`greatest(last_read_seq, ${row.seq})`, last_read_at: row.created_at })
+        .where('chat_id', '=', row.chat_id)
+        .where('member_kind', '=', sender.kind)
+        .where('member_id', '=', sender.id)
+        .returning('member_id'),
+    )
+    .insertInto('im_message')
+    .values(row),
+);
+
 export const imRepository = {
   /** How many days the tenant keeps messages (admin → Message retention); null: for good. */
   async retentionDays(db: Queryable, tenantId: string): Promise<number | null> {
@@ -157,33 +216,16 @@ export const imRepository = {
 
   /**
    * Locks the chat row for a send and reads under the lock, in the same statement, what the send
-   * checks and announces: the sender's membership, the chat's bots and how many people are in it.
+   * checks and announces: the chat, the sender's membership, the chat's bots and how many people
+   * are in it. `ref` is the chat's id or its public `oc_…` id.
    */
   async lockChatForSend(
     trx: Transaction<ImDb>,
     tenantId: string,
-    id: string,
+    ref: string,
     party: Party,
   ): Promise<{ chat: ChatRow; member: MemberRow | undefined; appIds: string[]; userCount: number } | undefined> {
-    const row = await chatWithMember(trx, party)
-      .select((eb) => [
-        eb
-          .selectFrom('im_member as b')
-          .select(sql<string[]>`coalesce(array_agg(b.member_id order by b.member_id), '{}')`.as('ids'))
-          .whereRef('b.chat_id', '=', 'c.id')
-          .where('b.member_kind', '=', 'app')
-          .as('app_ids'),
-        eb
-          .selectFrom('im_member as u')
-          .select((inner) => inner.fn.countAll<number>().as('count'))
-          .whereRef('u.chat_id', '=', 'c.id')
-          .where('u.member_kind', '=', 'user')
-          .as('user_count'),
-      ])
-      .where('c.tenant_id', '=', tenantId)
-      .where('c.id', '=', id)
-      .forUpdate('c')
-      .executeTakeFirst();
+    const [row] = (await lockForSend[byRef(ref, 'oc_')](trx, { tenantId, ref, party })).rows;
     if (!row) return undefined;
     const { chat, member, rest } = splitChatMember(row, ['app_ids', 'user_count']);
     return { chat, member, appIds: rest.app_ids ?? [], userCount: Number(rest.user_count ?? 0) };
@@ -443,27 +485,8 @@ export const imRepository = {
    * the sender's read position moves to it. The caller holds the chat's row lock and took `row.seq`
    * as the locked `last_seq + 1`, so sequences stay gap-free.
    */
-  async appendMessage(trx: Transaction<ImDb>, row: Insertable<ImTables['im_message']> & { seq: number; created_at: Date }, sender: Party) {
-    await trx
-      .with('head', (db) =>
-        db
-          .updateTable('im_chat')
-          .set({ last_seq: row.seq, last_message_at: row.created_at, updated_at: row.created_at })
-          .where('id', '=', row.chat_id)
-          .returning('id'),
-      )
-      .with('reader', (db) =>
-        db
-          .updateTable('im_member')
-          .set({ last_read_seq: sql`greatest(last_read_seq, ${row.seq})`, last_read_at: row.created_at })
-          .where('chat_id', '=', row.chat_id)
-          .where('member_kind', '=', sender.kind)
-          .where('member_id', '=', sender.id)
-          .returning('member_id'),
-      )
-      .insertInto('im_message')
-      .values(row)
-      .execute();
+  async appendMessage(trx: Transaction<ImDb>, row: NewMessageRow, sender: Party) {
+    await appendMessageQuery(trx, { row, sender });
   },
 
   /**

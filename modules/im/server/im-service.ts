@@ -21,7 +21,7 @@ import type { Clock } from '@kite/kernel/clock';
 import { errors } from '@kite/kernel/errors';
 import { newId, publicId, randomHex } from '@kite/kernel/ids';
 import type { AppDirectory, CardTemplateDirectory } from '@kite/openplatform/contract';
-import type { RequestContext } from '@kite/platform/context';
+import { actorProfileOf, type RequestContext } from '@kite/platform/context';
 import { uniqueViolation } from '@kite/platform/database';
 import type { CommandRunner, Emit } from '@kite/platform/outbox';
 import type { Kysely, Transaction } from 'kysely';
@@ -68,7 +68,7 @@ import { clearPinAndBuzzes } from './urgent-pin-repository.ts';
 import { presentWebhookParty } from './webhook-presenters.ts';
 import { webhookRepository } from './webhook-repository.ts';
 
-export type Ctx = Pick<RequestContext, 'tenantId' | 'actor' | 'ip' | 'userAgent' | 'scopes' | 'isTenantAdmin'>;
+export type Ctx = Pick<RequestContext, 'tenantId' | 'actor' | 'actorProfile' | 'ip' | 'userAgent' | 'scopes' | 'isTenantAdmin'>;
 
 export interface ImServiceDeps {
   db: Kysely<ImDb>;
@@ -223,15 +223,7 @@ export class ImService {
     const userIds = [...new Set(list.filter((party) => party.kind === 'user').map((party) => party.id))];
     const appIds = new Set(list.filter((party) => party.kind === 'app').map((party) => party.id));
     for (const user of await this.deps.users.usersByIds(tenantId, userIds)) {
-      result.set(partyKey('user', user.id), {
-        type: 'user',
-        id: user.id,
-        openId: user.openId,
-        unionId: user.unionId,
-        userId: user.userId,
-        name: user.name,
-        avatarColor: user.avatarColor,
-      });
+      result.set(partyKey('user', user.id), { type: 'user', ...actorProfileOf(user) });
     }
     if (appIds.size > 0) {
       for (const app of await this.deps.apps.listTenantApps(tenantId)) {
@@ -302,15 +294,7 @@ export class ImService {
         const app = user ? undefined : apps.find((a) => a.botOpenId === ref || a.appId === ref);
         if (!user && !app) continue;
         const info: PartyInfo = user
-          ? {
-              type: 'user',
-              id: user.id,
-              openId: user.openId,
-              unionId: user.unionId,
-              userId: user.userId,
-              name: user.name,
-              avatarColor: user.avatarColor,
-            }
+          ? { type: 'user', ...actorProfileOf(user) }
           : {
               type: 'app',
               id: app!.appId,
@@ -1263,47 +1247,38 @@ export class ImService {
     return presentMessage(presentMessageEvent(row, infos.get(partyKey(row.sender_kind, row.sender_id)), infos, 0), [], sent.unreadCount);
   }
 
+  /**
+   * A send reads the chat and the sender's membership once, under the chat lock, in the statement that
+   * takes it: a removal or a policy change that committed first is seen, and nothing is read twice.
+   * What needs the directory (mentions, the sender's entry when the session did not bring it) is
+   * resolved before the transaction opens; so content errors come before membership ones.
+   */
   private async post(ctx: Ctx, chatRef: string, input: SendInput, as?: Party): Promise<Sent> {
     assertScope(ctx, 'im:message');
-    const { chat, member, party } = await this.standing(ctx, chatRef, as);
-    assertMember(chat, member, 'message');
-    const permissions = chatPermissions(chat, member);
-    if (!permissions.post) throw imErrors.postNotAllowed();
-    if (input.uuid) {
-      const existing = await repo.findByUuid(this.db, chat.id, party, input.uuid);
-      if (existing) return { row: existing, fresh: false };
-    }
+    const party = as ?? partyOf(ctx);
     const card = input.parsed ? NO_TEMPLATE : await this.cardContent(ctx.tenantId, party, input.msgType, input.content);
     const parsed = input.parsed ?? parseContent(input.msgType, card.content);
-    if (parsed.mentionsAll && !permissions.atAll) throw imErrors.atAllNotAllowed();
-    let parent: MessageRow | undefined;
-    let root: MessageRow | undefined;
-    if (input.parentId) {
-      parent = await repo.findMessage(this.db, ctx.tenantId, input.parentId);
-      if (!parent || parent.chat_id !== chat.id) throw imErrors.messageNotFound();
-      assertNotSystem(parent);
-      if (parent.recalled) throw imErrors.recalled();
-      root = parent.root_id ? await repo.findMessage(this.db, ctx.tenantId, parent.root_id) : parent;
-    }
     const { rendered, mentions, infos } = await this.render(ctx.tenantId, parsed);
     await this.deps.resources?.check(ctx.tenantId, input.msgType, rendered.content);
-    const sender = await this.party(ctx.tenantId, party);
+    const sender = await this.senderOf(ctx, party);
     infos.set(partyKey(party.kind, party.id), sender);
 
     return this.run(ctx, async ({ trx, emit }): Promise<Sent> => {
-      // One statement: the lock, and under it the sender's membership, the chat's bots and head count.
-      const state = await repo.lockChatForSend(trx, ctx.tenantId, chat.id, party);
-      if (!state || state.chat.dissolved) throw imErrors.chatDissolved();
-      const { chat: locked, member: current } = state;
-      // Membership and rights again under the lock: a removal or a policy change may have committed since.
-      if (!current) throw imErrors.notMember('message');
-      if (!chatPermissions(locked, current).post) throw imErrors.postNotAllowed();
+      // One statement: the lock, and under it the chat, the sender's membership, its bots and head count.
+      const state = await repo.lockChatForSend(trx, ctx.tenantId, chatRef, party);
+      if (!state) throw imErrors.chatNotFound();
+      const { chat, member } = state;
+      assertMember(chat, member, 'message');
+      const permissions = chatPermissions(chat, member);
+      if (!permissions.post) throw imErrors.postNotAllowed();
+      if (parsed.mentionsAll && !permissions.atAll) throw imErrors.atAllNotAllowed();
       if (input.uuid) {
         const existing = await repo.findByUuid(trx, chat.id, party, input.uuid);
         if (existing) return { row: existing, fresh: false };
       }
+      const { parent, root } = input.parentId ? await this.threadOf(trx, ctx.tenantId, chat.id, input.parentId) : {};
       const now = this.deps.clock.now();
-      const seq = Number(locked.last_seq) + 1;
+      const seq = Number(chat.last_seq) + 1;
       const row: MessageRow = {
         id: newId(),
         tenant_id: ctx.tenantId,
@@ -1333,7 +1308,7 @@ export class ImService {
       await repo.appendMessage(trx, { ...row, mentions: JSON.stringify(row.mentions) }, party);
       await this.deps.resources?.link(trx as never, row, false);
       await input.attach?.(trx, row);
-      const chatAfter = { ...locked, last_seq: seq, last_message_at: now, updated_at: now };
+      const chatAfter = { ...chat, last_seq: seq, last_message_at: now, updated_at: now };
       // A new message has no replies yet; the chat's bots were read with the lock.
       await this.emitMessage(
         trx,
@@ -1356,6 +1331,23 @@ export class ImService {
   private cardContent(tenantId: string, sender: Party, msgType: MsgType, content: string): Promise<CardContent> {
     if (msgType !== 'interactive') return Promise.resolve({ content, template: null });
     return renderTemplateCard(this.deps.cardTemplates, tenantId, sender, content);
+  }
+
+  /** The message a reply answers and its thread's root: in the same chat, not a system line, not recalled. */
+  private async threadOf(trx: Transaction<ImDb>, tenantId: string, chatId: string, parentRef: string) {
+    const parent = await repo.findMessage(trx, tenantId, parentRef);
+    if (!parent || parent.chat_id !== chatId) throw imErrors.messageNotFound();
+    assertNotSystem(parent);
+    if (parent.recalled) throw imErrors.recalled();
+    const root = parent.root_id ? await repo.findMessage(trx, tenantId, parent.root_id) : parent;
+    return { parent, root };
+  }
+
+  /** The sender as others see them: from the session when it brought the person's entry, else looked up. */
+  private async senderOf(ctx: Ctx, party: Party): Promise<PartyInfo> {
+    const profile = ctx.actorProfile;
+    if (party.kind === 'user' && profile?.id === party.id) return { type: 'user', ...profile };
+    return this.party(ctx.tenantId, party);
   }
 
   private async render(tenantId: string, parsed: ParsedContent) {
