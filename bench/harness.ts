@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { createPostgresDatabase, freePort } from '../packages/testing/src/server-process.ts';
 
 export const root = join(import.meta.dirname, '..');
@@ -37,13 +38,13 @@ export async function startProcess(
 export async function startSeededKite(
   prefix: string,
   env: Record<string, string>,
-  options: { databaseUrl?: string; timeoutMs?: number } = {},
+  options: { databaseUrl?: string; timeoutMs?: number; nodeArgs?: string[] } = {},
 ): Promise<{ child: ChildProcess; port: number; dataDir: string; seedFile: string }> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), prefix));
   const seedFile = join(dataDir, 'seed.json');
   const child = await startProcess(
-    ['--import', 'tsx', 'bench/servers/kite-seeded.ts'],
+    [...(options.nodeArgs ?? []), '--import', 'tsx', 'bench/servers/kite-seeded.ts'],
     {
       PORT: String(port),
       KITE_DATA_DIR: dataDir,
@@ -153,6 +154,61 @@ export function createBenchDatabase(prefix: string): Promise<{ url: string; drop
 export function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (100/s)
+}
+
+/**
+ * CPU seconds the PostgreSQL backends of one database (on this machine) use between `start` and
+ * `stop`. The backends are listed from pg_stat_activity every 250 ms while it runs, so a pooled
+ * connection opened meanwhile counts from its start. Asks through the server in KITE_TEST_PG_URL,
+ * whose own backend is in another database and so not counted.
+ */
+export class BackendCpu {
+  private readonly database: string;
+  private readonly admin: pg.Client;
+  private connected?: Promise<unknown>;
+  private readonly seen = new Map<number, { first: number; last: number }>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(databaseUrl: string) {
+    this.database = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+    this.admin = new pg.Client({ connectionString: process.env.KITE_TEST_PG_URL });
+  }
+
+  async start(): Promise<void> {
+    this.connected ??= this.admin.connect();
+    await this.connected;
+    this.seen.clear();
+    await this.sample(true);
+    this.timer = setInterval(() => void this.sample(false), 250);
+  }
+
+  async stop(): Promise<number> {
+    clearInterval(this.timer);
+    await this.sample(false);
+    let total = 0;
+    for (const { first, last } of this.seen.values()) total += last - first;
+    return total;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    if (this.connected) await this.admin.end();
+  }
+
+  private async sample(atStart: boolean): Promise<void> {
+    const { rows } = await this.admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [this.database]);
+    for (const { pid } of rows) {
+      let cpu: number;
+      try {
+        cpu = cpuSeconds(pid);
+      } catch {
+        continue; // ended between the listing and the read
+      }
+      const entry = this.seen.get(pid);
+      if (entry) entry.last = cpu;
+      else this.seen.set(pid, { first: atStart ? cpu : 0, last: cpu });
+    }
+  }
 }
 
 /** Resident memory of a process, from /proc. */

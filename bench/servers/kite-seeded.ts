@@ -3,50 +3,101 @@
  * sign-in round trips) and group chats of size G; writes what the load generator needs to a JSON
  * file, then serves like `npm start`. Bench-only: nothing here runs in the product.
  *
- * Env: BENCH_USERS, BENCH_GROUP_SIZE (chats of consecutive users), BENCH_CHATS (instead: that many
- * chats of the first G users), BENCH_MESSAGES (bulk-load that many messages, spread evenly over the
- * chats, with raw SQL), BENCH_CORPUS=chat (instead: chats of G users spread over everyone, the first
- * user in every tenth, and messages of chat-like text with their search terms — bench/chat-corpus.ts),
- * BENCH_STATS_PORT (serve `GET /stats` → SQL statements sent so far), BENCH_SEED_FILE. SIGTERM closes
- * the server cleanly.
+ * Env: BENCH_USERS, BENCH_GROUP_SIZE (chats of consecutive users; a list `10,100` seeds chats of
+ * each size, so everyone is in one chat per size), BENCH_CHATS (instead: that many chats of the first
+ * G users), BENCH_MESSAGES (bulk-load that many messages, spread evenly over the chats, with raw SQL),
+ * BENCH_CORPUS=chat (instead: chats of G users spread over everyone, the first user in every tenth,
+ * and messages of chat-like text with their search terms — bench/chat-corpus.ts), BENCH_STATS_PORT
+ * (a control port: `GET /stats` → SQL statements sent so far, in all and by text; `POST /gc` → collect garbage (needs
+ * --expose-gc), answers the RSS; `POST /profile/start`, `POST /profile/stop?file=F` → a CPU profile of
+ * the time between, written to F), BENCH_SEED_FILE. SIGTERM closes the server cleanly.
  */
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../../apps/server/src/config.ts';
 import { createKite } from '../../apps/server/src/kite.ts';
 import { searchTermsOf } from '../../modules/im/server/search-terms.ts';
+import { PGliteStatements } from '../../packages/platform/src/pglite-statements.ts';
 import { chatLine, seededRandom } from './chat-corpus.ts';
 
 const users = Number(process.env.BENCH_USERS ?? 1000);
-const groupSize = Number(process.env.BENCH_GROUP_SIZE ?? 100);
+const groupSizes = (process.env.BENCH_GROUP_SIZE ?? '100').split(',').map(Number);
+const groupSize = groupSizes[0]!;
 const chatCount = process.env.BENCH_CHATS ? Number(process.env.BENCH_CHATS) : undefined;
 const messageCount = Number(process.env.BENCH_MESSAGES ?? 0);
 const out = process.env.BENCH_SEED_FILE ?? '/tmp/kite-bench-seed.json';
 const chatCorpus = process.env.BENCH_CORPUS === 'chat';
 
-// Counts every statement sent to either engine (the request's and the outbox dispatcher's alike).
+// Counts every statement sent to either engine (the request's and the outbox dispatcher's alike),
+// in all and by its text (the first 120 characters), so a benchmark can say which statements a send costs.
 let statements = 0;
+const statementsByText = new Map<string, number>();
 if (process.env.BENCH_STATS_PORT) {
-  const pglite = PGlite.prototype as unknown as Record<'query' | 'exec', (...args: unknown[]) => unknown>;
-  const client = pg.Client.prototype as unknown as Record<'query', (...args: unknown[]) => unknown>;
-  for (const [target, method] of [
-    [pglite, 'query'],
-    [pglite, 'exec'],
-    [client, 'query'],
-  ] as const) {
-    const original = target[method as 'query'];
-    target[method as 'query'] = function (this: unknown, ...args: unknown[]) {
+  // On PGlite, statements with parameters and transaction control run prepared; the rest as exec.
+  type Method = (...args: unknown[]) => unknown;
+  const counted: Array<[Record<string, Method>, string]> = [
+    [PGliteStatements.prototype as unknown as Record<string, Method>, 'query'],
+    [PGlite.prototype as unknown as Record<string, Method>, 'exec'],
+    [pg.Client.prototype as unknown as Record<string, Method>, 'query'],
+  ];
+  for (const [target, method] of counted) {
+    const original = target[method]!;
+    target[method] = function (this: unknown, ...args: unknown[]) {
       statements++;
+      // A slice, not a normalised copy: this runs on every statement of the server being measured.
+      const key = (typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string } | undefined)?.text)).slice(0, 120);
+      statementsByText.set(key, (statementsByText.get(key) ?? 0) + 1);
       return original.apply(this, args);
     };
   }
-  createServer((_request, response) => response.end(JSON.stringify({ statements }))).listen(
-    Number(process.env.BENCH_STATS_PORT),
-    '127.0.0.1',
-  );
+  createServer((request, response) => {
+    void control(request).then((answer) => response.end(JSON.stringify(answer)));
+  }).listen(Number(process.env.BENCH_STATS_PORT), '127.0.0.1');
+}
+
+let profiler: Session | undefined;
+let seedingSince = performance.now();
+
+/** Says on stderr how long a seeding step took (seeding 5,000 people takes minutes on PGlite). */
+function seeding(step: string): void {
+  process.stderr.write(`seeded ${step} in ${((performance.now() - seedingSince) / 1000).toFixed(1)} s\n`);
+  seedingSince = performance.now();
+}
+
+/** The control port's answers (see the header); anything else answers the statement count. */
+async function control(request: IncomingMessage): Promise<unknown> {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  if (request.method === 'POST' && url.pathname === '/gc') {
+    const collect = (globalThis as { gc?: () => void }).gc;
+    collect?.();
+    collect?.();
+    return { rss: process.memoryUsage().rss, collected: Boolean(collect) };
+  }
+  if (request.method === 'POST' && url.pathname === '/profile/start') {
+    profiler = new Session();
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.setSamplingInterval', { interval: 500 });
+    await profiler.post('Profiler.start');
+    return { profiling: true };
+  }
+  if (request.method === 'POST' && url.pathname === '/profile/stop' && profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    profiler.disconnect();
+    profiler = undefined;
+    writeFileSync(url.searchParams.get('file') ?? '/tmp/kite-bench.cpuprofile', JSON.stringify(profile));
+    return { profiling: false };
+  }
+  const byText: Record<string, number> = {};
+  for (const [text, count] of statementsByText) {
+    const key = text.replace(/\s+/g, ' ');
+    byText[key] = (byText[key] ?? 0) + count;
+  }
+  return { statements, byText };
 }
 
 const kite = await createKite({ ...loadConfig(), logLevel: 'error' });
@@ -59,18 +110,24 @@ const { tenant, user: admin } = await kite.auth.setup(
   {},
 );
 const adminSession = await kite.auth.startSession(admin, {}, 'bench');
-const ids: string[] = [];
-const system = { tenantId: tenant.id, actor: { type: 'system' as const, name: 'bench' } };
-await kite.commands.run(system, async (trx, emit) => {
-  for (let i = 0; i < users; i++) {
-    const created = await kite.contacts.createUserUnchecked({ trx, emit }, tenant.id, { name: `用户${i}`, email: `u${i}@bench.test` });
-    ids.push(created.id);
-  }
-});
+// People through the directory's CSV import (set-based, no passwords to hash: creating them one by
+// one hashes a temporary password each, minutes for 5,000), then a session each.
+const adminHeaders = {
+  'content-type': 'application/json',
+  cookie: `kite_session=${adminSession.token}`,
+  'x-csrf-token': adminSession.csrfToken,
+};
+const csv = ['name,email', ...Array.from({ length: users }, (_, i) => `用户${i},u${i}@bench.test`)].join('\n');
+const imported = await fetch(`${url}/api/contact/import`, { method: 'POST', headers: adminHeaders, body: JSON.stringify({ csv }) });
+if (!imported.ok) throw new Error(`people import failed: ${imported.status} ${await imported.text()}`);
+const emails = Array.from({ length: users }, (_, i) => `u${i}@bench.test`);
+const byEmail = new Map((await kite.contacts.usersByPublicIds(tenant.id, 'email', emails)).map((user) => [user.email, user]));
+const people = emails.map((email) => byEmail.get(email)!);
+const ids = people.map((person) => person.id);
+seeding('people');
 const sessions: Array<{ cookie: string; csrf: string }> = [];
-for (const id of ids) {
-  const user = await kite.contacts.findDirectoryUser(tenant.id, id);
-  const session = await kite.auth.startSession(user!, {}, 'bench');
+for (const person of people) {
+  const session = await kite.auth.startSession(person, {}, 'bench');
   sessions.push({ cookie: `kite_session=${session.token}`, csrf: session.csrfToken });
 }
 const memberLists: number[][] = [];
@@ -83,14 +140,16 @@ if (chatCorpus) {
 } else if (chatCount !== undefined) {
   for (let k = 0; k < chatCount; k++) memberLists.push(Array.from({ length: groupSize }, (_, m) => m));
 } else {
-  for (let start = 0; start + groupSize <= users; start += groupSize)
-    memberLists.push(Array.from({ length: groupSize }, (_, k) => start + k));
+  for (const size of groupSizes) {
+    for (let start = 0; start + size <= users; start += size) memberLists.push(Array.from({ length: size }, (_, k) => start + k));
+  }
 }
+seeding('sessions');
 const chats: Array<{ chatId: string; members: number[] }> = [];
 for (const [index, members] of memberLists.entries()) {
   const response = await fetch(`${url}/api/im/chats`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', cookie: `kite_session=${adminSession.token}`, 'x-csrf-token': adminSession.csrfToken },
+    headers: adminHeaders,
     body: JSON.stringify({ chatType: 'group', name: `Group ${index}`, userIds: members.map((m) => ids[m]) }),
   });
   if (!response.ok) throw new Error(`chat create failed: ${response.status} ${await response.text()}`);
@@ -100,6 +159,7 @@ for (const [index, members] of memberLists.entries()) {
 
 // History: N messages straight into the tables, one `insert … select generate_series` per chat,
 // each sent by the chat's members in turn, a second apart, ~120-byte texts.
+seeding('chats');
 const perChat = chats.length > 0 ? Math.floor(messageCount / chats.length) : 0;
 const loadStarted = performance.now();
 if (perChat > 0 && chatCorpus) {

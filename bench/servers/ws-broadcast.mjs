@@ -1,5 +1,6 @@
-// Baseline for the messenger fan-out: a bare `ws` server. Clients join a group with ?group=G;
-// POST /send?group=G broadcasts the body, serialised once, to every socket of the group.
+// Baseline for the messenger fan-out: a bare `ws` server. A client joins groups with
+// ?group=A&group=B…; POST /send?group=G broadcasts the body, serialised once, to every socket of G.
+// POST /gc (with --expose-gc) collects garbage and answers the RSS, so idle sockets can be weighed.
 import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
 
@@ -7,6 +8,11 @@ const groups = new Map();
 const server = createServer((request, response) => {
   const url = new URL(request.url, 'http://localhost');
   if (url.pathname === '/healthz') return response.end('ok');
+  if (request.method === 'POST' && url.pathname === '/gc') {
+    globalThis.gc?.();
+    globalThis.gc?.();
+    return response.end(JSON.stringify({ rss: process.memoryUsage().rss }));
+  }
   if (request.method === 'POST' && url.pathname === '/send') {
     const chunks = [];
     request.on('data', (chunk) => chunks.push(chunk));
@@ -22,9 +28,13 @@ const server = createServer((request, response) => {
 });
 const wss = new WebSocketServer({ server });
 wss.on('connection', (socket, request) => {
-  const group = new URL(request.url, 'http://localhost').searchParams.get('group');
-  if (!groups.has(group)) groups.set(group, new Set());
-  groups.get(group).add(socket);
-  socket.on('close', () => groups.get(group)?.delete(socket));
+  const joined = new URL(request.url, 'http://localhost').searchParams.getAll('group');
+  for (const group of joined) {
+    if (!groups.has(group)) groups.set(group, new Set());
+    groups.get(group).add(socket);
+  }
+  socket.on('close', () => {
+    for (const group of joined) groups.get(group)?.delete(socket);
+  });
 });
 server.listen(Number(process.env.PORT), '127.0.0.1');
