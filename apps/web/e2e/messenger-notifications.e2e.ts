@@ -134,11 +134,19 @@ describe.skipIf(!existsSync(chromiumPath))('desktop notifications, the buzz chim
     await expect.poll(async () => (await recorded(page)).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(count);
     return recorded(page);
   }
-  /** Some tab of B's browser holds the notifier lock (a fresh page takes it a moment after loading). */
+  /**
+   * Some tab of B's browser holds the notifier lock and no tab waits for it (a fresh page takes it a
+   * moment after loading; a closing one lets go a moment after closing, and until then the next
+   * tab is still waiting).
+   */
   const notifierElected = (page: Page) =>
     expect
       .poll(() =>
-        page.evaluate(async () => (await navigator.locks.query()).held?.some((lock) => lock.name?.startsWith('kite-im-notifier'))),
+        page.evaluate(async () => {
+          const { held = [], pending = [] } = await navigator.locks.query();
+          const notifier = (lock: LockInfo) => lock.name?.startsWith('kite-im-notifier') ?? false;
+          return held.some(notifier) && !pending.some(notifier);
+        }),
       )
       .toBe(true);
   /** The chat list of `page` shows `text` as a chat's last message: the page has taken the event in. */
