@@ -4,7 +4,7 @@ import type { ChatView, MessageSearchHit } from '@kite/im/contract';
 import { useLocale, useMessages } from '@kite/ui/i18n';
 import { EmptyState, ErrorState } from '@kite/ui/states';
 import { useViewer } from '@kite/ui/viewer';
-import { type KeyboardEvent, memo, type ReactNode, type RefObject, useEffect, useMemo, useState } from 'react';
+import { type KeyboardEvent, memo, type ReactNode, type RefObject, useEffect, useEffectEvent, useMemo, useState } from 'react';
 import { ChatAvatar } from './chat-avatar.tsx';
 import { filterChats, isChat, stepChat } from './chat-list-model.ts';
 import { readLocalDraft, serverDraft } from './composer.tsx';
@@ -155,15 +155,17 @@ export function ChatListPane({ selectedId, onOpen, onNewChat, searchRef, onOpenM
   };
 
   // Anywhere on the page: Alt+↑/↓ steps to the chat above or below, Alt+Shift+↑/↓ to the next unread one.
+  // An effect event sees the chat opened by the previous press as soon as React has committed it, so
+  // two quick presses step twice (a listener re-added by a plain effect could still hold the old chat).
+  const onWindowKeyDown = useEffectEvent((event: globalThis.KeyboardEvent) => {
+    if (!event.altKey || event.ctrlKey || event.metaKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
+    event.preventDefault();
+    move(event.key === 'ArrowDown' ? 1 : -1, { unread: event.shiftKey });
+  });
   useEffect(() => {
-    const onWindowKeyDown = (event: globalThis.KeyboardEvent) => {
-      if (!event.altKey || event.ctrlKey || event.metaKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
-      event.preventDefault();
-      move(event.key === 'ArrowDown' ? 1 : -1, { unread: event.shiftKey });
-    };
     window.addEventListener('keydown', onWindowKeyDown);
     return () => window.removeEventListener('keydown', onWindowKeyDown);
-  });
+  }, []);
 
   const onKeyDown = (event: KeyboardEvent) => {
     if ((event.key === 'ArrowDown' || event.key === 'ArrowUp') && !event.altKey) {
