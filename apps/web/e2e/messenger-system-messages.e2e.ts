@@ -1,8 +1,10 @@
 /**
  * System lines in the timeline, through two real browsers: A (zh-CN) and B (en-US) are in a group;
- * A adds C and renames the group, and B sees "陈管理 added 王五 to the group" and the rename line
- * arrive live, each worded in B's language, centred and muted — no bubble, no actions. A pins a
- * message and B's line links to it. Then the same history at phone width.
+ * A adds C, renames the group and leaves posting to the owner and admins, and B sees "陈管理 added
+ * 王五 to the group", the rename and the settings line arrive live, each worded in B's language,
+ * centred and muted — no bubble, no actions — while A reads them in Chinese with no spaces around
+ * names ("你邀请王五加入群聊"). A pins a message and B's line links to it; A unpins it. Then the same
+ * history at phone width.
  *
  * Builds the web app into a temp folder and starts a real Kite server (fresh data dir, free port).
  * Screenshots go to artifacts/e2e/system-*.png. Needs Chromium (KITE_CHROMIUM, default /usr/bin/chromium).
@@ -65,7 +67,7 @@ describe.skipIf(!existsSync(chromiumPath))('system lines in two browsers', () =>
       .waitFor();
     await pageA.goto(`${baseUrl}/messenger/${chat.id}`);
     await lines(pageA)
-      .filter({ hasText: `你 创建了群组并邀请 ${bob.name} 加入` })
+      .filter({ hasText: `你创建了群组并邀请${bob.name}加入` })
       .waitFor();
     // A line is no bubble: no sender, no actions on hover.
     const row = pageB
@@ -83,7 +85,7 @@ describe.skipIf(!existsSync(chromiumPath))('system lines in two browsers', () =>
       .filter({ hasText: `${alice.name} added ${carol.name} to the group` })
       .waitFor({ timeout: 15_000 });
     await lines(pageA)
-      .filter({ hasText: `你 邀请 ${carol.name} 加入了群聊` })
+      .filter({ hasText: `你邀请${carol.name}加入群聊` })
       .waitFor({ timeout: 15_000 });
 
     // A renames the group in its settings panel.
@@ -94,10 +96,19 @@ describe.skipIf(!existsSync(chromiumPath))('system lines in two browsers', () =>
     await lines(pageB)
       .filter({ hasText: `${alice.name} changed the group name to “发布小组 3.2”` })
       .waitFor({ timeout: 15_000 });
-    await lines(pageA).filter({ hasText: '你 将群名称修改为“发布小组 3.2”' }).waitFor({ timeout: 15_000 });
+    await lines(pageA).filter({ hasText: '你将群名称修改为“发布小组 3.2”' }).waitFor({ timeout: 15_000 });
     await expect.poll(() => pageB.getByTestId('conversation-name').textContent()).toContain('发布小组 3.2');
     const item = pageB.getByTestId(`chat-item-${chat.id}`);
     await expect.poll(() => item.textContent()).toContain(`${alice.name} changed the group name to “发布小组 3.2”`);
+
+    // A leaves posting to the owner and admins: one line naming the new setting, in each language.
+    await pageA.getByTestId('setting-post-policy').click();
+    await pageA.locator('.semi-select-option').filter({ hasText: '仅群主和管理员' }).click();
+    await lines(pageA).filter({ hasText: '你将群设置修改为仅群主和群管理员可发言' }).waitFor({ timeout: 15_000 });
+    await lines(pageB)
+      .filter({ hasText: `${alice.name} changed the group settings: only the owner and admins can post` })
+      .waitFor({ timeout: 15_000 });
+    await expect.poll(() => item.textContent()).toContain(`${alice.name} changed the group settings: only the owner and admins can post`);
     // Lines ask for nobody's attention: B has nothing unread.
     await expect(item.getAttribute('data-unread')).resolves.toBe('0');
     await expect(pageB.getByTestId('messenger-unread-total').count()).resolves.toBe(0);
@@ -117,20 +128,28 @@ describe.skipIf(!existsSync(chromiumPath))('system lines in two browsers', () =>
     await expect.poll(() => new URL(pageB.url()).searchParams.get('message')).toBe(message.messageId);
     await pageB.locator(`[data-message-id="${message.messageId}"].kite-im-row--highlight`).waitFor();
     await snap(pageB, '03-B-pin-line');
+
+    await apiCall(baseUrl, sessionA, 'DELETE', `/api/im/messages/${message.id}/pin`, {});
+    await lines(pageB)
+      .filter({ hasText: `${alice.name} unpinned a message` })
+      .waitFor({ timeout: 15_000 });
+    await lines(pageA).filter({ hasText: '你取消Pin了一条消息' }).waitFor({ timeout: 15_000 });
+    await snap(pageA, '04-A-unpin-line-zh-CN');
   });
 
   it('shows the same lines at phone width', async () => {
     const phone = await browsers.signInAnother({ ...bob, locale: 'en-US', viewport: { width: 390, height: 844 }, phone: true });
     try {
       await phone.goto(`${baseUrl}/messenger`);
-      await phone.getByTestId(`chat-item-${chat.id}`).getByText(`${alice.name} pinned a message`).waitFor();
-      await snap(phone, '04-phone-chat-list');
+      await phone.getByTestId(`chat-item-${chat.id}`).getByText(`${alice.name} unpinned a message`).waitFor();
+      await snap(phone, '05-phone-chat-list');
       await phone.getByTestId(`chat-item-${chat.id}`).click();
       await lines(phone)
         .filter({ hasText: `${alice.name} added ${carol.name} to the group` })
         .waitFor();
-      await expect(lines(phone).count()).resolves.toBe(4);
-      await snap(phone, '05-phone-lines');
+      // Created, added, renamed, the setting, pinned, unpinned.
+      await expect(lines(phone).count()).resolves.toBe(6);
+      await snap(phone, '06-phone-lines');
     } finally {
       await phone.context().close();
     }

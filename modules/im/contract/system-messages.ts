@@ -3,6 +3,8 @@
  * it — people added, the name changed, a message pinned. The server writes them in the command's
  * transaction; nobody sends them. Their content names a template and refers to people and bots by
  * id, never pre-rendered text, so each viewer reads them in their own language with current names.
+ * Dissolving a group leaves no line: the chat leaves every member's list and its history closes
+ * (Feishu's too), so nobody would read it.
  */
 
 /** What happened, one key per wording. */
@@ -33,11 +35,34 @@ export const SYSTEM_TEMPLATES = [
   'admins_removed',
   /** `operator` pinned the message `messageId`. */
   'message_pinned',
+  /** `operator` unpinned the message `messageId`. */
+  'message_unpinned',
+  /** `operator` changed one group setting: `setting` names it and its new value (one line per setting). */
+  'settings_changed',
   /** `operator` added the custom bot `targets[0]`. */
   'webhook_bot_added',
   'webhook_bot_removed',
 ] as const;
 export type SystemTemplate = (typeof SYSTEM_TEMPLATES)[number];
+
+/**
+ * The group settings a `settings_changed` line names, each with its new value. A changed list of
+ * who may post is a `postPolicy` line (its value `listed`). Names and values are `ChatSettings`'
+ * (spelled out here: the chat schemas import this file).
+ */
+export type SystemSettingChange =
+  | { name: 'postPolicy'; value: 'all' | 'admins' | 'listed' }
+  | { name: 'addMemberPolicy' | 'atAllPolicy' | 'buzzPolicy' | 'pinPolicy'; value: 'all' | 'admins' };
+
+/** One `T` for each setting and each of its values: the words of a `settings_changed` line. */
+export type PerSettingValue<T> = {
+  [Name in SystemSettingChange['name']]: Record<Extract<SystemSettingChange, { name: Name }>['value'], T>;
+};
+
+/** The settings a line can name, in the order one update's lines list them. */
+export const SYSTEM_SETTINGS = ['postPolicy', 'addMemberPolicy', 'atAllPolicy', 'buzzPolicy', 'pinPolicy'] as const satisfies ReadonlyArray<
+  SystemSettingChange['name']
+>;
 
 /** Most people and bots one system message names; beyond them it only counts (`targetCount`). */
 export const MAX_SYSTEM_TARGETS = 50;
@@ -62,6 +87,8 @@ export interface SystemMessageView {
   targetCount: number;
   /** `chat_renamed`: the new name. */
   name?: string;
-  /** `message_pinned`: the pinned message's `om_…`. */
+  /** `message_pinned`, `message_unpinned`: the message's `om_…`. */
   messageId?: string;
+  /** `settings_changed`: the setting and its new value. */
+  setting?: SystemSettingChange;
 }

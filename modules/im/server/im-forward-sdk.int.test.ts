@@ -106,8 +106,8 @@ describe.each(testEngines())('forwarding through the official SDK (%s)', (engine
       ),
     ).toEqual({ status: 400, code: 99_992_402 });
     const quietHistory = await client.im.v1.message.list({ params: { container_id_type: 'chat', container_id: quiet.data!.chat_id! } });
-    // Nothing but the group's "started the group chat" line.
-    expect((quietHistory.data?.items ?? []).map((item) => item.msg_type)).toEqual(['system']);
+    // Nothing but the group's lines: "started the group chat" and the posting setting.
+    expect((quietHistory.data?.items ?? []).map((item) => item.msg_type)).toEqual(['system', 'system']);
   });
 
   it('merge-forwards, lists the ids it left out, and shows the copies through message.get', async () => {

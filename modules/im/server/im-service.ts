@@ -120,6 +120,27 @@ export interface ChatChanges {
 
 type Scope = { trx: Transaction<ImDb>; emit: Emit };
 
+/** What a group command checks before its transaction ({@link ImService.groupCommand}). */
+interface GroupCommandRule {
+  /** The open-platform scope an app needs (leaving needs none). */
+  scope?: 'im:chat';
+  /** Whether the caller may, throwing the command's own refusal; runs once membership is known. */
+  authorize: (standing: { member: MemberRow; rights: ChatView['permissions'] }) => void | Promise<void>;
+  /** Whom the command's events and lines name besides the caller. */
+  names?: readonly Party[];
+}
+
+/** What a group command's transaction works with: the chat row locked, the caller, who is named. */
+interface GroupCommandScope extends Scope {
+  /** The chat as locked: current, live. */
+  chat: ChatRow;
+  /** The caller's membership as read before the transaction. */
+  member: MemberRow;
+  party: Party;
+  operator: PartyInfo;
+  infos: ReadonlyMap<string, PartyInfo>;
+}
+
 type SendInput = {
   msgType: Exclude<MsgType, 'system'>;
   content: string;
@@ -832,15 +853,40 @@ export class ImService {
     await emit({ type, subjectType: 'chat', subjectId: chat.id, payload });
   }
 
-  async updateChat(ctx: Ctx, chatRef: string, changes: ChatChanges): Promise<ChatView> {
-    assertScope(ctx, 'im:chat');
+  /**
+   * The frame every group command shares, so each command states only its own checks: the caller
+   * is a member of a live group (not a p2p chat), `authorize` passes, then the caller and everyone
+   * in `names` are looked up — before the transaction, as every directory lookup — and `body` runs
+   * on the chat row locked, which must still be live.
+   */
+  private async groupCommand<T>(
+    ctx: Ctx,
+    chatRef: string,
+    rule: GroupCommandRule,
+    body: (command: GroupCommandScope) => Promise<T>,
+  ): Promise<T> {
+    if (rule.scope) assertScope(ctx, rule.scope);
     const { chat, member, party } = await this.standing(ctx, chatRef);
     assertMember(chat, member, 'chat');
     if (chat.chat_type === 'p2p') throw imErrors.notInP2p();
-    if (!chatPermissions(chat, member).manage) throw imErrors.forbidden('chat', 'Only the owner and admins can change the chat');
-    const operator = await this.party(ctx.tenantId, party);
-    await this.run(ctx, async ({ trx, emit }) => {
-      const current = (await repo.lockChat(trx, ctx.tenantId, chat.id))!;
+    await rule.authorize({ member, rights: chatPermissions(chat, member) });
+    const infos = await this.parties(ctx.tenantId, [party, ...(rule.names ?? [])]);
+    const operator = infos.get(partyKey(party.kind, party.id)) ?? (await this.party(ctx.tenantId, party));
+    return this.run(ctx, async ({ trx, emit }) => {
+      const locked = await repo.lockChat(trx, ctx.tenantId, chat.id);
+      if (!locked || locked.dissolved) throw imErrors.chatDissolved();
+      return body({ trx, emit, chat: locked, member, party, operator, infos });
+    });
+  }
+
+  async updateChat(ctx: Ctx, chatRef: string, changes: ChatChanges): Promise<ChatView> {
+    const manage: GroupCommandRule = {
+      scope: 'im:chat',
+      authorize: ({ rights }) => {
+        if (!rights.manage) throw imErrors.forbidden('chat', 'Only the owner and admins can change the chat');
+      },
+    };
+    await this.groupCommand(ctx, chatRef, manage, async ({ trx, emit, chat: current, operator }) => {
       const before = presentChatEvent(current, 0);
       const patch: Parameters<typeof repo.updateChat>[3] = {};
       const changed: string[] = [];
@@ -869,8 +915,8 @@ export class ImService {
         }
       }
       if (changed.length === 0) return;
-      await repo.updateChat(trx, ctx.tenantId, chat.id, patch);
-      const after = (await repo.findChat(trx, ctx.tenantId, chat.id))!;
+      await repo.updateChat(trx, ctx.tenantId, current.id, patch);
+      const after = (await repo.findChat(trx, ctx.tenantId, current.id))!;
       await this.emitChat(
         emit,
         imEvents.chatUpdated,
@@ -883,20 +929,20 @@ export class ImService {
         },
         trx,
       );
-      await this.chatChangeLines(trx, emit, after, changed, operator);
+      await this.chatChangeLines(trx, emit, after, changed, operator, settingsOf(current));
     });
-    return this.getChat(ctx, chat.id);
+    return this.getChat(ctx, chatRef);
   }
 
   async dissolve(ctx: Ctx, chatRef: string): Promise<void> {
-    assertScope(ctx, 'im:chat');
-    const { chat, member, party } = await this.standing(ctx, chatRef);
-    assertMember(chat, member, 'chat');
-    if (chat.chat_type === 'p2p') throw imErrors.notInP2p();
-    if (!chatPermissions(chat, member).dissolve) throw imErrors.forbidden('chat', 'Only the owner can dissolve the chat');
-    const operator = await this.party(ctx.tenantId, party);
-    await this.run(ctx, async ({ trx, emit }) => {
-      await repo.lockChat(trx, ctx.tenantId, chat.id);
+    const owner: GroupCommandRule = {
+      scope: 'im:chat',
+      authorize: ({ rights }) => {
+        if (!rights.dissolve) throw imErrors.forbidden('chat', 'Only the owner can dissolve the chat');
+      },
+    };
+    // No system line: the chat leaves every member's list and its history closes (as Feishu's).
+    await this.groupCommand(ctx, chatRef, owner, async ({ trx, emit, chat, operator }) => {
       await repo.updateChat(trx, ctx.tenantId, chat.id, { dissolved: true });
       const after = (await repo.findChat(trx, ctx.tenantId, chat.id))!;
       const members = await repo.allMembers(trx, chat.id);
@@ -912,15 +958,14 @@ export class ImService {
   }
 
   async transferOwner(ctx: Ctx, chatRef: string, userId: string): Promise<ChatView> {
-    assertScope(ctx, 'im:chat');
-    const { chat, member, party } = await this.standing(ctx, chatRef);
-    assertMember(chat, member, 'chat');
-    if (chat.chat_type === 'p2p') throw imErrors.notInP2p();
-    if (member.role !== 'owner') throw imErrors.forbidden('chat', 'Only the owner can transfer the chat');
-    const operator = await this.party(ctx.tenantId, party);
-    const infos = await this.parties(ctx.tenantId, [party, { kind: 'user', id: userId }]);
-    await this.run(ctx, async ({ trx, emit }) => {
-      await repo.lockChat(trx, ctx.tenantId, chat.id);
+    const owner: GroupCommandRule = {
+      scope: 'im:chat',
+      authorize: ({ member }) => {
+        if (member.role !== 'owner') throw imErrors.forbidden('chat', 'Only the owner can transfer the chat');
+      },
+      names: [{ kind: 'user', id: userId }],
+    };
+    await this.groupCommand(ctx, chatRef, owner, async ({ trx, emit, chat, party, operator, infos }) => {
       const [target] = await repo.findMembers(trx, chat.id, 'user', [userId]);
       if (!target) throw imErrors.notMember('chat');
       if (target.role === 'owner') return;
@@ -940,20 +985,19 @@ export class ImService {
       const content = systemContent('owner_transferred', { operator: party, targets: [{ kind: 'user', id: userId }] });
       await this.systemMessage(trx, emit, after, content, infos);
     });
-    return this.getChat(ctx, chat.id);
+    return this.getChat(ctx, chatRef);
   }
 
   /** Owner only: make members admins, or admins members again. */
   async setAdmins(ctx: Ctx, chatRef: string, userIds: readonly string[], admin: boolean): Promise<ChatView> {
-    assertScope(ctx, 'im:chat');
-    const { chat, member, party } = await this.standing(ctx, chatRef);
-    assertMember(chat, member, 'chat');
-    if (chat.chat_type === 'p2p') throw imErrors.notInP2p();
-    if (member.role !== 'owner') throw imErrors.forbidden('chat', 'Only the owner can appoint admins');
-    const operator = await this.party(ctx.tenantId, party);
-    const infos = await this.parties(ctx.tenantId, [party, ...userIds.map((id) => ({ kind: 'user' as const, id }))]);
-    await this.run(ctx, async ({ trx, emit }) => {
-      await repo.lockChat(trx, ctx.tenantId, chat.id);
+    const owner: GroupCommandRule = {
+      scope: 'im:chat',
+      authorize: ({ member }) => {
+        if (member.role !== 'owner') throw imErrors.forbidden('chat', 'Only the owner can appoint admins');
+      },
+      names: userIds.map((id) => ({ kind: 'user' as const, id })),
+    };
+    await this.groupCommand(ctx, chatRef, owner, async ({ trx, emit, chat, party, operator, infos }) => {
       const targets = await repo.findMembers(trx, chat.id, 'user', [...new Set(userIds)]);
       if (targets.length !== new Set(userIds).size) throw imErrors.notMember('chat');
       const changing = targets.filter((target) => target.role !== 'owner' && (target.role === 'admin') !== admin);
@@ -971,7 +1015,7 @@ export class ImService {
       const content = systemContent(admin ? 'admins_added' : 'admins_removed', { operator: party, targets: appointed });
       await this.systemMessage(trx, emit, after, content, infos);
     });
-    return this.getChat(ctx, chat.id);
+    return this.getChat(ctx, chatRef);
   }
 
   /**
@@ -979,23 +1023,22 @@ export class ImService {
    * does). Unknown ids are the caller's to filter out first (open API: `invalid_id_list`).
    */
   async addMembers(ctx: Ctx, chatRef: string, parties: readonly Party[]): Promise<Party[]> {
-    assertScope(ctx, 'im:chat');
-    const { chat, member, party } = await this.standing(ctx, chatRef);
-    assertMember(chat, member, 'chat');
-    if (chat.chat_type === 'p2p') throw imErrors.notInP2p();
-    if (!chatPermissions(chat, member).addMembers) throw imErrors.forbidden('chat', 'Only the owner and admins can add members here');
-    await this.requireActiveUsers(
-      ctx.tenantId,
-      parties.filter((p) => p.kind === 'user').map((p) => p.id),
-    );
-    await this.requireApps(
-      ctx.tenantId,
-      parties.filter((p) => p.kind === 'app').map((p) => p.id),
-    );
-    const infos = await this.parties(ctx.tenantId, [...parties, party]);
-    return this.run(ctx, async ({ trx, emit }) => {
-      const locked = await repo.lockChat(trx, ctx.tenantId, chat.id);
-      if (!locked || locked.dissolved) throw imErrors.chatDissolved();
+    const mayAdd: GroupCommandRule = {
+      scope: 'im:chat',
+      authorize: async ({ rights }) => {
+        if (!rights.addMembers) throw imErrors.forbidden('chat', 'Only the owner and admins can add members here');
+        await this.requireActiveUsers(
+          ctx.tenantId,
+          parties.filter((p) => p.kind === 'user').map((p) => p.id),
+        );
+        await this.requireApps(
+          ctx.tenantId,
+          parties.filter((p) => p.kind === 'app').map((p) => p.id),
+        );
+      },
+      names: parties,
+    };
+    return this.groupCommand(ctx, chatRef, mayAdd, async ({ trx, emit, chat, party, operator, infos }) => {
       // New members start reading at the newest message: what was said before is history, not unread.
       const added = await repo.insertMembers(
         trx,
@@ -1005,27 +1048,26 @@ export class ImService {
           member_kind: p.kind,
           member_id: p.id,
           role: 'member' as const,
-          last_read_seq: Number(locked.last_seq),
+          last_read_seq: Number(chat.last_seq),
         })),
       );
       if (added.length > 0) {
-        await this.emitMembers(trx, emit, imEvents.membersAdded, locked, added, infos, infos.get(partyKey(party.kind, party.id)) ?? null);
-        await this.systemMessage(trx, emit, locked, membershipContent('added', party, added), infos);
+        await this.emitMembers(trx, emit, imEvents.membersAdded, chat, added, infos, operator);
+        await this.systemMessage(trx, emit, chat, membershipContent('added', party, added), infos);
       }
       return added;
     });
   }
 
   async removeMembers(ctx: Ctx, chatRef: string, parties: readonly Party[]): Promise<Party[]> {
-    assertScope(ctx, 'im:chat');
-    const { chat, member, party } = await this.standing(ctx, chatRef);
-    assertMember(chat, member, 'chat');
-    if (chat.chat_type === 'p2p') throw imErrors.notInP2p();
-    if (!chatPermissions(chat, member).manage) throw imErrors.forbidden('chat', 'Only the owner and admins can remove members');
-    const infos = await this.parties(ctx.tenantId, [...parties, party]);
-    return this.run(ctx, async ({ trx, emit }) => {
-      const locked = await repo.lockChat(trx, ctx.tenantId, chat.id);
-      if (!locked || locked.dissolved) throw imErrors.chatDissolved();
+    const manage: GroupCommandRule = {
+      scope: 'im:chat',
+      authorize: ({ rights }) => {
+        if (!rights.manage) throw imErrors.forbidden('chat', 'Only the owner and admins can remove members');
+      },
+      names: parties,
+    };
+    return this.groupCommand(ctx, chatRef, manage, async ({ trx, emit, chat, member, party, operator, infos }) => {
       const removed: Party[] = [];
       for (const kind of ['user', 'app'] as const) {
         const targets = await repo.findMembers(
@@ -1047,41 +1089,24 @@ export class ImService {
         removed.push(...ids.map((id) => ({ kind, id })));
       }
       if (removed.length > 0) {
-        await this.emitMembers(
-          trx,
-          emit,
-          imEvents.membersRemoved,
-          locked,
-          removed,
-          infos,
-          infos.get(partyKey(party.kind, party.id)) ?? null,
-        );
-        await this.systemMessage(trx, emit, locked, membershipContent('removed', party, removed), infos);
+        await this.emitMembers(trx, emit, imEvents.membersRemoved, chat, removed, infos, operator);
+        await this.systemMessage(trx, emit, chat, membershipContent('removed', party, removed), infos);
       }
       return removed;
     });
   }
 
   async leave(ctx: Ctx, chatRef: string): Promise<void> {
-    const { chat, member, party } = await this.standing(ctx, chatRef);
-    assertMember(chat, member, 'chat');
-    if (chat.chat_type === 'p2p') throw imErrors.notInP2p();
-    if (member.role === 'owner') throw imErrors.ownerMustTransfer();
-    const infos = await this.parties(ctx.tenantId, [party]);
-    await this.run(ctx, async ({ trx, emit }) => {
-      const locked = (await repo.lockChat(trx, ctx.tenantId, chat.id))!;
+    const notOwner: GroupCommandRule = {
+      authorize: ({ member }) => {
+        if (member.role === 'owner') throw imErrors.ownerMustTransfer();
+      },
+    };
+    await this.groupCommand(ctx, chatRef, notOwner, async ({ trx, emit, chat, party, operator, infos }) => {
       const removed = await repo.deleteMembers(trx, chat.id, party.kind, [party.id]);
       if (removed.length > 0) {
-        await this.emitMembers(
-          trx,
-          emit,
-          imEvents.membersRemoved,
-          locked,
-          [party],
-          infos,
-          infos.get(partyKey(party.kind, party.id)) ?? null,
-        );
-        await this.systemMessage(trx, emit, locked, systemContent('member_left', { operator: party }), infos);
+        await this.emitMembers(trx, emit, imEvents.membersRemoved, chat, [party], infos, operator);
+        await this.systemMessage(trx, emit, chat, systemContent('member_left', { operator: party }), infos);
       }
     });
   }
@@ -1184,11 +1209,19 @@ export class ImService {
     return head;
   }
 
-  /** One line per change people notice in a group's header: its name, description, announcement. */
-  private async chatChangeLines(trx: Transaction<ImDb>, emit: Emit, chat: ChatRow, changed: readonly string[], operator: PartyInfo) {
+  /** One line per change people notice in a group's header (name, description, announcement) and per setting changed. */
+  private async chatChangeLines(
+    trx: Transaction<ImDb>,
+    emit: Emit,
+    chat: ChatRow,
+    changed: readonly string[],
+    operator: PartyInfo,
+    settingsBefore: ChatSettings,
+  ) {
     const infos = new Map([[partyKey(operator.type, operator.id), operator]]);
+    const after = { name: chat.name, settings: settingsOf(chat) };
     let head = chat;
-    for (const content of chatChangeContents(changed, { kind: operator.type, id: operator.id }, chat.name)) {
+    for (const content of chatChangeContents(changed, { kind: operator.type, id: operator.id }, after, settingsBefore)) {
       head = await this.systemMessage(trx, emit, head, content, infos);
     }
   }

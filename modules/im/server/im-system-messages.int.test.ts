@@ -35,7 +35,7 @@ const text = (value: string) => JSON.stringify({ text: value });
 /** A line as the tests compare it: template, operator's name, target names (sorted), the rest. */
 function summary(view: SystemMessageView | undefined) {
   if (!view) return null;
-  const { template, operator, targets, targetCount, name, messageId } = view;
+  const { template, operator, targets, targetCount, name, messageId, setting } = view;
   return {
     template,
     operator: operator?.name ?? null,
@@ -43,6 +43,7 @@ function summary(view: SystemMessageView | undefined) {
     targetCount,
     ...(name !== undefined ? { name } : {}),
     ...(messageId ? { messageId } : {}),
+    ...(setting ? { setting } : {}),
   };
 }
 
@@ -146,8 +147,13 @@ describe.each(testEngines())('system messages (%s)', (engine) => {
     expect(await lineOf(chatId, () => alice.client.patch(`/api/im/chats/${chatId}`, { announcement: '周五发布' }))).toMatchObject({
       template: 'announcement_changed',
     });
-    // Settings change nothing people read in the header: no line.
-    expect(await linesOf(chatId, () => alice.client.patch(`/api/im/chats/${chatId}`, { settings: { atAllPolicy: 'admins' } }))).toEqual([]);
+    expect(await lineOf(chatId, () => alice.client.patch(`/api/im/chats/${chatId}`, { settings: { atAllPolicy: 'admins' } }))).toEqual({
+      template: 'settings_changed',
+      operator: 'Alice',
+      targets: [],
+      targetCount: 0,
+      setting: { name: 'atAllPolicy', value: 'admins' },
+    });
     expect(await lineOf(chatId, post(`/api/im/chats/${chatId}/admins`, { userIds: [bob.user.id] }))).toEqual({
       template: 'admins_added',
       operator: 'Alice',
@@ -203,6 +209,7 @@ describe.each(testEngines())('system messages (%s)', (engine) => {
       'chat_renamed',
       'description_changed',
       'announcement_changed',
+      'settings_changed',
       'admins_added',
       'admins_removed',
       'message_pinned',
@@ -271,6 +278,99 @@ describe.each(testEngines())('system messages (%s)', (engine) => {
     expect((await bob.client.get<{ totalUnread: number }>('/api/im/chats')).body.totalUnread).toBe(totalBefore);
   });
 
+  it('writes a line for an unpin and one per changed setting, live, never unread, never searched; none for dissolving', async () => {
+    const chatId = (await alice.client.post<ChatView>('/api/im/chats', { chatType: 'group', name: 'Rules', userIds: [bob.user.id] })).body
+      .id;
+    const live = connect(bob.client);
+    await live.ready();
+    const said = await bob.client.post<MessageView>(`/api/im/chats/${chatId}/messages`, { msgType: 'text', content: text('pin me') });
+    expect((await alice.client.post(`/api/im/messages/${said.body.id}/pin`)).status).toBe(200);
+    // Bob's own message and the pin line: nothing unread for him yet.
+    expect(await chatOf(bob.client, chatId)).toMatchObject({ lastSeq: 3, unreadCount: 0 });
+    const totalBefore = (await bob.client.get<{ totalUnread: number }>('/api/im/chats')).body.totalUnread;
+
+    // Unpinning: one line linking the message; unpinning what is not pinned, or being refused, none.
+    expect(await lineOf(chatId, () => alice.client.delete(`/api/im/messages/${said.body.id}/pin`))).toEqual({
+      template: 'message_unpinned',
+      operator: 'Alice',
+      targets: [],
+      targetCount: 0,
+      messageId: said.body.messageId,
+    });
+    expect(await linesOf(chatId, () => alice.client.delete(`/api/im/messages/${said.body.id}/pin`))).toEqual([]);
+    const unpinned = await waitFor(
+      () => live.frames.find((f) => f.type === 'im.message.created' && f.payload?.message?.system?.template === 'message_unpinned'),
+      'the unpin line on Bob’s socket',
+    );
+    const pinDeleted = live.frames.find((f) => f.type === 'im.pin.deleted' && f.payload?.chatId === chatId)!;
+    expect(unpinned.seq).toBe(pinDeleted.seq! + 1);
+
+    // Settings: one line per setting that changed, naming the new value, in one transaction after the update's event.
+    const everything = {
+      postPolicy: 'admins',
+      addMemberPolicy: 'admins',
+      atAllPolicy: 'admins',
+      buzzPolicy: 'admins',
+      pinPolicy: 'admins',
+    };
+    const lines = await linesOf(chatId, () => alice.client.patch(`/api/im/chats/${chatId}`, { settings: everything }));
+    expect(lines.map((line) => summary(line.system))).toEqual(
+      Object.entries(everything).map(([name, value]) => ({
+        template: 'settings_changed',
+        operator: 'Alice',
+        targets: [],
+        targetCount: 0,
+        setting: { name, value },
+      })),
+    );
+    await waitFor(
+      () => (live.frames.filter((f) => f.payload?.message?.system?.template === 'settings_changed').length === 5 ? true : undefined),
+      'five settings lines on Bob’s socket',
+    );
+    const updated = live.frames.find((f) => f.type === 'im.chat.updated' && f.payload?.chatId === chatId)!;
+    const settingLines = live.frames.filter((f) => f.payload?.message?.system?.template === 'settings_changed');
+    expect(settingLines.map((f) => f.seq)).toEqual([1, 2, 3, 4, 5].map((step) => updated.seq! + step));
+    // The same settings again, a refused change, a list of who may post that does not apply: no line.
+    expect(await linesOf(chatId, () => alice.client.patch(`/api/im/chats/${chatId}`, { settings: everything }))).toEqual([]);
+    expect(await linesOf(chatId, () => bob.client.patch(`/api/im/chats/${chatId}`, { settings: { postPolicy: 'all' } }), 403)).toEqual([]);
+    expect(
+      await linesOf(chatId, () => alice.client.patch(`/api/im/chats/${chatId}`, { settings: { postAllowedUserIds: [bob.user.id] } })),
+    ).toEqual([]);
+    // Bob on the list of who may post: the list applies now, so it is a line; a name and a setting, two lines.
+    expect(await lineOf(chatId, () => alice.client.patch(`/api/im/chats/${chatId}`, { settings: { postPolicy: 'listed' } }))).toMatchObject(
+      {
+        setting: { name: 'postPolicy', value: 'listed' },
+      },
+    );
+    const two = await linesOf(chatId, () =>
+      alice.client.patch(`/api/im/chats/${chatId}`, { name: 'Rules 2', settings: { pinPolicy: 'all' } }),
+    );
+    expect(two.map((line) => [line.system!.template, line.system!.setting ?? null])).toEqual([
+      ['chat_renamed', null],
+      ['settings_changed', { name: 'pinPolicy', value: 'all' }],
+    ]);
+
+    // None of them is unread or found by search.
+    expect(await chatOf(bob.client, chatId)).toMatchObject({ unreadCount: 0 });
+    expect((await bob.client.get<{ totalUnread: number }>('/api/im/chats')).body.totalUnread).toBe(totalBefore);
+    for (const q of ['unpinned', 'owner', '群主', 'settings']) {
+      const found = await bob.client.get<{ items: unknown[] }>(`/api/im/search?q=${encodeURIComponent(q)}&chatId=${chatId}`);
+      expect([q, found.status, found.body.items]).toEqual([q, 200, []]);
+    }
+
+    // Dissolving leaves no line: the chat leaves Bob's list and its history closes (as Feishu's).
+    const headBefore = (await chatOf(alice.client, chatId)).lastSeq;
+    expect((await alice.client.delete(`/api/im/chats/${chatId}`)).status).toBe(200);
+    const disbanded = await waitFor(
+      () => live.frames.find((f) => f.type === 'im.chat.disbanded' && f.payload?.chatId === chatId),
+      'the disbanded event on Bob’s socket',
+    );
+    await server.kite.dispatcher.settle();
+    expect(live.frames.filter((f) => f.seq! > disbanded.seq! && f.payload?.chatId === chatId)).toEqual([]);
+    const closed = await bob.client.get<ErrorBody>(`/api/im/chats/${chatId}/messages?after=${headBefore}`);
+    expect([closed.status, closed.body.error.code]).toEqual([404, 'chat_dissolved']);
+  });
+
   it('refuses to recall, edit, react to, reply to, pin, buzz or forward a line, with a clear code', async () => {
     const chatId = (await alice.client.post<ChatView>('/api/im/chats', { chatType: 'group', name: 'Hands off', userIds: [bob.user.id] }))
       .body.id;
@@ -333,6 +433,9 @@ describe.each(testEngines())('system messages (%s)', (engine) => {
         content: text('hello bot'),
       });
       await waitFor(() => received.find((event) => event.message.message_id === witness.body.messageId), 'the witness message');
+      expect((await alice.client.post(`/api/im/messages/${witness.body.id}/pin`)).status).toBe(200);
+      expect((await alice.client.delete(`/api/im/messages/${witness.body.id}/pin`)).status).toBe(200);
+      expect((await alice.client.patch(`/api/im/chats/${chatId}`, { settings: { buzzPolicy: 'admins' } })).status).toBe(200);
       await server.kite.dispatcher.settle();
       expect(received.map((event) => event.message.message_type)).toEqual(['text']);
 
@@ -343,7 +446,7 @@ describe.each(testEngines())('system messages (%s)', (engine) => {
         items.push(...(page?.items ?? []));
       }
       const lines = items.filter((item) => item.msg_type === 'system');
-      expect(lines).toHaveLength(3);
+      expect(lines).toHaveLength(6);
       expect(lines[0]).toMatchObject({ sender: { id: '', sender_type: 'system' }, deleted: false });
       expect(lines.map((item) => JSON.parse(item.body!.content!))).toEqual([
         {
@@ -359,6 +462,26 @@ describe.each(testEngines())('system messages (%s)', (engine) => {
           to_chatters: [],
           divider_text: {},
           group_name: 'Bot room 2',
+        },
+        {
+          template: '{from_user} pinned a message.',
+          from_user: ['Alice'],
+          to_chatters: [],
+          divider_text: {},
+          message_id: witness.body.messageId,
+        },
+        {
+          template: '{from_user} unpinned a message.',
+          from_user: ['Alice'],
+          to_chatters: [],
+          divider_text: {},
+          message_id: witness.body.messageId,
+        },
+        {
+          template: '{from_user} changed the group settings: only the group owner and admins can send buzz messages.',
+          from_user: ['Alice'],
+          to_chatters: [],
+          divider_text: {},
         },
       ]);
       const one = await bot.client.im.v1.message.get({ path: { message_id: lines[1]!.message_id! } });

@@ -130,11 +130,13 @@ describe.each(testEngines())('messenger internal API (%s)', (engine) => {
     const refused = await send(bob.client, chat.id, text('may I?'));
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('post_not_allowed');
-    // Only the timeline's own lines: created, renamed, announcement (one system message per change).
+    // Only the timeline's own lines: created, renamed, announcement, each setting (one system message per change).
     expect((await messages(alice.client, chat.id)).items.map((message) => message.system?.template)).toEqual([
       'chat_created',
       'chat_renamed',
       'announcement_changed',
+      'settings_changed',
+      'settings_changed',
     ]);
     expect((await bob.client.get<ChatView>(`/api/im/chats/${chat.id}`)).body.permissions.post).toBe(false);
     const promoted = await alice.client.post<ChatView>(`/api/im/chats/${chat.id}/admins`, { userIds: [bob.user.id] });

@@ -1,7 +1,7 @@
 import { imEvents, MAX_PINS_PER_CHAT, type PinEventPayload, type PinView } from '@kite/im/contract';
 import type { Clock } from '@kite/kernel/clock';
 import { AppError } from '@kite/kernel/errors';
-import type { CommandRunner } from '@kite/platform/outbox';
+import type { CommandRunner, Emit } from '@kite/platform/outbox';
 import type { Kysely, Transaction } from 'kysely';
 import { type ChatRow, type ImDb, imRepository, type MemberRow, type MessageRow } from './im-repository.ts';
 import type { Ctx, ImService } from './im-service.ts';
@@ -102,9 +102,7 @@ export class ImPins {
         subjectId: message.id,
         payload: await this.payload(imTrx, locked, message, operator, row.created_at),
       });
-      // "X pinned a message" in the timeline, linking to it (Feishu shows the same line).
-      const line = systemContent('message_pinned', { operator: party, messageId: message.message_id });
-      await this.deps.im.systemMessage(imTrx, emit, locked, line, new Map([[partyKey(party.kind, party.id), operator]]));
+      await this.timelineLine(imTrx, emit, locked, 'message_pinned', message, operator);
       return row;
     });
     const [view] = await this.present(ctx, chat, member, [row]);
@@ -122,15 +120,19 @@ export class ImPins {
       throw pinErrors.forbidden('Only whoever pinned it, or the group’s owner and admins, can unpin this message');
     const operator = await this.deps.im.party(ctx.tenantId, party);
     await this.deps.commands.run(ctx, async (transaction, emit) => {
+      const imTrx = transaction as unknown as Transaction<ImDb>;
+      // Locked like a pin: the line below takes the chat's next seq.
+      const locked = await imRepository.lockChat(imTrx, ctx.tenantId, chat.id);
+      if (!locked || locked.dissolved) throw imErrors.chatDissolved();
       const removed = await repo.delete(transaction as unknown as Transaction<UrgentPinDb>, message.id);
       if (!removed) return;
-      const imTrx = transaction as unknown as Transaction<ImDb>;
       await emit({
         type: imEvents.pinDeleted,
         subjectType: 'message',
         subjectId: message.id,
-        payload: await this.payload(imTrx, chat, message, operator, this.deps.clock.now()),
+        payload: await this.payload(imTrx, locked, message, operator, this.deps.clock.now()),
       });
+      await this.timelineLine(imTrx, emit, locked, 'message_unpinned', message, operator);
     });
   }
 
@@ -171,6 +173,19 @@ export class ImPins {
       rows.map((row) => ({ kind: row.operator_kind, id: row.operator_id })),
     );
     return { messages: new Map(views.map((view) => [view.id, view])), parties };
+  }
+
+  /** "X pinned a message" / "X unpinned a message" in the timeline, linking to it (Feishu shows the same lines). */
+  private async timelineLine(
+    trx: Transaction<ImDb>,
+    emit: Emit,
+    chat: ChatRow,
+    template: 'message_pinned' | 'message_unpinned',
+    message: MessageRow,
+    operator: PartyInfo,
+  ): Promise<void> {
+    const line = systemContent(template, { operator: { kind: operator.type, id: operator.id }, messageId: message.message_id });
+    await this.deps.im.systemMessage(trx, emit, chat, line, new Map([[partyKey(operator.type, operator.id), operator]]));
   }
 
   private async payload(

@@ -1,4 +1,14 @@
-import { MAX_SYSTEM_TARGETS, SYSTEM_TEMPLATES, type SystemMessageView, type SystemPartyView, type SystemTemplate } from '@kite/im/contract';
+import {
+  type ChatSettings,
+  MAX_SYSTEM_TARGETS,
+  type PerSettingValue,
+  SYSTEM_SETTINGS,
+  SYSTEM_TEMPLATES,
+  type SystemMessageView,
+  type SystemPartyView,
+  type SystemSettingChange,
+  type SystemTemplate,
+} from '@kite/im/contract';
 import { newId, publicId } from '@kite/kernel/ids';
 import type { ChatRow, MessageRow, Party } from './im-repository.ts';
 
@@ -19,12 +29,13 @@ export interface SystemContent {
   targetCount?: number;
   name?: string;
   messageId?: string;
+  setting?: SystemSettingChange;
 }
 
 /** A system message's content: the first {@link MAX_SYSTEM_TARGETS} targets named, all of them counted. */
 export function systemContent(
   template: SystemTemplate,
-  fields: { operator?: Party | null; targets?: readonly Party[]; name?: string; messageId?: string } = {},
+  fields: { operator?: Party | null; targets?: readonly Party[]; name?: string; messageId?: string; setting?: SystemSettingChange } = {},
 ): SystemContent {
   const targets = fields.targets ?? [];
   return {
@@ -35,6 +46,7 @@ export function systemContent(
       : {}),
     ...(fields.name !== undefined ? { name: fields.name } : {}),
     ...(fields.messageId ? { messageId: fields.messageId } : {}),
+    ...(fields.setting ? { setting: { ...fields.setting } } : {}),
   };
 }
 
@@ -52,13 +64,32 @@ export function membershipContent(change: 'added' | 'removed', operator: Party |
   return systemContent(MEMBERSHIP_TEMPLATES[change][who], { operator, targets });
 }
 
-/** The lines a chat update leaves: one per field people notice in the header (settings: none). */
-export function chatChangeContents(changed: readonly string[], operator: Party, name: string): SystemContent[] {
+/**
+ * The lines a chat update leaves: one per field people notice in the header, and one per group
+ * setting that changed, naming its new value (Feishu: "Alice changed the settings: only the owner
+ * and admins can post").
+ */
+export function chatChangeContents(
+  changed: readonly string[],
+  operator: Party,
+  after: { name: string; settings: ChatSettings },
+  settingsBefore: ChatSettings,
+): SystemContent[] {
   return [
-    ...(changed.includes('name') ? [systemContent('chat_renamed', { operator, name })] : []),
+    ...(changed.includes('name') ? [systemContent('chat_renamed', { operator, name: after.name })] : []),
     ...(changed.includes('description') ? [systemContent('description_changed', { operator })] : []),
     ...(changed.includes('announcement') ? [systemContent('announcement_changed', { operator })] : []),
+    ...settingChanges(settingsBefore, after.settings).map((setting) => systemContent('settings_changed', { operator, setting })),
   ];
+}
+
+/** Each setting whose value changed; a new list of who may post counts while that list applies. */
+function settingChanges(before: ChatSettings, after: ChatSettings): SystemSettingChange[] {
+  const listChanged =
+    after.postPolicy === 'listed' && [...before.postAllowedUserIds].sort().join() !== [...after.postAllowedUserIds].sort().join();
+  return SYSTEM_SETTINGS.filter((name) => before[name] !== after[name] || (name === 'postPolicy' && listChanged)).map(
+    (name) => ({ name, value: after[name] }) as SystemSettingChange,
+  );
 }
 
 /**
@@ -95,6 +126,23 @@ export function systemMessageRow(chat: Pick<ChatRow, 'id' | 'tenant_id' | 'last_
 const TEMPLATE_SET = new Set<string>(SYSTEM_TEMPLATES);
 const PARTY_KINDS = new Set(['user', 'app', 'webhook']);
 
+const SETTING_VALUES: Record<SystemSettingChange['name'], readonly string[]> = {
+  postPolicy: ['all', 'admins', 'listed'],
+  addMemberPolicy: ['all', 'admins'],
+  atAllPolicy: ['all', 'admins'],
+  buzzPolicy: ['all', 'admins'],
+  pinPolicy: ['all', 'admins'],
+};
+
+function asSetting(value: unknown): SystemSettingChange | null {
+  const candidate = value as { name?: unknown; value?: unknown } | null;
+  const allowed =
+    candidate && Object.hasOwn(SETTING_VALUES, candidate.name as string)
+      ? SETTING_VALUES[candidate.name as SystemSettingChange['name']]
+      : null;
+  return allowed?.includes(candidate!.value as string) ? ({ name: candidate!.name, value: candidate!.value } as SystemSettingChange) : null;
+}
+
 function asParty(value: unknown): Party | null {
   const candidate = value as { kind?: unknown; id?: unknown } | null;
   return candidate && PARTY_KINDS.has(candidate.kind as string) && typeof candidate.id === 'string'
@@ -113,6 +161,7 @@ export function parseSystemContent(content: string): SystemContent | null {
   if (!value || typeof value !== 'object' || !TEMPLATE_SET.has(value.template as string)) return null;
   const targets = Array.isArray(value.targets) ? value.targets.map(asParty).filter((party): party is Party => party !== null) : [];
   const operator = asParty(value.operator);
+  const setting = asSetting(value.setting);
   return {
     template: value.template as SystemTemplate,
     ...(operator ? { operator } : {}),
@@ -121,6 +170,7 @@ export function parseSystemContent(content: string): SystemContent | null {
       : {}),
     ...(typeof value.name === 'string' ? { name: value.name } : {}),
     ...(typeof value.messageId === 'string' ? { messageId: value.messageId } : {}),
+    ...(setting ? { setting } : {}),
   };
 }
 
@@ -146,6 +196,7 @@ export function presentSystem(content: string, nameOf: NameOf): SystemMessageVie
     targetCount: parsed.targetCount ?? 0,
     ...(parsed.name !== undefined ? { name: parsed.name } : {}),
     ...(parsed.messageId ? { messageId: parsed.messageId } : {}),
+    ...(parsed.setting ? { setting: parsed.setting } : {}),
   };
 }
 
@@ -169,9 +220,43 @@ const OPEN_TEMPLATES: Record<SystemTemplate, string> = {
   admins_added: '{from_user} assigned {to_chatters} as group admins.',
   admins_removed: '{from_user} removed {to_chatters} from the group admins.',
   message_pinned: '{from_user} pinned a message.',
+  message_unpinned: '{from_user} unpinned a message.',
+  // Worded per setting and value below (OPEN_SETTING_TEMPLATES); this is the fallback.
+  settings_changed: '{from_user} changed the group settings.',
   webhook_bot_added: '{from_user} added custom bot {to_chatters} to the group.',
   webhook_bot_removed: '{from_user} removed custom bot {to_chatters} from the group.',
 };
+
+/** `settings_changed` for apps: the new value in words, as the template. */
+const OPEN_SETTING_TEMPLATES: PerSettingValue<string> = {
+  postPolicy: {
+    all: '{from_user} changed the group settings: all members can send messages.',
+    admins: '{from_user} changed the group settings: only the group owner and admins can send messages.',
+    listed: '{from_user} changed the group settings: only the group owner, admins and selected members can send messages.',
+  },
+  addMemberPolicy: {
+    all: '{from_user} changed the group settings: all members can add members.',
+    admins: '{from_user} changed the group settings: only the group owner and admins can add members.',
+  },
+  atAllPolicy: {
+    all: '{from_user} changed the group settings: all members can @all.',
+    admins: '{from_user} changed the group settings: only the group owner and admins can @all.',
+  },
+  buzzPolicy: {
+    all: '{from_user} changed the group settings: all members can send buzz messages.',
+    admins: '{from_user} changed the group settings: only the group owner and admins can send buzz messages.',
+  },
+  pinPolicy: {
+    all: '{from_user} changed the group settings: all members can pin messages.',
+    admins: '{from_user} changed the group settings: only the group owner and admins can pin messages.',
+  },
+};
+
+function openTemplate(view: SystemMessageView): string {
+  if (view.setting) return (OPEN_SETTING_TEMPLATES[view.setting.name] as Record<string, string>)[view.setting.value]!;
+  if (view.template === 'chat_created' && view.targetCount > 0) return '{from_user} started the group chat and invited {to_chatters}.';
+  return OPEN_TEMPLATES[view.template];
+}
 
 /**
  * The content apps read (`GET messages`, Feishu's `msg_type: "system"`):
@@ -179,8 +264,7 @@ const OPEN_TEMPLATES: Record<SystemTemplate, string> = {
  * A created group that invited people says so in a second sentence; names beyond those listed are counted.
  */
 export function openSystemContent(view: SystemMessageView): string {
-  let template = OPEN_TEMPLATES[view.template];
-  if (view.template === 'chat_created' && view.targetCount > 0) template = '{from_user} started the group chat and invited {to_chatters}.';
+  let template = openTemplate(view);
   const others = view.targetCount - view.targets.length;
   if (others > 0) template = template.replace('{to_chatters}', `{to_chatters} and ${others} others`);
   return JSON.stringify({

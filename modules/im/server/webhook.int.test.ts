@@ -210,8 +210,8 @@ describe.each(testEngines())('custom webhook bots (%s)', (engine) => {
     // A chat where only the owner and admins post refuses custom bots like any member.
     await people.alice.client.patch(`/api/im/chats/${group.id}`, { settings: { postPolicy: 'admins' } });
     expect(await hook(webhookUrl!, text('quiet please'))).toMatchObject({ status: 400, body: { code: 230_027 } });
-    // The "created" and "added the custom bot" lines, and the one message.
-    expect(await lastSeq(group.id)).toBe(3);
+    // The "created" and "added the custom bot" lines, the one message, and the two settings' lines.
+    expect(await lastSeq(group.id)).toBe(5);
   });
 
   it('checks signatures: a fresh one passes; wrong, stale, future or missing ones are refused with 19021', async () => {

@@ -1,4 +1,4 @@
-import type { SystemMessageView, SystemPartyView, SystemTemplate } from '@kite/im/contract';
+import type { PerSettingValue, SystemMessageView, SystemPartyView, SystemSettingChange, SystemTemplate } from '@kite/im/contract';
 import type { Locale, Translate } from '@kite/ui/i18n';
 import type { SystemLineKey } from './system-line-messages.ts';
 
@@ -36,11 +36,26 @@ const TEMPLATE_KEYS: Record<SystemTemplate, SystemLineKey> = {
   admins_added: 'systemAdminsAdded',
   admins_removed: 'systemAdminsRemoved',
   message_pinned: 'systemMessagePinned',
+  message_unpinned: 'systemMessageUnpinned',
+  settings_changed: 'systemSettingsChanged',
   webhook_bot_added: 'systemWebhookBotAdded',
   webhook_bot_removed: 'systemWebhookBotRemoved',
 };
 
-const PLACEHOLDER = /\{(operator|targets|name|message)\}/g;
+/** A changed group setting's new value in words ("only the owner and admins can post"). */
+const SETTING_KEYS: PerSettingValue<SystemLineKey> = {
+  postPolicy: { all: 'systemSettingPostAll', admins: 'systemSettingPostAdmins', listed: 'systemSettingPostListed' },
+  addMemberPolicy: { all: 'systemSettingAddMembersAll', admins: 'systemSettingAddMembersAdmins' },
+  atAllPolicy: { all: 'systemSettingAtAllAll', admins: 'systemSettingAtAllAdmins' },
+  buzzPolicy: { all: 'systemSettingBuzzAll', admins: 'systemSettingBuzzAdmins' },
+  pinPolicy: { all: 'systemSettingPinAll', admins: 'systemSettingPinAdmins' },
+};
+
+function settingKey(setting: SystemSettingChange): SystemLineKey {
+  return (SETTING_KEYS[setting.name] as Record<string, SystemLineKey>)[setting.value]!;
+}
+
+const PLACEHOLDER = /\{(operator|targets|name|message|setting)\}/g;
 
 interface Wording {
   t: Translate<SystemLineKey>;
@@ -75,6 +90,8 @@ function placeholderSegments(name: string, view: SystemMessageView, wording: Wor
       return targetSegments(view, wording);
     case 'name':
       return [{ kind: 'text', text: view.name ?? '' }];
+    case 'setting':
+      return [{ kind: 'text', text: view.setting ? wording.t(settingKey(view.setting)) : '' }];
     default:
       return view.messageId ? [{ kind: 'message', text: wording.t('systemPinnedMessageLink'), messageId: view.messageId }] : [];
   }
