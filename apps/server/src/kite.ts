@@ -162,7 +162,7 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
   const commands = createCommandRunner(db, dispatcher);
   // Chat content stays out of the audit log (buzzes and people's own settings too); recalls, pins
   // and every chat administration stay in.
-  const everydayContent = /^im\.(message\.(created|updated)|reaction\.|read$|urgent\.|user_settings\.)/;
+  const everydayContent = /^im\.(message\.(created|updated)|card_view\.|reaction\.|read$|urgent\.|user_settings\.)/;
   const isAudited = (type: string) => !everydayContent.test(type);
   dispatcher.addDurable('platform.audit', createAuditConsumer(isAudited), { wants: (event) => isAudited(event.type) });
   // Caches of sessions and tokens on every node follow changes made on any node.
@@ -322,7 +322,7 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
   registerImResourceRoutes(app, { resources, authenticate });
   // Card clicks go back to the app that sent the card; its answer may replace the card, and so may
   // a delayed update with the click's token.
-  const cardUpdates = new DelayedCardUpdates({ db: db as never, im, clock });
+  const cardUpdates = new DelayedCardUpdates({ db: db as never, im, users: contacts, clock });
   const cards = new CardCallbacks({
     db: db as never,
     im,

@@ -2,8 +2,10 @@
  * Interactive cards in two real browsers: a bot (the official SDK's WSClient, in this process) sends
  * a leave-request card to a group with A (desktop, zh-CN) and B (phone width, en-US). A fills in
  * the card's form and clicks "批准"; the button shows it is busy, the app answers with a toast for A
- * and a new card, and the new card appears in both browsers without a reload. B then gets a toast of
- * its own and a clear error when the app fails. Screenshots: artifacts/e2e/cards-*.png.
+ * and a new card, and the new card appears in both browsers without a reload (the card is shared:
+ * `update_multi`). B then gets a toast of its own and a clear error when the app fails. Last, a
+ * non-shared card (Feishu's 独享卡片): A signs up and sees "you're in" while B keeps the sign-up
+ * button, also after a reload, until B signs up too. Screenshots: artifacts/e2e/cards-*.png.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +26,7 @@ const quiet = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}
 const plain = (content: string) => ({ tag: 'plain_text', content });
 
 const requestCard = {
-  config: { wide_screen_mode: true },
+  config: { wide_screen_mode: true, update_multi: true },
   header: { title: plain('请假审批 · Leave request'), template: 'orange' },
   elements: [
     { tag: 'div', text: { tag: 'lark_md', content: '**王五** 申请年假 **2 天**（11月27日–28日）\n事由：家庭旅行' } },
@@ -60,6 +62,7 @@ const requestCard = {
 };
 
 const approvedCard = {
+  config: { update_multi: true },
   header: { title: plain('已批准 · Approved'), template: 'green' },
   elements: [
     { tag: 'markdown', content: `王五的年假申请已由 **${alice.name}** 批准。\nWang Wu's leave was approved.` },
@@ -74,6 +77,19 @@ const approvedCard = {
   ],
 };
 
+/** A non-shared card: each person's click turns it into their own "signed up" card. */
+const outingCard = {
+  header: { title: plain('团建报名 · Team outing'), template: 'blue' },
+  elements: [
+    { tag: 'markdown', content: '周六去香山徒步，报名截止周四。\nHiking on Saturday — sign up by Thursday.' },
+    { tag: 'action', actions: [{ tag: 'button', text: plain('我参加 · Count me in'), type: 'primary', value: { decision: 'join' } }] },
+  ],
+};
+const joinedCard = {
+  header: { title: plain('已报名 · You are in'), template: 'green' },
+  elements: [{ tag: 'markdown', content: '你已报名，周六 8:00 东门集合。\nSee you at the east gate, 8:00.' }],
+};
+
 describe.skipIf(!existsSync(chromiumPath))('interactive cards in two browsers', () => {
   const suite = useE2eKite('kite-cards-e2e-', 'cards');
   let baseUrl = '';
@@ -81,6 +97,8 @@ describe.skipIf(!existsSync(chromiumPath))('interactive cards in two browsers', 
   let pageB: Page;
   let ws: lark.WSClient | undefined;
   let appId = '';
+  let client: lark.Client;
+  let chatId = '';
   const calls: CardCall[] = [];
 
   async function snap(page: Page, name: string) {
@@ -104,6 +122,8 @@ describe.skipIf(!existsSync(chromiumPath))('interactive cards in two browsers', 
         return { toast: { type: 'info', content: 'Reminder set', i18n: { zh_cn: '已设置提醒', en_us: 'Reminder set for tomorrow 9:00' } } };
       case 'sync':
         throw new Error('HR system is down');
+      case 'join':
+        return { card: { type: 'raw', data: joinedCard } };
       default:
         return {};
     }
@@ -129,7 +149,7 @@ describe.skipIf(!existsSync(chromiumPath))('interactive cards in two browsers', 
     appId = app.app.appId;
     ws = new lark.WSClient({ appId, appSecret: app.appSecret, domain: baseUrl, loggerLevel: lark.LoggerLevel.error, logger: quiet });
     await ws.start({ eventDispatcher: new lark.EventDispatcher({ logger: quiet }).register({ 'card.action.trigger': onCardAction }) });
-    const client = new lark.Client({
+    client = new lark.Client({
       appId,
       appSecret: app.appSecret,
       domain: baseUrl,
@@ -137,17 +157,22 @@ describe.skipIf(!existsSync(chromiumPath))('interactive cards in two browsers', 
       logger: quiet,
     });
     const chat = await client.im.v1.chat.create({ data: { name: '请假审批', user_id_list: [aliceOpenId, bobOpenId] } });
-    const sent = await client.im.v1.message.create({
-      params: { receive_id_type: 'chat_id' },
-      data: { receive_id: chat.data!.chat_id!, msg_type: 'interactive', content: JSON.stringify(requestCard) },
-    });
-    expect(sent.code).toBe(0);
+    chatId = chat.data!.chat_id!;
+    await sendCard(requestCard);
 
     ({ pageA, pageB } = await suite.openTwoBrowsers(
       { ...alice, locale: 'zh-CN', viewport: { width: 1440, height: 900 } },
       { ...bob, locale: 'en-US', viewport: { width: 390, height: 844 }, phone: true },
     ));
   });
+
+  async function sendCard(card: object) {
+    const sent = await client.im.v1.message.create({
+      params: { receive_id_type: 'chat_id' },
+      data: { receive_id: chatId, msg_type: 'interactive', content: JSON.stringify(card) },
+    });
+    expect(sent.code).toBe(0);
+  }
 
   // Registered after the harness's teardown, so it runs before it: the bot leaves before the server stops.
   afterAll(() => ws?.close({ force: true }));
@@ -216,6 +241,31 @@ describe.skipIf(!existsSync(chromiumPath))('interactive cards in two browsers', 
     await cardOf(pageB).getByTestId('card-button').filter({ hasText: 'Sync to HR' }).click();
     await toastShown(pageB, 'The app ran into an error handling this action.');
     await snap(pageB, '08-B-phone-app-error');
+  });
+
+  it('shows a non-shared card’s update to the clicker alone: A and B each see their own view', async () => {
+    await sendCard(outingCard);
+    const outingOf = (page: Page) => cardOf(page).filter({ hasText: /团建报名|已报名/ });
+    await outingOf(pageA).filter({ hasText: '团建报名' }).waitFor();
+    await outingOf(pageB).filter({ hasText: '团建报名' }).waitFor();
+    await outingOf(pageA).getByTestId('card-button').filter({ hasText: 'Count me in' }).click();
+    await outingOf(pageA).filter({ hasText: '已报名 · You are in' }).waitFor();
+    await snap(pageA, '10-A-own-view');
+    // B keeps the sign-up button, live and after a reload.
+    await pageB.waitForTimeout(1_000);
+    await expect(outingOf(pageB).filter({ hasText: '团建报名' }).count()).resolves.toBe(1);
+    await openChat(pageB);
+    const joinOnB = outingOf(pageB).getByTestId('card-button').filter({ hasText: 'Count me in' });
+    await joinOnB.waitFor();
+    await outingOf(pageB).scrollIntoViewIfNeeded();
+    await snap(pageB, '11-B-phone-still-open');
+    await joinOnB.click();
+    await outingOf(pageB).filter({ hasText: '已报名 · You are in' }).waitFor();
+    await snap(pageB, '12-B-phone-own-view');
+    // A's view stays A's after a reload too.
+    await openChat(pageA);
+    await outingOf(pageA).filter({ hasText: '已报名 · You are in' }).waitFor();
+    expect(calls.filter((call) => call.action.value.decision === 'join')).toHaveLength(2);
   });
 
   it('shows the card request URL next to the event URL in the app settings', async () => {

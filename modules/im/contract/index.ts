@@ -351,6 +351,14 @@ export interface ReadEventPayload {
   appMessages: Array<{ appId: string; messageIds: string[] }>;
 }
 
+/**
+ * `im.card_view.updated`: a click's update of a non-shared card (Feishu's 独享卡片) made `message`
+ * — with its new card — the own view of `userIds`; only their connections get it.
+ */
+export interface CardViewEventPayload extends MessageEventPayload {
+  userIds: string[];
+}
+
 /** Domain events (outbox `type`). Payloads carry ids plus what realtime clients need to apply them. */
 export const imEvents = {
   chatCreated: 'im.chat.created',
@@ -361,6 +369,8 @@ export const imEvents = {
   messageCreated: 'im.message.created',
   messageUpdated: 'im.message.updated',
   messageRecalled: 'im.message.recalled',
+  /** A non-shared card changed for some people only: to their own connections (`CardViewEventPayload`). */
+  cardViewUpdated: 'im.card_view.updated',
   reactionAdded: 'im.reaction.added',
   reactionRemoved: 'im.reaction.removed',
   read: 'im.read',
@@ -416,7 +426,10 @@ export * from './cards.ts';
 /** What a card action answers: the app's toast for the clicker, and the card if the app replaced it. */
 export interface CardActionResult {
   toast: CardToast | null;
-  /** The message with its new card (everyone in the chat also gets `im.message.updated`); null when unchanged. */
+  /**
+   * The message with its new card as the clicker now sees it (a shared card: everyone in the chat also
+   * gets `im.message.updated`; a non-shared one changed for the clicker alone); null when unchanged.
+   */
   message: MessageView | null;
 }
 

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { UserView } from '@kite/contact/contract';
-import type { CardActionResult } from '@kite/im/contract';
+import type { CardActionResult, MessageView } from '@kite/im/contract';
 import {
   addSignedInPerson,
   createSecondTenant,
@@ -42,10 +42,13 @@ interface CardCall {
 const plain = (content: string) => ({ tag: 'plain_text', content });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The card every bot sends: buttons, a select menu, a date picker and a form. */
-function requestCard(title: string) {
+/**
+ * The card every bot sends: buttons, a select menu, a date picker and a form. Shared (one card for
+ * everyone) unless `shared` is false: then a click's answer is the clicker's own view.
+ */
+function requestCard(title: string, shared = true) {
   return {
-    config: { wide_screen_mode: true },
+    config: { wide_screen_mode: true, ...(shared ? { update_multi: true } : {}) },
     header: { title: plain(title), template: 'blue' },
     elements: [
       { tag: 'div', text: { tag: 'lark_md', content: 'Alice asks for **2 days** off' } },
@@ -80,6 +83,7 @@ function requestCard(title: string) {
 }
 
 const doneCard = (text: string) => ({
+  config: { update_multi: true },
   header: { title: plain('Done'), template: 'green' },
   elements: [{ tag: 'markdown', content: text }],
 });
@@ -101,14 +105,14 @@ describe.each(testEngines())('card callbacks through the official SDK (%s)', (en
   const createBot = (name: string, settings: Record<string, unknown> = {}) => createSdkBot(server, admin, name, settings);
 
   /** The bot opens a group with Alice and Bob and sends its card there. */
-  async function sendCard(bot: { client: lark.Client }, title: string) {
+  async function sendCard(bot: { client: lark.Client }, title: string, shared = true) {
     const chat = await bot.client.im.v1.chat.create({
       data: { name: title, user_id_list: [people.alice.user.openId, people.bob.user.openId] },
     });
     const chatId = chat.data!.chat_id!;
     const sent = await bot.client.im.v1.message.create({
       params: { receive_id_type: 'chat_id' },
-      data: { receive_id: chatId, msg_type: 'interactive', content: JSON.stringify(requestCard(title)) },
+      data: { receive_id: chatId, msg_type: 'interactive', content: JSON.stringify(requestCard(title, shared)) },
     });
     expect(sent.code).toBe(0);
     return { chatId, messageId: sent.data!.message_id! };
@@ -120,9 +124,9 @@ describe.each(testEngines())('card callbacks through the official SDK (%s)', (en
 
   /** Bob's browser: the card updates his connection receives. */
   async function watch(who: WebClient) {
-    const { socket, updates } = await watchMessageUpdates(server, who);
+    const { socket, updates, views } = await watchMessageUpdates(server, who);
     sockets.push(socket);
-    return { updates };
+    return { updates, views };
   }
 
   let legacy: { appId: string; client: lark.Client; card: { chatId: string; messageId: string } };
@@ -193,6 +197,47 @@ describe.each(testEngines())('card callbacks through the official SDK (%s)', (en
     expect(patched.code).toBe(0);
     const live = await waitFor(() => bob.updates(legacy.card.messageId)[1], 'the patched card for Bob');
     expect(JSON.parse(live.payload!.message.content).header.title.content).toBe('Reopened');
+  });
+
+  it('gives each clicker their own view of a non-shared card: the others, the app and history keep the card', async () => {
+    const { chatId, messageId } = await sendCard(legacy, 'Unshared leave request', false);
+    const aliceSocket = await watch(people.alice.client);
+    const bobSocket = await watch(people.bob.client);
+    const viewsOf = async (who: WebClient) =>
+      (await who.get<{ items: MessageView[] }>(`/api/im/chats/${chatId}/messages?limit=10`)).body.items.find(
+        (message) => message.messageId === messageId,
+      );
+    const byAlice = doneCard(`Approved by ${people.alice.user.openId}`);
+
+    const answer = await click(people.alice.client, messageId, approve);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    expect(JSON.parse(answer.body.message!.content)).toEqual(byAlice);
+    // Alice's other tabs get her view; Bob's connection hears nothing of it.
+    const own = await waitFor(() => aliceSocket.views(messageId)[0], 'im.card_view.updated for Alice');
+    expect(JSON.parse(own.payload!.message.content)).toEqual(byAlice);
+    expect(JSON.parse((await viewsOf(people.alice.client))!.content)).toEqual(byAlice);
+    expect(JSON.parse((await viewsOf(people.bob.client))!.content)).toEqual(requestCard('Unshared leave request', false));
+    const asApp = (await legacy.client.im.v1.message.get({ path: { message_id: messageId } })).data!.items![0]!;
+    expect(JSON.parse(asApp.body!.content!)).toEqual(requestCard('Unshared leave request', false));
+    expect(asApp.updated).toBe(false);
+
+    // Alice's view has no buttons, so her click is a forged one; Bob still has them, and gets his own view.
+    expect((await click(people.alice.client, messageId, approve)).body.error?.code).toBe('card_action_invalid');
+    const byBob = await click(people.bob.client, messageId, approve);
+    expect(JSON.parse(byBob.body.message!.content)).toEqual(doneCard(`Approved by ${people.bob.user.openId}`));
+    expect(JSON.parse((await viewsOf(people.alice.client))!.content)).toEqual(byAlice);
+    expect(bobSocket.updates(messageId)).toEqual([]);
+    expect(aliceSocket.views(messageId)).toHaveLength(1);
+
+    // A patch for everyone (both cards shared) replaces every view.
+    const patched = await legacy.client.im.v1.message.patch({
+      path: { message_id: messageId },
+      data: { content: JSON.stringify(requestCard('Reopened')) },
+    });
+    expect(patched.code).toBe(0);
+    for (const who of [people.alice.client, people.bob.client]) {
+      expect(JSON.parse((await viewsOf(who))!.content).header.title.content).toBe('Reopened');
+    }
   });
 
   it('passes options, dates and form values through, and changes nothing when the app answers nothing', async () => {

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import { cardActionInvalid, resolveCardAction } from './card-actions.ts';
 import { type CardClick, cardActionTriggerEvent, legacyCardCallback, readAppAnswer } from './card-callback-format.ts';
 import type { DelayedCardUpdates } from './card-updates.ts';
+import { withOwnCardViews } from './card-views.ts';
 import { type ChatRow, type ImDb, type MessageRow, imRepository as repo } from './im-repository.ts';
 import type { Ctx, ImService } from './im-service.ts';
 import { assertMember, imErrors, partyOf } from './policy.ts';
@@ -51,14 +52,17 @@ export interface CardCallbackDeps {
  * guard), call the app that sent it — legacy v1 to its card request URL when it has one, else
  * `card.action.trigger` through its event subscription — and apply its answer: a new card replaces
  * the message's through the same path as the open API's `message.patch` (validation, realtime
- * `im.message.updated` for the whole chat), a toast goes back to the clicker alone.
+ * `im.message.updated` for the whole chat) — or, on a non-shared card, the clicker's own view
+ * (`im.card_view.updated` to them alone) —, a toast goes back to the clicker alone.
  */
 export class CardCallbacks {
   constructor(private readonly deps: CardCallbackDeps) {}
 
   async act(ctx: Ctx, messageRef: string, input: CardActionInput): Promise<CardActionResult> {
     const { message, chat } = await this.cardMessage(ctx, messageRef);
-    const action = resolveCardAction(storedCard(message), input);
+    // The click is checked against the card as the clicker sees it (their own view of a non-shared card).
+    const [seen] = await withOwnCardViews(this.deps.db, partyOf(ctx), [message]);
+    const action = resolveCardAction(storedCard(seen!), input);
     const app = await this.deps.apps.getApp(message.sender_id);
     if (!app || app.tenantId !== ctx.tenantId || !this.takesCallbacks(app)) throw cardErrors.noHandler();
     const click: CardClick = {
@@ -116,13 +120,14 @@ export class CardCallbacks {
 
   /**
    * The app replaces its card, as if it had called `message.patch` itself (a template card is
-   * rendered from the app's template there); the clicker gets their view.
+   * rendered from the app's template there): for everyone when the card and its replacement are
+   * shared, else as the clicker's own view (card-views.ts); the clicker gets their view.
    */
   private async replaceCard(ctx: Ctx, app: AppRecord, message: MessageRow, card: CardJson): Promise<MessageView> {
     const asApp: Ctx = { tenantId: ctx.tenantId, actor: { type: 'app', appId: app.appId, name: app.name }, scopes: app.scopes };
     let row: MessageRow;
     try {
-      row = await this.deps.im.edit(asApp, message.id, { content: JSON.stringify(card), card: true });
+      row = await this.deps.im.edit(asApp, message.id, { content: JSON.stringify(card), card: true, viewers: [partyOf(ctx).id] });
     } catch (error) {
       if (error instanceof AppError) throw cardErrors.answerRefused(error.message);
       throw error;

@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
-import type { UserView } from '@kite/contact/contract';
-import type { CardActionResult } from '@kite/im/contract';
+import type { CardActionResult, MessageView } from '@kite/im/contract';
 import { ManualClock } from '@kite/kernel/clock';
 import type { CardTemplateView } from '@kite/openplatform/contract';
 import {
   addSignedInPerson,
   createSecondTenant,
-  setUpTenant,
-  startTestServer,
+  type SignedIn,
   type TestServer,
   testEngines,
   type WebClient,
@@ -25,6 +23,7 @@ import {
   readContent,
   type SdkBot,
   sdkFailureWithMsg,
+  startTwoPeopleAndBots,
   watchMessageUpdates,
 } from './im-test-kit.ts';
 
@@ -36,7 +35,9 @@ import {
  */
 
 const plain = (content: string) => ({ tag: 'plain_text', content });
-const requestCard = (title: string) => ({
+/** The clicked card: shared unless `shared` is false (then updates become people's own views). */
+const requestCard = (title: string, shared = true) => ({
+  ...(shared ? { config: { update_multi: true } } : {}),
   header: { title: plain(title), template: 'blue' },
   elements: [
     { tag: 'div', text: { tag: 'lark_md', content: 'Expense report **#17**' } },
@@ -54,8 +55,8 @@ describe.each(testEngines())('delayed card updates with the click’s token (%s)
   const clock = new ManualClock(Date.now());
   let server: TestServer;
   let admin: WebClient;
-  let alice: { client: WebClient; user: UserView };
-  let bob: { client: WebClient; user: UserView };
+  let alice: SignedIn;
+  let bob: SignedIn;
   /** Answers clicks with nothing (legacy v1), as Feishu advises before a delayed update. */
   let legacyBot: SdkBot;
   /** Gets `card.action.trigger` (v2) at an encrypted event webhook and answers a toast only. */
@@ -73,13 +74,13 @@ describe.each(testEngines())('delayed card updates with the click’s token (%s)
     return sdkFailureWithMsg(bot.client.request({ method: 'POST', url: '/open-apis/interactive/v1/card/update', data: { token, card } }));
   }
 
-  async function sendCard(bot: SdkBot, title: string) {
+  async function sendCard(bot: SdkBot, title: string, shared = true) {
     const chat = await bot.client.im.v1.chat.create({
       data: { name: title, user_id_list: [alice.user.openId, bob.user.openId], bot_id_list: [otherBot.appId] },
     });
     const sent = await bot.client.im.v1.message.create({
       params: { receive_id_type: 'chat_id' },
-      data: { receive_id: chat.data!.chat_id!, msg_type: 'interactive', content: JSON.stringify(requestCard(title)) },
+      data: { receive_id: chat.data!.chat_id!, msg_type: 'interactive', content: JSON.stringify(requestCard(title, shared)) },
     });
     expect(sent.code).toBe(0);
     return sent.data!.message_id!;
@@ -103,10 +104,6 @@ describe.each(testEngines())('delayed card updates with the click’s token (%s)
   }
 
   beforeAll(async () => {
-    server = await startTestServer({ engine, clock });
-    ({ admin } = await setUpTenant(server));
-    alice = await addSignedInPerson(server, admin, 'Alice');
-    bob = await addSignedInPerson(server, admin, 'Bob');
     const legacy = await listen(
       lark.adaptDefault(
         '/card',
@@ -130,9 +127,20 @@ describe.each(testEngines())('delayed card updates with the click’s token (%s)
       ),
     );
     hooks.push(legacy.server, events.server);
-    otherBot = await createSdkBot(server, admin, 'Other bot');
-    legacyBot = await createSdkBot(server, admin, 'Expenses', { cardUrl: `${legacy.url}/card`, verificationToken: 'vt-delay' });
-    eventBot = await createSdkBot(server, admin, 'Expenses v2', { eventUrl: `${events.url}/events`, encryptKey: 'delay-key' });
+    ({
+      server,
+      admin,
+      alice,
+      bob,
+      bots: { other: otherBot, legacy: legacyBot, events: eventBot },
+    } = await startTwoPeopleAndBots(
+      { engine, clock },
+      {
+        other: { name: 'Other bot' },
+        legacy: { name: 'Expenses', cardUrl: `${legacy.url}/card`, verificationToken: 'vt-delay' },
+        events: { name: 'Expenses v2', eventUrl: `${events.url}/events`, encryptKey: 'delay-key' },
+      },
+    ));
   });
 
   afterAll(async () => {
@@ -240,17 +248,14 @@ describe.each(testEngines())('delayed card updates with the click’s token (%s)
     expect(await update(legacyBot, token, statusCard('Mine again'))).toMatchObject({ status: 200, code: 0 });
   });
 
-  it('gives the use back when the card is refused; refuses per-person updates and recalled cards', async () => {
+  it('gives the use back when the card is refused; ignores open_ids on shared cards; refuses recalled cards', async () => {
     const messageId = await sendCard(legacyBot, 'Expense #21');
     const token = await clickForToken(messageId);
     const huge = await update(legacyBot, token, statusCard('x'.repeat(31 * 1024)));
     expect(huge).toMatchObject({ status: 400, code: 230_025 });
     const unknownTemplate = await update(legacyBot, token, { type: 'template', data: { template_id: 'AAzzzzzzzzzzz' } });
     expect(unknownTemplate).toMatchObject({ status: 400, code: 230_099 });
-    // Kite shows a card the same to everyone: open_ids only pass on a shared card, where Feishu ignores them too.
-    const perPerson = await update(legacyBot, token, { ...statusCard('Only Bob', false), open_ids: [bob.user.openId] });
-    expect(perPerson).toMatchObject({ status: 400, code: 99_992_402 });
-    expect(perPerson.msg).toContain('open_ids');
+    // A shared card changes for everyone whatever open_ids say, as on Feishu.
     expect(await update(legacyBot, token, { ...statusCard('Everyone'), open_ids: [bob.user.openId] })).toMatchObject({ code: 0 });
     // The refused updates used nothing: this is the token's second use.
     expect(await update(legacyBot, token, statusCard('Everyone, again'))).toMatchObject({ status: 200, code: 0 });
@@ -260,5 +265,71 @@ describe.each(testEngines())('delayed card updates with the click’s token (%s)
     const recalledToken = await clickForToken(recalled);
     await legacyBot.client.im.v1.message.delete({ path: { message_id: recalled } });
     expect(await update(legacyBot, recalledToken, statusCard('After recall'))).toMatchObject({ status: 400, code: 230_011 });
+  });
+
+  it('updates people’s own views of a non-shared card: the clicker’s, or those open_ids name, and no one else’s', async () => {
+    const messageId = await sendCard(legacyBot, 'Expense #23', false);
+    const chatId = (await legacyBot.client.im.v1.message.get({ path: { message_id: messageId } })).data!.items![0]!.chat_id!;
+    const aliceSocket = await watchMessageUpdates(server, alice.client);
+    const bobSocket = await watchMessageUpdates(server, bob.client);
+    sockets.push(aliceSocket.socket, bobSocket.socket);
+    const viewOf = async (who: SignedIn) => {
+      const page = await who.client.get<{ items: MessageView[] }>(`/api/im/chats/${chatId}/messages?limit=10`);
+      return JSON.parse(page.body.items.find((message) => message.messageId === messageId)!.content);
+    };
+    const viewers = async () =>
+      (
+        await sql<{ user_id: string }>`select user_id from im_card_view where message_id in (
+          select id from im_message where message_id = ${messageId}) order by user_id`.execute(server.kite.database.db)
+      ).rows.map((row) => row.user_id);
+    const unshared = requestCard('Expense #23', false);
+    const token = await clickForToken(messageId);
+
+    // No open_ids: the clicker's view, live on the clicker's sockets only.
+    expect(await update(legacyBot, token, statusCard('Yours, Alice', false))).toMatchObject({ status: 200, code: 0 });
+    const own = await waitFor(() => aliceSocket.views(messageId)[0], 'Alice’s view');
+    expect(JSON.parse(own.payload!.message.content)).toEqual(statusCard('Yours, Alice', false));
+    expect(await viewOf(alice)).toEqual(statusCard('Yours, Alice', false));
+    expect(await viewOf(bob)).toEqual(unshared);
+    // The app reads the card everyone else sees; Alice's user token reads her view (message.get and list).
+    expect(await contentOf(legacyBot, messageId)).toEqual(unshared);
+    const issued = await fetch(`${server.url}/api/_cli`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-kite-admin-secret': 'test-admin-secret' },
+      body: JSON.stringify({ command: 'token', app: legacyBot.appId, user: 'alice@acme.test', name: 'expense script' }),
+    });
+    const asAlice = lark.withUserAccessToken(((await issued.json()) as { user_access_token: string }).user_access_token);
+    const got = await legacyBot.client.im.v1.message.get({ path: { message_id: messageId } }, asAlice);
+    expect(JSON.parse(got.data!.items![0]!.body!.content!)).toEqual(statusCard('Yours, Alice', false));
+    const listed = await legacyBot.client.im.v1.message.list({ params: { container_id_type: 'chat', container_id: chatId } }, asAlice);
+    const inList = listed.data!.items!.find((item) => item.message_id === messageId)!;
+    expect(JSON.parse(inList.body!.content!)).toEqual(statusCard('Yours, Alice', false));
+
+    // open_ids must name people who received the card: unknown ones and people outside the chat are
+    // refused, with nothing stored and the token's use given back.
+    const carol = await addSignedInPerson(server, admin, 'Carol');
+    for (const openIds of [[bob.user.openId, 'ou_nobody'], [carol.user.openId]]) {
+      const refused = await update(legacyBot, token, { ...statusCard('Not for them', false), open_ids: openIds });
+      expect(refused).toMatchObject({ status: 400, code: 230_001 });
+      expect(refused.msg).toContain(openIds.at(-1));
+    }
+    expect(await update(legacyBot, token, { ...statusCard('Bad', false), open_ids: 'ou_x' })).toMatchObject({ status: 400 });
+    expect(await viewers()).toEqual([alice.user.id]);
+
+    // open_ids: only Bob's view changes — the token's second use, so the refusals took none.
+    expect(await update(legacyBot, token, { ...statusCard('For Bob', false), open_ids: [bob.user.openId] })).toMatchObject({
+      status: 200,
+      code: 0,
+    });
+    await waitFor(() => bobSocket.views(messageId)[0], 'Bob’s view');
+    expect(await viewOf(bob)).toEqual(statusCard('For Bob', false));
+    expect(await viewOf(alice)).toEqual(statusCard('Yours, Alice', false));
+    expect(aliceSocket.views(messageId)).toHaveLength(1);
+    expect([...aliceSocket.updates(messageId), ...bobSocket.updates(messageId)]).toEqual([]);
+    expect(await viewers()).toEqual([alice.user.id, bob.user.id].sort());
+
+    // A recall takes every view along.
+    await legacyBot.client.im.v1.message.delete({ path: { message_id: messageId } });
+    expect(await viewers()).toEqual([]);
   });
 });

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
+import type { UserLookup } from '@kite/contact/contract';
 import type { Clock } from '@kite/kernel/clock';
 import { AppError, errors } from '@kite/kernel/errors';
 import { randomHex } from '@kite/kernel/ids';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { cardTokenRepository as tokens } from './card-token-repository.ts';
-import type { ImDb } from './im-repository.ts';
+import { type ImDb, imRepository as repo } from './im-repository.ts';
 import type { Ctx, ImService } from './im-service.ts';
+import { imErrors } from './policy.ts';
 
 /**
  * Feishu's delayed card update (延时更新消息卡片, `POST /open-apis/interactive/v1/card/update`):
@@ -42,41 +44,39 @@ const updateErrors = {
     tokenRefused('card_token_expired', 'The card token has expired: a card can be updated with it for 30 minutes after the click'),
   usedUp: () =>
     tokenRefused('card_token_used_up', `The card token has been used ${CARD_TOKEN_MAX_USES} times, as many updates as one click allows`),
-  perUser: () =>
-    new AppError(
-      'card_update_per_user_unsupported',
-      'open_ids: Kite shows every card the same to everyone in its chat, so it cannot update it for some people only. ' +
-        'Declare the card shared ("config": {"update_multi": true}) and leave open_ids out',
-      { status: 400, openCode: 99_992_402 },
+  notInChat: (openIds: readonly string[]) =>
+    tokenRefused(
+      'card_update_open_ids_invalid',
+      `open_ids: ${openIds.slice(0, 10).join(', ')}${openIds.length > 10 ? ` and ${openIds.length - 10} more` : ''} ` +
+        'did not receive this card (unknown, or not in its chat); nothing was updated',
     ),
 };
+
+/** People one delayed update may name (Feishu gives no limit; a chat's people are far fewer). */
+const MAX_OPEN_IDS = 1000;
 
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** Whether a card is shared (one copy for everyone): JSON 1.0 says so in `config.update_multi`; JSON 2.0 cards always are. */
-function isSharedCard(card: Record<string, unknown>): boolean {
-  const config = card.config as { update_multi?: unknown } | undefined;
-  return card.schema === '2.0' || config?.update_multi === true;
-}
-
 /**
- * The card to show everyone, without Feishu's `open_ids` (the people to update): on a shared card
- * Feishu ignores them, and a card for some people only is what Kite cannot show.
+ * The card without Feishu's `open_ids` (the people whose view of a non-shared card to update), and
+ * those open ids, or null when the app named nobody.
  */
-function sharedCard(card: Record<string, unknown>): Record<string, unknown> {
+function splitOpenIds(card: Record<string, unknown>): { card: Record<string, unknown>; openIds: string[] | null } {
   const { open_ids: openIds, ...rest } = card;
-  if (openIds === undefined || openIds === null) return rest;
-  if (!Array.isArray(openIds) || openIds.some((id) => typeof id !== 'string'))
+  if (openIds === undefined || openIds === null) return { card: rest, openIds: null };
+  if (!Array.isArray(openIds) || openIds.some((id) => typeof id !== 'string' || id.length === 0 || id.length > 64))
     throw errors.validation('open_ids must be a list of open ids');
-  if (openIds.length > 0 && !isSharedCard(rest)) throw updateErrors.perUser();
-  return rest;
+  if (openIds.length > MAX_OPEN_IDS) throw errors.validation(`open_ids may name at most ${MAX_OPEN_IDS} people`);
+  return { card: rest, openIds: openIds.length > 0 ? [...new Set(openIds as string[])] : null };
 }
 
 export interface DelayedCardUpdateDeps {
   db: Kysely<ImDb>;
   im: Pick<ImService, 'edit'>;
+  /** Resolves `open_ids` to people. */
+  users: Pick<UserLookup, 'usersByPublicIds'>;
   clock: Clock;
 }
 
@@ -102,28 +102,54 @@ export class DelayedCardUpdates {
 
   /**
    * Replaces the card a token's click was on, as the app that got the token — the path of the open
-   * API's `message.patch` (the same checks, `im.message.updated` to the whole chat live). A refused
-   * card gives its use back.
+   * API's `message.patch` (the same checks). A shared card (before and after) changes for everyone
+   * (`im.message.updated` to the whole chat live); a non-shared one becomes the own view of the
+   * people in `open_ids`, or of the clicker when it names nobody (Feishu's 独享卡片). A refused card
+   * gives its use back.
    * @throws AppError `card_token_invalid` (unknown, another app's or another tenant's),
-   *   `card_token_expired`, `card_token_used_up`, `card_update_per_user_unsupported`, and whatever
+   *   `card_token_expired`, `card_token_used_up`, `card_update_open_ids_invalid`, and whatever
    *   `message.patch` refuses (recalled 230011, not in the chat, content 230001/230025/230099)
    */
   async update(ctx: Ctx, input: CardUpdateInput): Promise<void> {
     if (ctx.actor.type !== 'app') throw updateErrors.invalid();
-    const card = sharedCard(input.card);
+    const { card, openIds } = splitOpenIds(input.card);
     const tokenHash = hashToken(input.token);
     const row = await tokens.find(this.deps.db, tokenHash);
     if (!row || row.app_id !== ctx.actor.appId || row.tenant_id !== ctx.tenantId) throw updateErrors.invalid();
     const now = this.deps.clock.now();
     if (row.expires_at <= now) throw updateErrors.expired();
+    const viewers = openIds ? await this.peopleOfCard(ctx.tenantId, row.message_id, openIds) : [row.user_id];
     if (!(await tokens.takeUse(this.deps.db, tokenHash, CARD_TOKEN_MAX_USES, now))) {
       throw row.expires_at <= this.deps.clock.now() ? updateErrors.expired() : updateErrors.usedUp();
     }
     try {
-      await this.deps.im.edit(ctx, row.message_id, { content: JSON.stringify(card), card: true });
+      await this.deps.im.edit(ctx, row.message_id, { content: JSON.stringify(card), card: true, viewers });
     } catch (error) {
       await tokens.returnUse(this.deps.db, tokenHash);
       throw error;
     }
+  }
+
+  /**
+   * The people `open_ids` name, each of whom received the card: a person in its chat. Checked on
+   * shared cards too, where the update then reaches everyone.
+   * @throws AppError `card_update_open_ids_invalid` naming the open ids that are not
+   */
+  private async peopleOfCard(tenantId: string, messageId: string, openIds: readonly string[]): Promise<string[]> {
+    const message = await repo.findMessage(this.deps.db, tenantId, messageId);
+    if (!message) throw imErrors.messageNotFound();
+    const people = await this.deps.users.usersByPublicIds(tenantId, 'open_id', openIds);
+    const members = await repo.findMembers(
+      this.deps.db,
+      message.chat_id,
+      'user',
+      people.map((person) => person.id),
+    );
+    const inChat = new Set(members.map((member) => member.member_id));
+    const received = people.filter((person) => inChat.has(person.id));
+    const receivedOpenIds = new Set(received.map((person) => person.openId));
+    const strangers = openIds.filter((openId) => !receivedOpenIds.has(openId));
+    if (strangers.length > 0) throw updateErrors.notInChat(strangers);
+    return received.map((person) => person.id);
   }
 }

@@ -1,5 +1,6 @@
 import type { UserLookup } from '@kite/contact/contract';
 import {
+  type CardViewEventPayload,
   type ChatEventPayload,
   type ChatSettings,
   type ChatView,
@@ -25,6 +26,8 @@ import { actorProfileOf, type RequestContext } from '@kite/platform/context';
 import { uniqueViolation } from '@kite/platform/database';
 import type { CommandRunner, Emit } from '@kite/platform/outbox';
 import type { Kysely, Transaction } from 'kysely';
+import { cardViewRepository as cardViews } from './card-view-repository.ts';
+import { isSharedUpdate, withOwnCardViews } from './card-views.ts';
 import { contentInvalid, type ParsedContent, parseContent, type RawMention, type ResolvedMention } from './content.ts';
 import {
   type ChatCursor,
@@ -591,9 +594,10 @@ export class ImService {
   }
 
   /** Messages as MessageViews for the caller: reactions (reactedByMe), reply and unread counts. */
-  async messageViews(ctx: Ctx, rows: MessageRow[]): Promise<MessageView[]> {
-    if (rows.length === 0) return [];
+  async messageViews(ctx: Ctx, stored: MessageRow[]): Promise<MessageView[]> {
+    if (stored.length === 0) return [];
     const viewer = partyOf(ctx);
+    const rows = await withOwnCardViews(this.db, viewer, stored);
     const bases = await this.messageEventViews(ctx.tenantId, rows);
     const reactions = await repo.reactionsOf(
       this.db,
@@ -644,8 +648,10 @@ export class ImService {
   }
 
   /** Messages with every id of their sender and mentions: what the open API presents. */
-  async messageRecords(ctx: Ctx, rows: MessageRow[]): Promise<MessageRecord[]> {
-    if (rows.length === 0) return [];
+  async messageRecords(ctx: Ctx, stored: MessageRow[]): Promise<MessageRecord[]> {
+    if (stored.length === 0) return [];
+    // A user token reads the person's own card views; the app (tenant token) the card everyone else sees.
+    const rows = await withOwnCardViews(this.db, partyOf(ctx), stored);
     const bases = await this.messageEventViews(ctx.tenantId, rows);
     const parties = await this.referencedParties(ctx.tenantId, rows);
     const related = await repo.findMessagesByIds(this.db, [
@@ -1403,11 +1409,13 @@ export class ImService {
     operator: PartyInfo | null,
     related: { parent: string | null; root: string | null },
     known?: { appIds: string[]; replies: number },
+    /** `im.card_view.updated`: the people whose own view `row` shows (`CardViewEventPayload`). */
+    viewers?: readonly string[],
   ): Promise<void> {
     const appIds = known?.appIds ?? (await this.appIdsOf(trx, chat.id));
     const replies = known?.replies ?? (row.root_id === null ? ((await repo.replyCounts(trx, [row.id])).get(row.id) ?? 0) : 0);
     const sender = infos.get(partyKey(row.sender_kind, row.sender_id));
-    const payload: MessageEventPayload = {
+    const payload: MessageEventPayload | CardViewEventPayload = {
       chatId: chat.id,
       chat: presentChatRef(chat, appIds),
       message: presentMessageEvent(row, sender, infos, replies),
@@ -1419,6 +1427,7 @@ export class ImService {
       parentMessageId: related.parent,
       rootMessageId: related.root,
       operator: operator ? presentParty(operator) : null,
+      ...(viewers ? { userIds: [...viewers] } : {}),
     };
     await emit({ type, subjectType: 'message', subjectId: row.id, payload });
   }
@@ -1436,9 +1445,16 @@ export class ImService {
 
   /**
    * Edits the caller's own text or post message (also switching between them, as Feishu's update
-   * allows), or — `card: true` — replaces the content of the caller's own card.
+   * allows), or — `card: true` — replaces the content of the caller's own card. A card update made
+   * for some people (`viewers`: a click's update, card-views.ts) becomes only their own view of it,
+   * unless the stored and the new card are both shared; a card replaced for everyone loses the
+   * views people had of it.
    */
-  async edit(ctx: Ctx, messageRef: string, input: { content: string; msgType?: MsgType; card?: boolean }): Promise<MessageRow> {
+  async edit(
+    ctx: Ctx,
+    messageRef: string,
+    input: { content: string; msgType?: MsgType; card?: boolean; viewers?: readonly string[] },
+  ): Promise<MessageRow> {
     assertScope(ctx, 'im:message');
     const { message, party, chat, member } = await this.messageStanding(ctx, messageRef);
     assertNotSystem(message);
@@ -1476,10 +1492,18 @@ export class ImService {
     const sender = await this.party(ctx.tenantId, party);
     infos.set(partyKey(party.kind, party.id), sender);
     const related = await this.relatedIds(message);
+    const viewers = input.card && input.viewers && !isSharedUpdate(message.content, rendered.content) ? input.viewers : null;
     await this.run(ctx, async ({ trx, emit }) => {
       const locked = (await repo.lockChat(trx, ctx.tenantId, chat.id))!;
       const current = (await repo.findMessage(trx, ctx.tenantId, message.id))!;
       if (current.recalled) throw imErrors.recalled();
+      if (viewers) {
+        await cardViews.save(trx, message.id, viewers, rendered.content, this.deps.clock.now());
+        const view = { ...current, content: rendered.content };
+        await this.emitMessage(trx, emit, imEvents.cardViewUpdated, locked, view, infos, sender, related, undefined, viewers);
+        return;
+      }
+      if (input.card) await cardViews.clear(trx, message.id);
       const patch = {
         msg_type: msgType,
         content: rendered.content,
@@ -1530,8 +1554,9 @@ export class ImService {
       });
       const after = (await repo.findMessage(trx, ctx.tenantId, message.id))!;
       await this.deps.resources?.link(trx as never, after, true);
-      // Its pin and pending buzzes go with it; clients drop them on the recall event.
+      // Its pin, pending buzzes and people's own card views go with it; clients drop them on the recall event.
       await clearPinAndBuzzes(trx as never, message.id);
+      if (message.msg_type === 'interactive') await cardViews.clear(trx, message.id);
       await this.emitMessage(trx, emit, imEvents.messageRecalled, locked, after, infos, operator, related);
     });
     return (await repo.findMessage(this.db, ctx.tenantId, message.id))!;

@@ -2,7 +2,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { MessageEventPayload } from '@kite/im/contract';
-import { type TestServer, type WebClient, waitFor } from '@kite/testing/test-server';
+import { createApp, startTwoPeople, type TestServer, type WebClient, waitFor } from '@kite/testing/test-server';
 import * as lark from '@larksuiteoapi/node-sdk';
 import WebSocket from 'ws';
 
@@ -34,10 +34,7 @@ export async function createSdkBot(
   name: string,
   settings: Record<string, unknown> = {},
 ): Promise<SdkBot> {
-  const made = await admin.post<{ app: { appId: string }; appSecret: string }>('/api/admin/apps', { name, ...settings });
-  if (made.status !== 200) throw new Error(`could not create app ${name}: ${made.status} ${JSON.stringify(made.body)}`);
-  const { appId } = made.body.app;
-  const { appSecret } = made.body;
+  const { appId, appSecret } = await createApp(admin, name, settings);
   const client = new lark.Client({
     appId,
     appSecret,
@@ -47,6 +44,22 @@ export async function createSdkBot(
     cache: new lark.DefaultCache(),
   });
   return { appId, appSecret, client };
+}
+
+/**
+ * The messenger's usual start: a server, its admin, Alice and Bob signed in ({@link startTwoPeople}),
+ * and an SDK bot for each entry of `bots` (its name and console settings), made in that order.
+ */
+export async function startTwoPeopleAndBots<Key extends string>(
+  options: Parameters<typeof startTwoPeople>[0],
+  bots: Record<Key, { name: string } & Record<string, unknown>>,
+) {
+  const people = await startTwoPeople(options);
+  const made = {} as Record<Key, SdkBot>;
+  for (const [key, { name, ...settings }] of Object.entries(bots) as Array<[Key, { name: string }]>) {
+    made[key] = await createSdkBot(people.server, people.admin, name, settings);
+  }
+  return { ...people, bots: made };
 }
 
 /** The SDK throws (axios) on non-2xx; Feishu answers IM business errors with HTTP 400. */
@@ -83,16 +96,17 @@ export async function listen(handler: RequestListener): Promise<{ server: Server
 
 /**
  * Someone's browser connection (`/ws/client`, their session): once it said hello, the
- * `im.message.updated` frames it received for a message. The caller closes the socket.
+ * `im.message.updated` frames it received for a message (`updates`), and the `im.card_view.updated`
+ * frames of their own views of non-shared cards (`views`). The caller closes the socket.
  */
 export async function watchMessageUpdates(server: TestServer, who: WebClient) {
   const frames: Array<{ t: string; type?: string; payload?: MessageEventPayload }> = [];
   const socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws/client`, { headers: { cookie: who.cookieHeader() } });
   socket.on('message', (data) => frames.push(JSON.parse(String(data))));
   await waitFor(() => (frames.some((frame) => frame.t === 'hello') ? true : undefined), 'hello');
-  const updates = (messageId: string) =>
-    frames.filter((frame) => frame.type === 'im.message.updated' && frame.payload?.message.messageId === messageId);
-  return { socket, updates };
+  const framesOf = (type: string) => (messageId: string) =>
+    frames.filter((frame) => frame.type === type && frame.payload?.message.messageId === messageId);
+  return { socket, updates: framesOf('im.message.updated'), views: framesOf('im.card_view.updated') };
 }
 
 /** A message's content as its app reads it back (`message.get`), parsed. */

@@ -1,4 +1,5 @@
 import {
+  type CardViewEventPayload,
   type ChatEventPayload,
   imEvents,
   type MembersEventPayload,
@@ -20,7 +21,8 @@ export function chatTopic(chatId: string): string {
  * it (they see their removal, also via their own user topic on a replay). `im.read` goes to the
  * reader's own connections (other tabs and devices) and to the senders of what was read (live receipts). A buzz (`im.urgent.*`) goes to the people it
  * is about and those watching it, through their own user topics: nobody else in the chat hears of it.
- * A person's own settings (`im.user_settings.updated`) go to their connections alone.
+ * A person's own settings (`im.user_settings.updated`) go to their connections alone, and so does
+ * their own view of a non-shared card (`im.card_view.updated`).
  */
 export function imEventAudience(event: DomainEvent): EventAudience | null {
   if (!event.type.startsWith('im.') || event.type === imEvents.settingsUpdated) return null;
@@ -32,6 +34,8 @@ export function imEventAudience(event: DomainEvent): EventAudience | null {
       const read = payload as ReadEventPayload;
       return { topics: [read.userId, ...read.senderUserIds].map(userTopic) };
     }
+    case imEvents.cardViewUpdated:
+      return { topics: (payload as CardViewEventPayload).userIds.map(userTopic) };
     case imEvents.urgentCreated:
     case imEvents.urgentAcknowledged: {
       const { recipientIds, watcherIds } = payload as UrgentEventPayload;

@@ -115,6 +115,19 @@ export interface ImTables {
     expires_at: Date;
     uses: Defaulted<number>;
   };
+  /**
+   * One person's own view of a non-shared card (migration 202611251200): what a click's update made
+   * of it for them (Feishu's 独享卡片). Everyone without a row sees `im_message.content`.
+   */
+  im_card_view: {
+    /** `im_message.id` of the card. */
+    message_id: string;
+    /** Whose view (contact user id). */
+    user_id: string;
+    /** The card JSON this person sees, stored as a shared card's content is. */
+    content: string;
+    updated_at: Date;
+  };
   im_reaction: {
     /** Public reaction id (Feishu `reaction_id`). */
     id: string;

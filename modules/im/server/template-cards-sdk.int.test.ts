@@ -1,20 +1,19 @@
 import type { Server } from 'node:http';
-import type { UserView } from '@kite/contact/contract';
 import type { CardActionResult, MessageView } from '@kite/im/contract';
 import type { CardTemplateView } from '@kite/openplatform/contract';
-import {
-  addSignedInPerson,
-  createSecondTenant,
-  setUpTenant,
-  startTestServer,
-  type TestServer,
-  testEngines,
-  type WebClient,
-} from '@kite/testing/test-server';
+import { createSecondTenant, type SignedIn, type TestServer, testEngines, type WebClient } from '@kite/testing/test-server';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSdkBot, listen, quietLogger as quiet, readContent, type SdkBot, sdkFailureWithMsg } from './im-test-kit.ts';
+import {
+  createSdkBot,
+  listen,
+  quietLogger as quiet,
+  readContent,
+  type SdkBot,
+  sdkFailureWithMsg,
+  startTwoPeopleAndBots,
+} from './im-test-kit.ts';
 
 /**
  * Template cards through the official SDK: an administrator keeps a card template for an app in the
@@ -59,8 +58,8 @@ function rendered(values: { name: string; reason: string; extra: unknown[]; requ
 describe.each(testEngines())('template cards through the official SDK (%s)', (engine) => {
   let server: TestServer;
   let admin: WebClient;
-  let alice: { client: WebClient; user: UserView };
-  let bob: { client: WebClient; user: UserView };
+  let alice: SignedIn;
+  let bob: SignedIn;
   let bot: SdkBot;
   let otherBot: SdkBot;
   let hook: Server;
@@ -80,10 +79,6 @@ describe.each(testEngines())('template cards through the official SDK (%s)', (en
     (await alice.client.get<{ items: MessageView[] }>(`/api/im/chats/${chatId}/messages?limit=100`)).body.items.length;
 
   beforeAll(async () => {
-    server = await startTestServer({ engine });
-    ({ admin } = await setUpTenant(server));
-    alice = await addSignedInPerson(server, admin, 'Alice');
-    bob = await addSignedInPerson(server, admin, 'Bob');
     // The bot's card request URL (legacy v1): it answers a click with a template card of its own.
     const handler = new lark.CardActionHandler({ verificationToken: 'vt-template', logger: quiet }, async (data: (typeof clicks)[0]) => {
       clicks.push(data);
@@ -100,8 +95,16 @@ describe.each(testEngines())('template cards through the official SDK (%s)', (en
     });
     const listening = await listen(lark.adaptDefault('/card', handler, { autoChallenge: true }));
     hook = listening.server;
-    bot = await createSdkBot(server, admin, 'HR bot', { cardUrl: `${listening.url}/card`, verificationToken: 'vt-template' });
-    otherBot = await createSdkBot(server, admin, 'Other bot');
+    ({
+      server,
+      admin,
+      alice,
+      bob,
+      bots: { hr: bot, other: otherBot },
+    } = await startTwoPeopleAndBots(
+      { engine },
+      { hr: { name: 'HR bot', cardUrl: `${listening.url}/card`, verificationToken: 'vt-template' }, other: { name: 'Other bot' } },
+    ));
     const created = await admin.post<CardTemplateView>(templateOf(bot.appId), {
       name: 'Leave',
       card: leaveTemplate,

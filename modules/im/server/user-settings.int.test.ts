@@ -1,14 +1,5 @@
-import type { UserView } from '@kite/contact/contract';
 import type { UserSettingsEventPayload, UserSettingsView } from '@kite/im/contract';
-import {
-  addSignedInPerson,
-  setUpTenant,
-  startTestServer,
-  type TestServer,
-  testEngines,
-  WebClient,
-  waitFor,
-} from '@kite/testing/test-server';
+import { type SignedIn, startTwoPeople, type TestServer, testEngines, WebClient, waitFor } from '@kite/testing/test-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 
@@ -18,7 +9,6 @@ import WebSocket from 'ws';
  */
 
 type ErrorBody = { error: { code: string } };
-type Person = { client: WebClient; user: UserView };
 interface Frame {
   t: string;
   type?: string;
@@ -28,14 +18,14 @@ interface Frame {
 describe.each(testEngines())('messenger user settings (%s)', (engine) => {
   let server: TestServer;
   let admin: WebClient;
-  let alice: Person;
-  let bob: Person;
+  let alice: SignedIn;
+  let bob: SignedIn;
   const sockets: WebSocket[] = [];
 
-  const settingsOf = async (who: Person) => (await who.client.get<UserSettingsView>('/api/im/user-settings')).body;
-  const change = (who: Person, body: unknown) => who.client.patch<UserSettingsView & ErrorBody>('/api/im/user-settings', body);
+  const settingsOf = async (who: SignedIn) => (await who.client.get<UserSettingsView>('/api/im/user-settings')).body;
+  const change = (who: SignedIn, body: unknown) => who.client.patch<UserSettingsView & ErrorBody>('/api/im/user-settings', body);
 
-  async function listen(who: Person) {
+  async function listen(who: SignedIn) {
     const frames: Frame[] = [];
     const socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws/client`, { headers: { cookie: who.client.cookieHeader() } });
     sockets.push(socket);
@@ -45,10 +35,7 @@ describe.each(testEngines())('messenger user settings (%s)', (engine) => {
   }
 
   beforeAll(async () => {
-    server = await startTestServer({ engine });
-    ({ admin } = await setUpTenant(server));
-    alice = await addSignedInPerson(server, admin, 'Alice');
-    bob = await addSignedInPerson(server, admin, 'Bob');
+    ({ server, admin, alice, bob } = await startTwoPeople({ engine }));
   });
 
   afterAll(async () => {

@@ -52,6 +52,8 @@ function applyEvent(event: RealtimeEvent, context: RealtimeApplyContext): void {
       return;
     case 'im.message.updated':
     case 'im.message.recalled':
+    // A non-shared card the viewer's click changed for them: their own view replaces the card.
+    case 'im.card_view.updated':
       writeMessage(queryClient, chatId, (event.payload as MessageEventPayload).message);
       return;
     case 'im.reaction.added':

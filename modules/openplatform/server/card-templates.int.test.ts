@@ -1,9 +1,9 @@
 import type { CardTemplateSummary, CardTemplateVersionView, CardTemplateView } from '@kite/openplatform/contract';
 import {
   addSignedInPerson,
+  createApp,
   createSecondTenant,
-  setUpTenant,
-  startTestServer,
+  startTenant,
   type TestServer,
   testEngines,
   type WebClient,
@@ -30,9 +30,8 @@ describe.each(testEngines())('card templates in the console (%s)', (engine) => {
   const base = () => `/api/admin/apps/${appId}/card-templates`;
 
   beforeAll(async () => {
-    server = await startTestServer({ engine });
-    ({ admin } = await setUpTenant(server));
-    appId = (await admin.post<{ app: { appId: string } }>('/api/admin/apps', { name: 'HR bot' })).body.app.appId;
+    ({ server, admin } = await startTenant({ engine }));
+    ({ appId } = await createApp(admin, 'HR bot'));
   });
   afterAll(async () => {
     await server?.close();

@@ -224,3 +224,37 @@ export async function waitFor<T>(read: () => T | undefined, what: string, timeou
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** Someone signed in on a client of their own. */
+export interface SignedIn {
+  client: WebClient;
+  user: UserView;
+}
+
+/** A started server whose first tenant is set up: the server and the admin's client. */
+export async function startTenant(options: Parameters<typeof startTestServer>[0] = {}): Promise<{ server: TestServer; admin: WebClient }> {
+  const server = await startTestServer(options);
+  const { admin } = await setUpTenant(server);
+  return { server, admin };
+}
+
+/** What most feature tests start from: {@link startTenant} with two signed-in people, Alice and Bob. */
+export async function startTwoPeople(
+  options: Parameters<typeof startTestServer>[0] = {},
+): Promise<{ server: TestServer; admin: WebClient; alice: SignedIn; bob: SignedIn }> {
+  const { server, admin } = await startTenant(options);
+  const alice = await addSignedInPerson(server, admin, 'Alice');
+  const bob = await addSignedInPerson(server, admin, 'Bob');
+  return { server, admin, alice, bob };
+}
+
+/** An app the tenant's admin creates in the console (`settings`: anything else `POST /api/admin/apps` takes). */
+export async function createApp(
+  admin: WebClient,
+  name: string,
+  settings: Record<string, unknown> = {},
+): Promise<{ appId: string; appSecret: string }> {
+  const made = await admin.post<{ app: { appId: string }; appSecret: string }>('/api/admin/apps', { name, ...settings });
+  if (made.status !== 200) throw new Error(`could not create app ${name}: ${made.status} ${JSON.stringify(made.body)}`);
+  return { appId: made.body.app.appId, appSecret: made.body.appSecret };
+}
