@@ -78,6 +78,7 @@ describe.each(testEngines())('messenger user settings (%s)', (engine) => {
     expect(bobFrames.some((frame) => frame.type === 'im.user_settings.updated')).toBe(false);
 
     // A matter of taste, not administration: the audit log stays out of it.
+    await server.kite.dispatcher.settle();
     const audit = await admin.get<{ items: Array<{ action: string }> }>('/api/admin/audit?limit=200');
     expect(audit.body.items.some((entry) => entry.action.startsWith('im.user_settings'))).toBe(false);
   });

@@ -86,6 +86,8 @@ describe.each(testEngines())('card templates in the console (%s)', (engine) => {
       }),
     ]);
 
+    // The audit log is written by a durable outbox consumer, after the commands have answered.
+    await server.kite.dispatcher.settle();
     const audit = await admin.get<{ items: Array<{ action: string; subjectId: string }> }>('/api/admin/audit?limit=20');
     expect(audit.body.items.filter((entry) => entry.subjectId === templateId).map((entry) => entry.action)).toEqual([
       'openplatform.card_template.updated',
