@@ -26,6 +26,8 @@ interface TenantFixture {
   oidc: { accessToken: string; refreshToken: string };
   chat: { id: string; chatId: string };
   message: { id: string; messageId: string };
+  /** The thread (`omt_…`) a reply in thread started on `message`. */
+  threadId: string;
   /** An image and a file sent in `chat` (message `imageMessage`). */
   imageKey: string;
   fileKey: string;
@@ -167,6 +169,13 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       })
     ).body;
     await admin.post(`/api/im/messages/${message.id}/reactions`, { emojiType: 'OK' });
+    const threadReply = await admin.post<{ threadId: string }>(`/api/im/chats/${chat.id}/messages`, {
+      msgType: 'text',
+      content: JSON.stringify({ text: `${prefix} secret thread` }),
+      parentId: message.id,
+      replyInThread: true,
+    });
+    expect(threadReply.body.threadId).toMatch(/^omt_/);
     // Pinned, and its user buzzed about it.
     expect((await admin.post(`/api/im/messages/${message.id}/pin`)).status).toBe(200);
     expect((await admin.post(`/api/im/messages/${message.id}/urgent`, { userIds: [user.id] })).status).toBe(200);
@@ -213,6 +222,7 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       oidc: { accessToken: data.access_token, refreshToken: data.refresh_token },
       chat: { id: chat.id, chatId: chat.chatId },
       message: { id: message.id, messageId: message.messageId },
+      threadId: threadReply.body.threadId,
       imageKey,
       fileKey,
       imageMessage,
@@ -243,6 +253,7 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       a.chat.chatId,
       a.message.id,
       a.message.messageId,
+      a.threadId,
       a.imageKey,
       a.fileKey,
       a.imageMessage,
@@ -389,11 +400,17 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       open('messages', 'POST', 'messages?receive_id_type=open_id', { receive_id: uA.openId, msg_type: 'text', content: text }),
       open('messages', 'POST', 'messages?receive_id_type=email', { receive_id: uA.email, msg_type: 'text', content: text }),
       open('messages', 'GET', `messages?container_id_type=chat&container_id=${a.chat.chatId}`),
+      open('messages', 'GET', `messages?container_id_type=thread&container_id=${a.threadId}`),
       open('messages/:message_id', 'GET', `messages/${a.message.messageId}`),
       open('messages/:message_id', 'PATCH', `messages/${a.message.messageId}`, { content: text }),
       open('messages/:message_id', 'PUT', `messages/${a.message.messageId}`, { msg_type: 'text', content: text }),
       open('messages/:message_id', 'DELETE', `messages/${a.message.messageId}`),
       open('messages/:message_id/reply', 'POST', `messages/${a.message.messageId}/reply`, { msg_type: 'text', content: text }),
+      open('messages/:message_id/reply', 'POST', `messages/${a.message.messageId}/reply`, {
+        msg_type: 'text',
+        content: text,
+        reply_in_thread: true,
+      }),
       open('messages/:message_id/read_users', 'GET', `messages/${a.message.messageId}/read_users`),
       open('messages/:message_id/reactions', 'GET', `messages/${a.message.messageId}/reactions`),
       open('messages/:message_id/reactions', 'POST', `messages/${a.message.messageId}/reactions`, { reaction_type: { emoji_type: 'OK' } }),
@@ -409,6 +426,13 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       }),
       open('messages/:message_id/forward', 'POST', `messages/${b.message.messageId}/forward?receive_id_type=chat_id`, {
         receive_id: a.chat.chatId,
+      }),
+      open('messages/:message_id/forward', 'POST', `messages/${b.message.messageId}/forward?receive_id_type=thread_id`, {
+        receive_id: a.threadId,
+      }),
+      open('messages/merge_forward', 'POST', 'messages/merge_forward?receive_id_type=thread_id', {
+        receive_id: a.threadId,
+        message_id_list: [b.message.messageId],
       }),
       open('messages/merge_forward', 'POST', 'messages/merge_forward?receive_id_type=chat_id', {
         receive_id: b.chat.chatId,

@@ -77,8 +77,10 @@ export const SendMessageInput = z.object({
     .string()
     .min(2)
     .max(4 * MAX_CONTENT_BYTES),
-  /** Reply to this message (`om_…`); the reply joins its thread. */
+  /** Reply to this message (`om_…`): a quote reply in the timeline, unless `replyInThread`. */
   parentId: z.string().max(64).optional(),
+  /** With `parentId`: reply in the message's thread (seen in the thread panel, not the timeline). */
+  replyInThread: z.boolean().optional(),
   /** Client-chosen id: a retried send with the same uuid returns the first message. */
   uuid: z.string().max(50).optional(),
 });
@@ -89,7 +91,7 @@ export const ListMessagesQuery = z.object({
   before: z.coerce.number().int().positive().optional(),
   /** Messages with `seq` above this (newer page, for catching up). */
   after: z.coerce.number().int().nonnegative().optional(),
-  /** Only the thread of this root message. */
+  /** Only the thread of this root message: the root and its thread replies. */
   threadRootId: z.string().max(64).optional(),
   /** A page with the message at this `seq` in its middle (`hasNewer` says whether newer ones follow). */
   around: z.coerce.number().int().positive().optional(),
@@ -209,7 +211,11 @@ export interface MessageView {
   /** `id` of the message replied to, and of its thread's first message. */
   parentId: string | null;
   rootId: string | null;
-  /** Replies in the thread this message starts. */
+  /** The thread (`omt_…`) this message roots or is a thread reply in; null outside threads. */
+  threadId: string | null;
+  /** A thread reply: shown in its thread, not in the timeline (a quote reply is false). */
+  inThread: boolean;
+  /** Thread replies to this message (quote replies are not counted). */
   replyCount: number;
   mentions: Array<{ key: string; id: string; name: string }>;
   mentionsAll: boolean;

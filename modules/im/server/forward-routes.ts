@@ -8,9 +8,9 @@ import type { OpenImApi } from './open-im.ts';
 
 const IdParam = z.object({ id: z.string().min(1).max(64) });
 const MessageParam = z.object({ message_id: z.string().min(1).max(64) });
-/** Feishu's forward also takes `thread_id`; Kite has no thread ids yet, so that value is refused as bad input. */
+/** `thread_id`: into a thread (`omt_…`) as a thread reply. */
 const ForwardQuery = z.object({
-  receive_id_type: z.enum(['open_id', 'union_id', 'user_id', 'email', 'chat_id']),
+  receive_id_type: z.enum(['open_id', 'union_id', 'user_id', 'email', 'chat_id', 'thread_id']),
   user_id_type: z.enum(['open_id', 'union_id', 'user_id']).default('open_id'),
   uuid: z.string().max(50).optional(),
 });
@@ -56,8 +56,8 @@ export function registerImForwardRoutes(
     const query = parseInput(ForwardQuery, request.query);
     const { receive_id } = parseInput(z.object({ receive_id: receiveId }), request.body);
     const source = await forwarding.forwardSource(ctx, message_id);
-    const chatRef = await openIm.receiverChat(ctx, receive_id, query.receive_id_type);
-    const sent = await forwarding.sendForward(ctx, source, chatRef, query.uuid);
+    const target = await openIm.receiver(ctx, receive_id, query.receive_id_type);
+    const sent = await forwarding.sendForward(ctx, source, target.chatRef, query.uuid, target.threadRootId);
     return openOk(await openIm.message(ctx, sent.id, query.user_id_type));
   });
 
@@ -66,8 +66,8 @@ export function registerImForwardRoutes(
     const query = parseInput(ForwardQuery, request.query);
     const input = parseInput(OpenMergeInput, request.body);
     const source = await forwarding.mergeSource(ctx, input.message_id_list, { strict: false });
-    const chatRef = await openIm.receiverChat(ctx, input.receive_id, query.receive_id_type);
-    const sent = await forwarding.sendMerged(ctx, source, chatRef, query.uuid);
+    const target = await openIm.receiver(ctx, input.receive_id, query.receive_id_type);
+    const sent = await forwarding.sendMerged(ctx, source, target.chatRef, query.uuid, target.threadRootId);
     return openOk({ message: await openIm.message(ctx, sent.id, query.user_id_type), invalid_message_id_list: source.invalid });
   });
 }

@@ -52,6 +52,11 @@ export const forwardErrors = {
 /** A copy in a snapshot before it is stored: `upper_message_id` null means the holder itself. */
 type Copy = Omit<MergedRow, 'tenant_id' | 'merge_id' | 'position' | 'upper_message_id'> & { upper_message_id: string | null };
 
+/** A send into a thread: a thread reply to its root. */
+function inThreadOf(threadRootId: string | undefined): { parentId?: string; replyInThread?: boolean } {
+  return threadRootId ? { parentId: threadRootId, replyInThread: true } : {};
+}
+
 /** A checked single message to forward. */
 export interface ForwardSource {
   row: MessageRow;
@@ -198,21 +203,26 @@ export class ImForwarding {
 
   // Sending ---------------------------------------------------------------------------------------
 
-  /** Sends the caller's copy of `source` to a chat; a repeated `uuid` answers the first copy. */
-  async sendForward(ctx: Ctx, source: ForwardSource, chatRef: string, uuid?: string): Promise<MessageView> {
+  /**
+   * Sends the caller's copy of `source` to a chat, or with `threadRootId` into that root's thread as
+   * a thread reply (im v1's `receive_id_type=thread_id`); a repeated `uuid` answers the first copy.
+   */
+  async sendForward(ctx: Ctx, source: ForwardSource, chatRef: string, uuid?: string, threadRootId?: string): Promise<MessageView> {
     const { row } = source;
     if (row.msg_type === 'merge_forward') {
-      return this.sendMerged(ctx, { content: row.content, searchText: row.search_text, copies: source.copies, invalid: [] }, chatRef, uuid);
+      const merged = { content: row.content, searchText: row.search_text, copies: source.copies, invalid: [] };
+      return this.sendMerged(ctx, merged, chatRef, uuid, threadRootId);
     }
     return this.deps.im.sendAndView(ctx, chatRef, {
       msgType: row.msg_type as Exclude<MsgType, 'system'>,
       content: withoutMentions(row.msg_type, row.content, row.mentions),
       uuid,
+      ...inThreadOf(threadRootId),
     });
   }
 
   /** Sends a merged history to a chat: the message, its snapshot and its resource links in one transaction. */
-  async sendMerged(ctx: Ctx, source: MergeSource, chatRef: string, uuid?: string): Promise<MessageView> {
+  async sendMerged(ctx: Ctx, source: MergeSource, chatRef: string, uuid?: string, threadRootId?: string): Promise<MessageView> {
     const parsed: ParsedContent = {
       msgType: 'merge_forward',
       mentions: [],
@@ -224,6 +234,7 @@ export class ImForwarding {
       content: source.content,
       parsed,
       uuid,
+      ...inThreadOf(threadRootId),
       attach: (trx, holder) => this.storeCopies(trx, holder, source.copies),
     });
   }

@@ -104,7 +104,7 @@ describe.each(testEngines())('forwarding through the official SDK (%s)', (engine
           data: { receive_id: 'omt_1' },
         }),
       ),
-    ).toEqual({ status: 400, code: 99_992_402 });
+    ).toEqual({ status: 400, code: 230_001 });
     const quietHistory = await client.im.v1.message.list({ params: { container_id_type: 'chat', container_id: quiet.data!.chat_id! } });
     // Nothing but the group's lines: "started the group chat" and the posting setting.
     expect((quietHistory.data?.items ?? []).map((item) => item.msg_type)).toEqual(['system', 'system']);

@@ -1,6 +1,6 @@
 import type { PlatformTables } from '@kite/platform/platform-tables';
 import { preparedQuery } from '@kite/platform/prepared-query';
-import { type Insertable, type Kysely, type Selectable, sql, type Transaction, type Updateable } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, type SelectQueryBuilder, sql, type Transaction, type Updateable } from 'kysely';
 import type { ImTables, MemberKind } from './tables.ts';
 
 export type ImDb = PlatformTables & ImTables;
@@ -9,6 +9,7 @@ export type ChatRow = Selectable<ImTables['im_chat']>;
 export type MemberRow = Selectable<ImTables['im_member']>;
 export type MessageRow = Selectable<ImTables['im_message']>;
 export type ReactionRow = Selectable<ImTables['im_reaction']>;
+type MessageQuery = SelectQueryBuilder<ImDb, 'im_message', MessageRow>;
 
 /** Who a member (or a sender, or a reactor) is. */
 export interface Party {
@@ -30,6 +31,12 @@ function escapeLike(value: string): string {
 /** Public ids carry a prefix (`oc_`, `om_`); anything else is an internal id. */
 function byRef(ref: string, prefix: string): 'id' | 'public' {
   return ref.startsWith(prefix) ? 'public' : 'id';
+}
+
+/** A chat's timeline (quote replies in, thread replies out), or with `rootId` that root's thread. */
+function inContainer(query: MessageQuery, rootId?: string): MessageQuery {
+  if (!rootId) return query.where('in_thread', '=', false);
+  return query.where((eb) => eb.or([eb('id', '=', rootId), eb.and([eb('root_id', '=', rootId), eb('in_thread', '=', true)])]));
 }
 
 /** The caller's membership columns, selected next to a chat row (`m_…`, null when not a member). */
@@ -545,10 +552,28 @@ export const imRepository = {
       .executeTakeFirst();
   },
 
-  /** A page of a chat by sequence; always returned oldest first. */
+  /** The root of a thread by its public `omt_…` id (index `im_message_thread`). */
+  async findThreadRoot(db: Queryable, tenantId: string, threadId: string): Promise<MessageRow | undefined> {
+    return db
+      .selectFrom('im_message')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('thread_id', '=', threadId)
+      .where('in_thread', '=', false)
+      .executeTakeFirst();
+  },
+
+  /** Names the thread a message roots: the one extra write of a thread's first reply. */
+  async setThreadId(db: Queryable, messageId: string, threadId: string): Promise<void> {
+    await db.updateTable('im_message').set({ thread_id: threadId }).where('id', '=', messageId).execute();
+  },
+
+  /**
+   * A page of a chat by sequence; always returned oldest first. The timeline (no `rootId`) leaves
+   * thread replies out; a thread is its root and its thread replies.
+   */
   async listMessages(db: Queryable, chatId: string, options: { before?: number; after?: number; rootId?: string; limit: number }) {
-    let query = db.selectFrom('im_message').selectAll().where('chat_id', '=', chatId);
-    if (options.rootId) query = query.where((eb) => eb.or([eb('id', '=', options.rootId!), eb('root_id', '=', options.rootId!)]));
+    let query = inContainer(db.selectFrom('im_message').selectAll().where('chat_id', '=', chatId), options.rootId);
     if (options.before !== undefined) query = query.where('seq', '<', options.before);
     if (options.after !== undefined) query = query.where('seq', '>', options.after);
     // Catching up (`after`) reads forwards; otherwise the newest page, reversed below.
@@ -564,9 +589,9 @@ export const imRepository = {
   async listByTime(
     db: Queryable,
     chatId: string,
-    options: { start?: Date; end?: Date; descending: boolean; afterSeq?: number; limit: number },
+    options: { start?: Date; end?: Date; descending: boolean; afterSeq?: number; rootId?: string; limit: number },
   ): Promise<MessageRow[]> {
-    let query = db.selectFrom('im_message').selectAll().where('chat_id', '=', chatId);
+    let query = inContainer(db.selectFrom('im_message').selectAll().where('chat_id', '=', chatId), options.rootId);
     if (options.start) query = query.where('created_at', '>=', options.start);
     if (options.end) query = query.where('created_at', '<=', options.end);
     if (options.afterSeq !== undefined) query = query.where('seq', options.descending ? '<' : '>', options.afterSeq);
@@ -593,6 +618,7 @@ export const imRepository = {
       .selectFrom('im_message')
       .select(['root_id', (eb) => eb.fn.countAll<number>().as('count')])
       .where('root_id', 'in', [...rootIds])
+      .where('in_thread', '=', true)
       .groupBy('root_id')
       .execute();
     return new Map(rows.map((row) => [row.root_id!, Number(row.count)]));

@@ -52,8 +52,8 @@ describe.each(testEngines())('sending a message (%s)', (engine) => {
     expect(sent).toMatchObject({ seq: first.seq + 1, unreadCount: 2, replyCount: 0, reactions: [], mentions: [{ id: bob.user.id }] });
     expect(sent).toEqual(await listed(alice.client, sent.id));
 
-    const reply = await send(bob.client, text('a reply'), { parentId: sent.id });
-    expect(reply).toMatchObject({ parentId: sent.id, rootId: sent.id, unreadCount: 2 });
+    const reply = await send(bob.client, text('a reply'), { parentId: sent.id, replyInThread: true });
+    expect(reply).toMatchObject({ parentId: sent.id, rootId: sent.id, inThread: true, unreadCount: 2 });
     expect(reply).toEqual(await listed(bob.client, reply.id, `?threadRootId=${sent.id}`));
     expect(await listed(alice.client, sent.id)).toMatchObject({ replyCount: 1 });
   });

@@ -148,12 +148,20 @@ type SendInput = {
   msgType: Exclude<MsgType, 'system'>;
   content: string;
   parentId?: string;
+  /**
+   * With `parentId`: a thread reply (Feishu's `reply_in_thread`), seen in the thread only; without,
+   * a quote reply in the timeline. A reply to a thread reply is always in its thread.
+   */
+  replyInThread?: boolean;
   uuid?: string;
   /** Content the server built itself (a merge-forward), used as it is instead of parsing `content`. */
   parsed?: ParsedContent;
   /** Rows that belong to the new message (a merge-forward's snapshot), written in its transaction. */
   attach?: (trx: Transaction<ImDb>, row: MessageRow) => Promise<void>;
 };
+
+/** Where a list reads: a chat's timeline, or with `rootId` that root's thread. */
+type MessageContainer = { chatId: string; rootId?: string };
 
 /** Content the server built itself is no template card. */
 const NO_TEMPLATE: CardContent = { content: '', template: null };
@@ -688,16 +696,28 @@ export class ImService {
     return record!;
   }
 
-  /** Open API: a chat's messages by creation time, keyset on seq. */
+  /** A chat's timeline the caller may read. */
+  private async chatContainer(ctx: Ctx, chatRef: string): Promise<MessageContainer> {
+    const { chat, member } = await this.standing(ctx, chatRef);
+    assertMember(chat, member, 'message');
+    return { chatId: chat.id };
+  }
+
+  /** A thread the caller may read: its chat and root. */
+  private async threadContainer(ctx: Ctx, threadId: string): Promise<MessageContainer> {
+    const root = await this.threadRoot(ctx, threadId);
+    return { chatId: root.chat_id, rootId: root.id };
+  }
+
+  /** Open API: a chat's timeline (`threadId`: a thread's messages) by creation time, keyset on seq. */
   async messagesByTime(
     ctx: Ctx,
     chatRef: string,
-    query: { start?: Date; end?: Date; descending: boolean; afterSeq?: number; limit: number },
+    query: { start?: Date; end?: Date; descending: boolean; afterSeq?: number; limit: number; threadId?: string },
   ): Promise<{ records: MessageRecord[]; nextSeq: number | null }> {
     assertScope(ctx, 'im:message');
-    const { chat, member } = await this.standing(ctx, chatRef);
-    assertMember(chat, member, 'message');
-    const rows = await repo.listByTime(this.db, chat.id, { ...query, limit: query.limit + 1 });
+    const { chatId, rootId } = query.threadId ? await this.threadContainer(ctx, query.threadId) : await this.chatContainer(ctx, chatRef);
+    const rows = await repo.listByTime(this.db, chatId, { ...query, rootId, limit: query.limit + 1 });
     const page = rows.slice(0, query.limit);
     return {
       records: await this.messageRecords(ctx, page),
@@ -1294,6 +1314,7 @@ export class ImService {
    */
   private async post(ctx: Ctx, chatRef: string, input: SendInput, as?: Party): Promise<Sent> {
     assertScope(ctx, 'im:message');
+    if (input.replyInThread && !input.parentId) throw errors.validation('replyInThread needs parentId');
     const party = as ?? partyOf(ctx);
     const card = input.parsed ? NO_TEMPLATE : await this.cardContent(ctx.tenantId, party, input.msgType, input.content);
     const parsed = input.parsed ?? parseContent(input.msgType, card.content);
@@ -1315,7 +1336,9 @@ export class ImService {
         const existing = await repo.findByUuid(trx, chat.id, party, input.uuid);
         if (existing) return { row: existing, fresh: false };
       }
-      const { parent, root } = input.parentId ? await this.threadOf(trx, ctx.tenantId, chat.id, input.parentId) : {};
+      const { parent, root, threadId } = input.parentId
+        ? await this.threadOf(trx, ctx.tenantId, chat.id, input.parentId, input.replyInThread ?? false)
+        : {};
       const now = this.deps.clock.now();
       const seq = Number(chat.last_seq) + 1;
       const row: MessageRow = {
@@ -1332,6 +1355,8 @@ export class ImService {
         search_terms: searchTermsOf(rendered.searchText),
         parent_id: parent?.id ?? null,
         root_id: root?.id ?? null,
+        thread_id: threadId ?? null,
+        in_thread: threadId !== undefined,
         mentions,
         mention_user_ids: mentions.filter((m) => m.kind === 'user').map((m) => m.id),
         mentions_all: parsed.mentionsAll,
@@ -1372,14 +1397,40 @@ export class ImService {
     return renderTemplateCard(this.deps.cardTemplates, tenantId, sender, content);
   }
 
-  /** The message a reply answers and its thread's root: in the same chat, not a system line, not recalled. */
-  private async threadOf(trx: Transaction<ImDb>, tenantId: string, chatId: string, parentRef: string) {
+  /**
+   * The message a reply answers (in the same chat, not a system line, not recalled) and its root;
+   * for a thread reply also the thread's `omt_…` id. A thread's root is the message first replied
+   * to in thread; naming its thread on that first reply is the one write a plain send does not make.
+   */
+  private async threadOf(trx: Transaction<ImDb>, tenantId: string, chatId: string, parentRef: string, inThread: boolean) {
     const parent = await repo.findMessage(trx, tenantId, parentRef);
     if (!parent || parent.chat_id !== chatId) throw imErrors.messageNotFound();
     assertNotSystem(parent);
     if (parent.recalled) throw imErrors.recalled();
-    const root = parent.root_id ? await repo.findMessage(trx, tenantId, parent.root_id) : parent;
-    return { parent, root };
+    // As in Feishu, an answer to a thread reply stays in that thread.
+    const threaded = inThread || parent.in_thread;
+    const startsThread = threaded && !parent.in_thread;
+    const root = parent.root_id && !startsThread ? await repo.findMessage(trx, tenantId, parent.root_id) : parent;
+    if (!threaded || !root) return { parent, root };
+    let threadId = root.thread_id;
+    if (!threadId) {
+      threadId = publicId.threadId();
+      await repo.setThreadId(trx, root.id, threadId);
+    }
+    return { parent, root, threadId };
+  }
+
+  /**
+   * The root of a thread by its `omt_…` id, the caller a member of its chat; an unknown id (or one
+   * of another tenant) is `imErrors.threadNotFound` (404; Feishu 230001).
+   */
+  async threadRoot(ctx: Ctx, threadId: string): Promise<MessageRow> {
+    assertScope(ctx, 'im:message');
+    const root = await repo.findThreadRoot(this.db, ctx.tenantId, threadId);
+    if (!root) throw imErrors.threadNotFound();
+    const { chat, member } = await this.standing(ctx, root.chat_id);
+    assertMember(chat, member, 'message');
+    return root;
   }
 
   /** The sender as others see them: from the session when it brought the person's entry, else looked up. */
@@ -1413,7 +1464,7 @@ export class ImService {
     viewers?: readonly string[],
   ): Promise<void> {
     const appIds = known?.appIds ?? (await this.appIdsOf(trx, chat.id));
-    const replies = known?.replies ?? (row.root_id === null ? ((await repo.replyCounts(trx, [row.id])).get(row.id) ?? 0) : 0);
+    const replies = known?.replies ?? (row.in_thread ? 0 : ((await repo.replyCounts(trx, [row.id])).get(row.id) ?? 0));
     const sender = infos.get(partyKey(row.sender_kind, row.sender_id));
     const payload: MessageEventPayload | CardViewEventPayload = {
       chatId: chat.id,

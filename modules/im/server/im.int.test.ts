@@ -192,13 +192,22 @@ describe.each(testEngines())('messenger internal API (%s)', (engine) => {
   it('threads replies, edits own text, recalls within the window, admins any time', async () => {
     const chat = await group(alice.client, [bob.user.id, carol.user.id], 'Threads');
     const root = await send(alice.client, chat.id, text('root'));
-    const reply = await send(bob.client, chat.id, text('reply'), { parentId: root.body.messageId });
+    const reply = await send(bob.client, chat.id, text('reply'), { parentId: root.body.messageId, replyInThread: true });
+    // Answering a thread reply stays in the thread, even as a plain reply.
     const nested = await send(carol.client, chat.id, text('nested'), { parentId: reply.body.id });
-    expect(reply.body).toMatchObject({ parentId: root.body.id, rootId: root.body.id });
-    expect(nested.body).toMatchObject({ parentId: reply.body.id, rootId: root.body.id });
+    const quote = await send(carol.client, chat.id, text('quote'), { parentId: root.body.id });
+    expect(reply.body).toMatchObject({ parentId: root.body.id, rootId: root.body.id, inThread: true });
+    expect(reply.body.threadId).toMatch(/^omt_/);
+    expect(nested.body).toMatchObject({ parentId: reply.body.id, rootId: root.body.id, inThread: true, threadId: reply.body.threadId });
+    expect(quote.body).toMatchObject({ parentId: root.body.id, rootId: root.body.id, inThread: false, threadId: null });
     const thread = await messages(alice.client, chat.id, `?threadRootId=${root.body.id}`);
     expect(thread.items.map((message) => message.id)).toEqual([root.body.id, reply.body.id, nested.body.id]);
-    expect(thread.items[0]!.replyCount).toBe(2);
+    expect(thread.items[0]).toMatchObject({ replyCount: 2, threadId: reply.body.threadId });
+    const timeline = await messages(alice.client, chat.id, '');
+    expect(timeline.items.filter((message) => message.msgType !== 'system').map((message) => message.id)).toEqual([
+      root.body.id,
+      quote.body.id,
+    ]);
     const elsewhere = await group(alice.client, [], 'Other');
     expect((await send(alice.client, elsewhere.id, text('x'), { parentId: root.body.id })).status).toBe(404);
 

@@ -65,6 +65,7 @@ export const messageReceiveMapper: OpenEventMapper = (event, app) => {
         message_id: message.messageId,
         ...(payload.rootMessageId ? { root_id: payload.rootMessageId } : {}),
         ...(payload.parentMessageId ? { parent_id: payload.parentMessageId } : {}),
+        ...(message.threadId ? { thread_id: message.threadId } : {}),
         create_time: ms(message.createdAt),
         update_time: ms(message.updatedAt),
         chat_id: chat.chatId,

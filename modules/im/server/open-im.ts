@@ -68,6 +68,13 @@ export class OpenImApi {
     return user.id;
   }
 
+  /** Where a forward goes: a chat (see receiverChat), or — `thread_id` — a thread, checked before anything is sent. */
+  async receiver(ctx: Ctx, receiveId: string, type: ReceiveIdType | 'thread_id'): Promise<{ chatRef: string; threadRootId?: string }> {
+    if (type !== 'thread_id') return { chatRef: await this.receiverChat(ctx, receiveId, type) };
+    const root = await this.service.threadRoot(ctx, receiveId);
+    return { chatRef: root.chat_id, threadRootId: root.id };
+  }
+
   /** The chat a message goes to: the chat itself, or the p2p chat between the caller and a person. */
   async receiverChat(ctx: Ctx, receiveId: string, type: ReceiveIdType): Promise<string> {
     if (type === 'chat_id') return receiveId;
@@ -162,7 +169,7 @@ export class OpenImApi {
   async messages(
     ctx: Ctx,
     chatRef: string,
-    query: { start?: Date; end?: Date; descending: boolean; pageToken?: string; pageSize: number },
+    query: { start?: Date; end?: Date; descending: boolean; pageToken?: string; pageSize: number; threadId?: string },
     type: UserIdType,
   ) {
     let afterSeq: number | undefined;
@@ -176,6 +183,7 @@ export class OpenImApi {
       descending: query.descending,
       afterSeq,
       limit: query.pageSize,
+      threadId: query.threadId,
     });
     const tenantKey = await this.tenantKey(ctx);
     return {

@@ -41,6 +41,7 @@ export function presentOpenMessage(record: MessageRecord, type: UserIdType, tena
     message_id: message.messageId,
     ...(record.rootMessageId ? { root_id: record.rootMessageId } : {}),
     ...(record.parentMessageId ? { parent_id: record.parentMessageId } : {}),
+    ...(message.threadId ? { thread_id: message.threadId } : {}),
     msg_type: message.msgType,
     create_time: ms(message.createdAt),
     update_time: ms(message.updatedAt),

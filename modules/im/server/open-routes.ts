@@ -48,7 +48,8 @@ const ReplyInput = z.object({
   uuid: z.string().max(50).optional(),
 });
 const ListQuery = PageQuery.extend({
-  container_id_type: z.literal('chat'),
+  /** `thread`: a thread's root and thread replies, `container_id` its `omt_…` id. */
+  container_id_type: z.enum(['chat', 'thread']),
   container_id: z.string().min(1).max(64),
   /** Seconds since the epoch, as strings. */
   start_time: z
@@ -192,6 +193,7 @@ export function registerImOpenRoutes(app: FastifyInstance, deps: { api: OpenImAp
           descending: query.sort_type === 'ByCreateTimeDesc',
           pageToken: query.page_token,
           pageSize: query.page_size,
+          threadId: query.container_id_type === 'thread' ? query.container_id : undefined,
         },
         query.user_id_type,
       ),
@@ -208,6 +210,7 @@ export function registerImOpenRoutes(app: FastifyInstance, deps: { api: OpenImAp
       msgType: input.msg_type,
       content: input.content,
       parentId: parent.message.id,
+      replyInThread: input.reply_in_thread,
       uuid: input.uuid,
     });
     return openOk(await api.message(ctx, row.id, user_id_type));

@@ -23,6 +23,8 @@ export const imErrors = {
   chatNotFound: () => new AppError('not_found', 'Chat not found', { status: 404, openStatus: 400, openCode: 232_006 }),
   chatDissolved: () => new AppError('chat_dissolved', 'This chat has been dissolved', { status: 404, openStatus: 400, openCode: 232_009 }),
   messageNotFound: () => new AppError('not_found', 'Message not found', { status: 404, openStatus: 400, openCode: 231_003 }),
+  /** Feishu answers an unknown `thread_id` with 230001 (invalid request parameter). */
+  threadNotFound: () => new AppError('not_found', 'Thread not found', { status: 404, openStatus: 400, openCode: 230_001 }),
   userNotFound: () => new AppError('not_found', 'User not found', { status: 404, openStatus: 400, openCode: 230_001 }),
   notMember: (area: 'chat' | 'message') =>
     new AppError('not_chat_member', 'You are not a member of this chat', {

@@ -57,6 +57,8 @@ export function presentMessageEvent(
           },
     parentId: row.parent_id,
     rootId: row.root_id,
+    threadId: row.thread_id,
+    inThread: row.in_thread,
     replyCount,
     mentions: row.mentions.map((mention) => ({
       key: mention.key,

@@ -99,7 +99,8 @@ export class MessageRetention {
       await sql`delete from im_merged_message where merge_id in (${list})`.execute(trx);
       await sql`delete from im_resource_ref where message_id in (${list})`.execute(trx);
       await sql`update im_message set parent_id = null where parent_id in (${list})`.execute(trx);
-      await sql`update im_message set root_id = null where root_id in (${list})`.execute(trx);
+      // A thread whose root goes becomes timeline messages again: nothing else could show its replies.
+      await sql`update im_message set root_id = null, thread_id = null, in_thread = false where root_id in (${list})`.execute(trx);
       await trx.deleteFrom('im_message').where('id', 'in', ids).execute();
       const lastDeleted = new Map<string, number>();
       for (const row of doomed) lastDeleted.set(row.chat_id, Math.max(lastDeleted.get(row.chat_id) ?? 0, Number(row.seq)));

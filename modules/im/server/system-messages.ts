@@ -111,6 +111,8 @@ export function systemMessageRow(chat: Pick<ChatRow, 'id' | 'tenant_id' | 'last_
     search_terms: '',
     parent_id: null,
     root_id: null,
+    thread_id: null,
+    in_thread: false,
     mentions: [],
     mention_user_ids: [],
     mentions_all: false,

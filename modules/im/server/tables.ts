@@ -85,6 +85,10 @@ export interface ImTables {
     search_terms: string | null;
     parent_id: string | null;
     root_id: string | null;
+    /** Public `omt_…` id of the thread the message roots or is a thread reply in (migration 202611251300). */
+    thread_id: Defaulted<string | null>;
+    /** A thread reply: shown in its thread, not in the chat's timeline (quote replies are false). */
+    in_thread: Defaulted<boolean>;
     /** `[{key, kind, id, name}]`, the people and bots the message mentions. */
     mentions: ColumnType<MentionRow[], string, string>;
     mention_user_ids: string[];

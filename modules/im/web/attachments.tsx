@@ -111,7 +111,7 @@ export function useAttachments(chat: ChatView, parentId: string | null = null) {
               msgType: kind,
               content: JSON.stringify(content),
               uuid: typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : id,
-              ...(parentId ? { parentId } : {}),
+              ...(parentId ? { parentId, replyInThread: true } : {}),
             });
             appendMessage(queryClient, chat.id, sent);
             writeMessage(queryClient, chat.id, sent);

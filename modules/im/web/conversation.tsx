@@ -1,6 +1,6 @@
-import { IconChevronLeft, IconInfoCircle, IconSearch, IconUserGroup } from '@douyinfe/semi-icons';
+import { IconChevronLeft, IconClose, IconInfoCircle, IconReply, IconSearch, IconUserGroup } from '@douyinfe/semi-icons';
 import { Tag } from '@douyinfe/semi-ui';
-import type { ChatView } from '@kite/im/contract';
+import type { ChatView, MessageView } from '@kite/im/contract';
 import { useMessages } from '@kite/ui/i18n';
 import { useViewer } from '@kite/ui/viewer';
 import { useQueryClient } from '@tanstack/react-query';
@@ -8,11 +8,12 @@ import { useEffect, useRef, useState } from 'react';
 import { UploadTray, useAttachments } from './attachments.tsx';
 import { ChatAvatar } from './chat-avatar.tsx';
 import { Composer } from './composer.tsx';
-import { type EditRequest, EditRequestContext, lastEditableMessage } from './edit-last.ts';
+import { type EditRequest, EditRequestContext, focusComposer, lastEditableMessage } from './edit-last.ts';
 import { SelectionBar, useForwarding } from './forwarding.tsx';
 import { markRead } from './im-api.ts';
 import { cachedHistory, updateCachedChat } from './im-cache.ts';
-import { imMessages } from './im-messages.ts';
+import { imMessages, previewLabels } from './im-messages.ts';
+import { previewText } from './message-content.ts';
 import { MessageHistory } from './message-history.tsx';
 import { PinsButton } from './pinned-panel.tsx';
 import { searchMessages } from './search-messages.ts';
@@ -71,6 +72,23 @@ function useMarkReadWhileVisible(chat: ChatView) {
   }, [chat.id]);
 }
 
+/** Above the composer while quoting a message: whom and what, and a way out. */
+function QuoteBar({ message, onCancel }: { message: MessageView; onCancel: () => void }) {
+  const t = useMessages(imMessages);
+  return (
+    <div className="kite-im-quote-bar" data-testid="quote-bar">
+      <IconReply size="small" />
+      <span className="kite-im-quote-bar__text">
+        <span className="kite-im-quote-bar__name">{t('replyingTo', { name: message.sender?.name ?? t('unknownSender') })}</span>
+        <span className="kite-im-ellipsis">{previewText(message, previewLabels(t))}</span>
+      </span>
+      <button type="button" className="kite-im-icon-button" onClick={onCancel} aria-label={t('cancelReply')} data-testid="quote-cancel">
+        <IconClose size="small" />
+      </button>
+    </div>
+  );
+}
+
 export interface ConversationProps {
   chat: ChatView;
   panel: SidePanel | null;
@@ -88,6 +106,16 @@ export function Conversation({ chat, panel, onOpenPanel, focusMessageId, onBack 
   useMarkReadWhileVisible(chat);
   const { pending, send, resend, discard } = useSendMessage(chat);
   const attachments = useAttachments(chat);
+  // The message the next one quotes (Reply); a reply in thread goes through the thread panel instead.
+  const [quoting, setQuoting] = useState<MessageView | null>(null);
+  const quote = (message: MessageView) => {
+    setQuoting(message);
+    focusComposer();
+  };
+  const sendText = (text: string) => {
+    send(text, quoting?.id ?? null);
+    setQuoting(null);
+  };
   // Captured when the chat opens: where the unread part began and how long it was.
   const [opened] = useState(() => ({
     firstUnreadSeq: chat.unreadCount > 0 ? chat.lastReadSeq + 1 : null,
@@ -176,25 +204,29 @@ export function Conversation({ chat, panel, onOpenPanel, focusMessageId, onBack 
           firstUnreadSeq={opened.firstUnreadSeq}
           unreadAtOpen={opened.unreadCount}
           focusMessageId={focusMessageId}
-          pending={pending.filter((message) => !message.parentId)}
+          pending={pending.filter((message) => !message.inThread)}
           onResend={resend}
           onDiscard={discard}
           onOpenThread={(rootId) => onOpenPanel({ kind: 'thread', rootId })}
+          onReply={quote}
         />
         <UploadTray uploads={attachments.uploads} onDismiss={attachments.dismiss} />
         {forwarding?.selected ? (
           <SelectionBar forwarding={forwarding} />
         ) : (
-          <Composer
-            chat={chat}
-            draftKey={chat.id}
-            placeholder={t('composerPlaceholder', { name })}
-            onSend={send}
-            onAttach={attachments.attach}
-            syncServerDraft
-            autoFocus
-            onEditLast={editLast}
-          />
+          <>
+            {quoting ? <QuoteBar message={quoting} onCancel={() => setQuoting(null)} /> : null}
+            <Composer
+              chat={chat}
+              draftKey={chat.id}
+              placeholder={t('composerPlaceholder', { name })}
+              onSend={sendText}
+              onAttach={attachments.attach}
+              syncServerDraft
+              autoFocus
+              onEditLast={editLast}
+            />
+          </>
         )}
       </section>
     </EditRequestContext.Provider>

@@ -122,10 +122,15 @@ export function showHistoryAround(queryClient: QueryClient, chatKey: string, pag
 const countedReplies = new Set<string>();
 
 /**
- * Adds a new message at the end of the open history and of its thread; answers whether it was new
- * to the history (false when the sender's own answer or an earlier event already put it there).
+ * Adds a new message at the end of the open history, or a thread reply at the end of its thread
+ * (the timeline only counts it on the root); answers whether it was new to the history (false when
+ * the sender's own answer or an earlier event already put it there, and for thread replies).
  */
 export function appendMessage(queryClient: QueryClient, chatKey: string, message: IncomingMessage): boolean {
+  if (message.inThread && message.rootId) {
+    appendThreadReply(queryClient, chatKey, message.rootId, message);
+    return false;
+  }
   let added = false;
   queryClient.setQueryData<HistoryPages>(imQueryKeys.messages(chatKey), (data) => {
     if (!data || historyHas(data, message)) return data;
@@ -135,17 +140,21 @@ export function appendMessage(queryClient: QueryClient, chatKey: string, message
     added = true;
     return { ...data, pages: [{ ...latest, items: [...latest.items, mergeMessage(undefined, message)] }, ...older] };
   });
-  if (message.rootId) {
-    const rootId = message.rootId;
-    queryClient.setQueryData<MessagePage>(imQueryKeys.thread(chatKey, rootId), (data) => {
-      if (!data || data.items.some((item) => item.id === message.id)) return data;
-      return { ...data, items: [...data.items, mergeMessage(undefined, message)] };
-    });
-    // The root's reply count moves on once per reply, however many times the reply arrives.
-    if (!countedReplies.has(message.id)) {
-      countedReplies.add(message.id);
-      updateCachedMessage(queryClient, chatKey, rootId, (root) => ({ ...root, replyCount: root.replyCount + 1 }));
-    }
-  }
   return added;
+}
+
+function appendThreadReply(queryClient: QueryClient, chatKey: string, rootId: string, message: IncomingMessage): void {
+  queryClient.setQueryData<MessagePage>(imQueryKeys.thread(chatKey, rootId), (data) => {
+    if (!data || data.items.some((item) => item.id === message.id)) return data;
+    return { ...data, items: [...data.items, mergeMessage(undefined, message)] };
+  });
+  // The root's reply count moves on once per reply, however many times the reply arrives; its
+  // first reply also names the thread.
+  if (countedReplies.has(message.id)) return;
+  countedReplies.add(message.id);
+  updateCachedMessage(queryClient, chatKey, rootId, (root) => ({
+    ...root,
+    replyCount: root.replyCount + 1,
+    threadId: root.threadId ?? message.threadId,
+  }));
 }

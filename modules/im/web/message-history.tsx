@@ -9,9 +9,10 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import { forwardMessages } from './forward-messages.ts';
 import { fetchMessages, type HistoryCursor, imQueryKeys, MESSAGE_PAGE_SIZE } from './im-api.ts';
 import { showHistoryAround } from './im-cache.ts';
-import { imMessages } from './im-messages.ts';
+import { imMessages, previewLabels } from './im-messages.ts';
 import { useMessageHistory } from './im-queries.ts';
 import { formatDaySeparator } from './im-time.ts';
+import { previewText } from './message-content.ts';
 import { MessageRow } from './message-row.tsx';
 import { buildTimeline, mergeMessagePages } from './message-timeline.ts';
 import { useFocusRequest } from './open-message.ts';
@@ -86,6 +87,8 @@ export interface MessageHistoryProps {
   onResend: (uuid: string) => void;
   onDiscard: (uuid: string) => void;
   onOpenThread: (rootId: string) => void;
+  /** Quotes a message in the composer. */
+  onReply: (message: MessageView) => void;
 }
 
 /**
@@ -103,6 +106,7 @@ export function MessageHistory({
   onResend,
   onDiscard,
   onOpenThread,
+  onReply,
 }: MessageHistoryProps) {
   const t = useMessages(imMessages);
   const { locale } = useLocale();
@@ -240,6 +244,12 @@ export function MessageHistory({
     [messages, chat.id, queryClient, f],
   );
 
+  /** A quote's original, loaded around it when it is further back. */
+  const openQuoted = useCallback(
+    (messageId: string) => void jumpTo((message) => message.id === messageId, { aroundMessageId: messageId }, true),
+    [jumpTo],
+  );
+
   // Once the message is rendered, before the frame is painted: into view, and marked for a moment.
   // Not at the bottom any more, so nothing that grows later pulls the reader down again.
   useLayoutEffect(() => {
@@ -328,9 +338,15 @@ export function MessageHistory({
                 startsGroup={item.startsGroup}
                 own={item.own}
                 viewerIds={viewerIds}
-                replyTo={item.message.parentId ? { name: parent?.sender?.name ?? '…' } : null}
+                replyTo={
+                  item.message.parentId
+                    ? { name: parent?.sender?.name ?? '…', text: parent ? previewText(parent, previewLabels(t)) : '…' }
+                    : null
+                }
                 highlighted={highlight === item.message.messageId}
                 onOpenThread={onOpenThread}
+                onReply={onReply}
+                onOpenQuoted={openQuoted}
               />
             );
           })}

@@ -1,4 +1,4 @@
-import { IconComment, IconEmoji, IconForward, IconLink, IconMore } from '@douyinfe/semi-icons';
+import { IconComment, IconEmoji, IconForward, IconLink, IconMore, IconReply } from '@douyinfe/semi-icons';
 import { Dropdown, Modal, Popover, Toast, Tooltip } from '@douyinfe/semi-ui';
 import type { ChatView, MessageView } from '@kite/im/contract';
 import { isApiError } from '@kite/ui/api-client';
@@ -160,13 +160,17 @@ export interface MessageRowProps {
   startsGroup: boolean;
   own: boolean;
   viewerIds: ReadonlySet<string>;
-  /** The sender of the message this one replies to, when it is loaded. */
-  replyTo?: { name: string } | null;
+  /** The message this one quotes: its sender and a line of it ('…' until it is loaded). */
+  replyTo?: { name: string; text: string } | null;
   highlighted?: boolean;
-  /** Shown inside the thread panel: no "reply" action or reply count there. */
+  /** Shown inside the thread panel: no "reply" actions or reply count there. */
   inThread?: boolean;
-  /** Opens the thread of a root message (`id`). */
+  /** Opens the thread this message roots (`id`), starting it when it has none. */
   onOpenThread?: (rootId: string) => void;
+  /** Quotes this message in the composer (a reply in the timeline). */
+  onReply?: (message: MessageView) => void;
+  /** Shows the quoted message (`id`) in the history. */
+  onOpenQuoted?: (messageId: string) => void;
 }
 
 /**
@@ -183,6 +187,8 @@ export const MessageRow = memo(function MessageRow({
   highlighted = false,
   inThread = false,
   onOpenThread,
+  onReply,
+  onOpenQuoted,
 }: MessageRowProps) {
   const t = useMessages(imMessages);
   const { locale } = useLocale();
@@ -277,7 +283,6 @@ export const MessageRow = memo(function MessageRow({
   }
 
   const editable = own && (message.msgType === 'text' || message.msgType === 'post');
-  const rootId = message.rootId ?? message.id;
   // Cards and merged histories bring their own frame.
   const isCard = message.msgType === 'interactive' || message.msgType === 'merge_forward';
   const senderName = message.sender?.name ?? t('unknownSender');
@@ -328,8 +333,14 @@ export const MessageRow = memo(function MessageRow({
           ) : (
             <div className={isCard ? 'kite-im-bubble kite-im-bubble--card' : 'kite-im-bubble'} data-testid="message-bubble">
               {replyTo && message.parentId && !inThread ? (
-                <button type="button" className="kite-im-quote" onClick={() => onOpenThread?.(rootId)}>
-                  {t('inReplyTo', { name: replyTo.name })}
+                <button
+                  type="button"
+                  className="kite-im-quote"
+                  onClick={() => onOpenQuoted?.(message.parentId!)}
+                  data-testid="message-quote"
+                >
+                  <span className="kite-im-quote__name">{t('inReplyTo', { name: replyTo.name })}</span>
+                  <span className="kite-im-quote__text">{replyTo.text}</span>
                 </button>
               ) : null}
               <div className="kite-im-bubble__text" data-testid="message-text">
@@ -366,16 +377,28 @@ export const MessageRow = memo(function MessageRow({
                 </button>
               </Popover>
               {inThread ? null : (
-                <button
-                  type="button"
-                  className="kite-im-actions__button"
-                  aria-label={t('actionReply')}
-                  title={t('actionReply')}
-                  onClick={() => onOpenThread?.(rootId)}
-                  data-testid="action-reply"
-                >
-                  <IconComment />
-                </button>
+                <>
+                  <button
+                    type="button"
+                    className="kite-im-actions__button"
+                    aria-label={t('actionReply')}
+                    title={t('actionReply')}
+                    onClick={() => onReply?.(message)}
+                    data-testid="action-reply"
+                  >
+                    <IconReply />
+                  </button>
+                  <button
+                    type="button"
+                    className="kite-im-actions__button"
+                    aria-label={t('actionReplyInThread')}
+                    title={t('actionReplyInThread')}
+                    onClick={() => onOpenThread?.(message.id)}
+                    data-testid="action-thread"
+                  >
+                    <IconComment />
+                  </button>
+                </>
               )}
               {forwarding ? (
                 <button
@@ -475,7 +498,7 @@ export const MessageRow = memo(function MessageRow({
         <MessageMarks message={message} chat={chat} />
         {marks.dialog}
         {!inThread && message.replyCount > 0 ? (
-          <button type="button" className="kite-im-thread-link" onClick={() => onOpenThread?.(rootId)} data-testid="thread-link">
+          <button type="button" className="kite-im-thread-link" onClick={() => onOpenThread?.(message.id)} data-testid="thread-link">
             <IconComment size="small" />
             {t('replyCount', { count: message.replyCount })}
           </button>

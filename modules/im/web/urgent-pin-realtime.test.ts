@@ -20,6 +20,8 @@ function message(id: string): MessageEventView {
     sender: { type: 'user', id: ALICE, name: 'Alice', avatarColor: '#3370ff' },
     parentId: null,
     rootId: null,
+    threadId: null,
+    inThread: false,
     replyCount: 0,
     mentions: [],
     mentionsAll: false,

@@ -14,7 +14,10 @@ import { myOpenIds } from './viewer-state.ts';
 export interface PendingMessage {
   uuid: string;
   text: string;
+  /** The message quoted, or the thread's root. */
   parentId: string | null;
+  /** A thread reply (shown in the thread panel) rather than a message or quote reply (the timeline). */
+  inThread: boolean;
   failed: boolean;
 }
 
@@ -26,9 +29,10 @@ function newUuid(): string {
 
 /**
  * Sends text messages with a client uuid (so a retry never doubles a message), shows them as
- * pending meanwhile, and writes the server's answer into the caches.
+ * pending meanwhile, and writes the server's answer into the caches. With `threadRootId` every
+ * message is a reply in that thread; otherwise `send` may quote a message.
  */
-export function useSendMessage(chat: ChatView, parentId: string | null = null) {
+export function useSendMessage(chat: ChatView, threadRootId: string | null = null) {
   const queryClient = useQueryClient();
   const viewer = useViewer();
   const errorText = useErrorText(imErrorTexts);
@@ -41,7 +45,7 @@ export function useSendMessage(chat: ChatView, parentId: string | null = null) {
           msgType: 'text',
           content: JSON.stringify({ text: message.text }),
           uuid: message.uuid,
-          ...(message.parentId ? { parentId: message.parentId } : {}),
+          ...(message.parentId ? { parentId: message.parentId, replyInThread: message.inThread } : {}),
         });
         appendMessage(queryClient, chat.id, sent);
         // The realtime event may have arrived first without the sender's read count: take the answer.
@@ -59,12 +63,13 @@ export function useSendMessage(chat: ChatView, parentId: string | null = null) {
   );
 
   const send = useCallback(
-    (text: string) => {
-      const message: PendingMessage = { uuid: newUuid(), text, parentId, failed: false };
+    (text: string, quotedId: string | null = null) => {
+      const parentId = threadRootId ?? quotedId;
+      const message: PendingMessage = { uuid: newUuid(), text, parentId, inThread: threadRootId !== null, failed: false };
       setPending((list) => [...list, message]);
       void deliver(message);
     },
-    [deliver, parentId],
+    [deliver, threadRootId],
   );
 
   const resend = useCallback(

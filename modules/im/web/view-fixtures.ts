@@ -15,6 +15,8 @@ export function fakeMessage(seq: number, senderId: string | null, createdAt: str
     sender: senderId ? { type: 'user', id: senderId, name: senderId, avatarColor: '#000' } : null,
     parentId: null,
     rootId: null,
+    threadId: null,
+    inThread: false,
     replyCount: 0,
     mentions: [],
     mentionsAll: false,

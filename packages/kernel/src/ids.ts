@@ -45,6 +45,8 @@ export const publicId = {
   tenantKey: () => randomHex(8),
   chatId: () => `oc_${randomHex(16)}`,
   messageId: () => `om_${randomHex(16)}`,
+  /** A thread (话题), named once its root gets its first thread reply. */
+  threadId: () => `omt_${randomHex(16)}`,
   groupId: () => `g${randomHex(7)}`,
   eventId: () => randomHex(16),
   /** A card template of the card builder: Feishu's look (`AAqB4FaJYbCnY`, 13 letters and digits). */

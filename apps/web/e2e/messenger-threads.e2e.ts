@@ -1,0 +1,142 @@
+/**
+ * Replying in two real browsers, as Feishu does it: B (en-US) quotes A's message with Reply — the
+ * composer shows what is quoted, the answer lands in the timeline with the quote, live on A's side
+ * (zh-CN) — and replies in a thread with "Reply in thread": the answer stays in the thread panel,
+ * the timeline only says "1 reply" under the root, live for A, who opens the thread from there.
+ * A's click on the quote shows the quoted message. Then the thread and the timeline at phone width.
+ *
+ * Builds the web app into a temp folder and starts a real Kite server (fresh data dir, free port).
+ * Screenshots go to artifacts/e2e/threads-*.png. Needs Chromium (KITE_CHROMIUM, default /usr/bin/chromium).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addPerson, apiCall, chromiumPath, screenshots, setUpOrganisation, useE2eKite } from './e2e-harness.ts';
+
+const alice = { tenant: '风筝科技', name: '陈管理', email: 'admin@kite-threads-e2e.test', password: 'correct horse battery' };
+const bob = { name: 'Bob Li', email: 'bob@kite-threads-e2e.test', password: 'another horse battery' };
+const plan = '周五发布 3.2 版本，回滚方案见文档';
+const quoteText = 'Looks good, I will check the rollback';
+const threadText = 'Step 1 done: staging is green';
+
+describe.skipIf(!existsSync(chromiumPath))('replies and threads in two browsers', () => {
+  const suite = useE2eKite('kite-threads-e2e-', 'threads');
+  let baseUrl = '';
+  let pageA: Page;
+  let pageB: Page;
+  let chat: { id: string };
+
+  async function snap(page: Page, name: string) {
+    await page.screenshot({ path: join(screenshots, `threads-${name}.png`), fullPage: false });
+  }
+
+  /** The timeline's row of a message (not the thread panel's, nor a row quoting it). */
+  const timelineRow = (page: Page, text: string) =>
+    page
+      .getByTestId('conversation')
+      .getByTestId('message')
+      .filter({ has: page.getByTestId('message-text').filter({ hasText: text }) });
+
+  beforeAll(async () => {
+    baseUrl = await suite.start();
+    const session = await setUpOrganisation(baseUrl, alice);
+    const bobId = (await addPerson(baseUrl, session, bob)).id;
+    chat = await apiCall(baseUrl, session, 'POST', '/api/im/chats', { chatType: 'group', name: '发布小组', userIds: [bobId] });
+    await apiCall(baseUrl, session, 'POST', `/api/im/chats/${chat.id}/messages`, {
+      msgType: 'text',
+      content: JSON.stringify({ text: plan }),
+    });
+    ({ pageA, pageB } = await suite.openTwoBrowsers(
+      { ...alice, locale: 'zh-CN', viewport: { width: 1440, height: 900 } },
+      { ...bob, locale: 'en-US', viewport: { width: 1280, height: 800 } },
+    ));
+    await pageA.goto(`${baseUrl}/messenger/${chat.id}`);
+    await pageB.goto(`${baseUrl}/messenger/${chat.id}`);
+    await timelineRow(pageA, plan).waitFor();
+    await timelineRow(pageB, plan).waitFor();
+  });
+
+  it('quotes with Reply: the composer shows the quote, the answer lands in the timeline with it, live for A', async () => {
+    const root = timelineRow(pageB, plan);
+    await root.hover();
+    await root.getByTestId('action-reply').click();
+    const bar = pageB.getByTestId('quote-bar');
+    await bar.waitFor();
+    await expect(bar.textContent()).resolves.toContain(`Replying to ${alice.name}`);
+    await expect(bar.textContent()).resolves.toContain(plan);
+    // Reply focuses the box: typing goes straight in.
+    await pageB.keyboard.type(quoteText);
+    await snap(pageB, '01-B-quoting-desktop');
+    await pageB.keyboard.press('Enter');
+    const answer = timelineRow(pageB, quoteText);
+    await answer.waitFor();
+    await expect(answer.getByTestId('message-quote').textContent()).resolves.toContain(plan);
+    await expect.poll(() => pageB.getByTestId('quote-bar').count()).toBe(0);
+
+    const onA = timelineRow(pageA, quoteText);
+    await onA.waitFor({ timeout: 15_000 });
+    await expect(onA.getByTestId('message-quote').textContent()).resolves.toBe(`回复 ${alice.name}${plan}`);
+    // A quote is not a thread: no reply count under the root.
+    await expect(timelineRow(pageA, plan).getByTestId('thread-link').count()).resolves.toBe(0);
+  });
+
+  it('replies in a thread: the answer stays in the panel, the root counts it, live for A', async () => {
+    const root = timelineRow(pageB, plan);
+    await root.hover();
+    await root.getByTestId('action-thread').click();
+    const panel = pageB.getByTestId('thread-panel');
+    await panel.waitFor();
+    await panel.getByTestId('thread-composer-input').fill(threadText);
+    await panel.getByTestId('thread-composer-input').press('Enter');
+    await panel.getByTestId('message').filter({ hasText: threadText }).waitFor();
+    await expect.poll(() => root.getByTestId('thread-link').textContent()).toContain('1 reply');
+    await expect(timelineRow(pageB, threadText).count()).resolves.toBe(0);
+    await snap(pageB, '02-B-thread-desktop');
+
+    const link = timelineRow(pageA, plan).getByTestId('thread-link');
+    await link.waitFor({ timeout: 15_000 });
+    await expect(link.textContent()).resolves.toContain('1 条回复');
+    await expect(timelineRow(pageA, threadText).count()).resolves.toBe(0);
+    await snap(pageA, '03-A-timeline-zh-CN');
+    await link.click();
+    const panelA = pageA.getByTestId('thread-panel');
+    await panelA.getByTestId('message').filter({ hasText: threadText }).waitFor();
+    // The quote reply is not part of the thread.
+    await expect(panelA.getByTestId('message').filter({ hasText: quoteText }).count()).resolves.toBe(0);
+    await snap(pageA, '04-A-thread-zh-CN');
+  });
+
+  it('shows the quoted message when A clicks the quote', async () => {
+    await timelineRow(pageA, quoteText).getByTestId('message-quote').click();
+    await pageA.locator('.kite-im-row--highlight').filter({ hasText: plan }).waitFor();
+  });
+
+  it('works at phone width: the thread fills the screen, the timeline keeps quote and count', async () => {
+    await pageB.setViewportSize({ width: 390, height: 844 });
+    const panel = pageB.getByTestId('thread-panel');
+    await panel.getByTestId('message').filter({ hasText: threadText }).waitFor();
+    await expect.poll(() => pageB.getByTestId('conversation').count()).toBe(0);
+    await panel.getByTestId('thread-composer-input').fill('Step 2 done');
+    await panel.getByTestId('thread-composer-input').press('Enter');
+    await panel.getByTestId('message').filter({ hasText: 'Step 2 done' }).waitFor();
+    await snap(pageB, '05-B-thread-phone');
+    await pageB.goBack();
+    await timelineRow(pageB, quoteText).waitFor();
+    await expect.poll(() => timelineRow(pageB, plan).getByTestId('thread-link').textContent()).toContain('2 replies');
+    await expect(timelineRow(pageB, 'Step 2 done').count()).resolves.toBe(0);
+    await snap(pageB, '06-B-timeline-phone');
+
+    // Holding a message shows its actions on a phone: Reply quotes it above the composer.
+    const root = timelineRow(pageB, plan);
+    const box = (await root.getByTestId('message-bubble').boundingBox())!;
+    const touch = { identifier: 1, clientX: box.x + 20, clientY: box.y + 10 };
+    await root.dispatchEvent('touchstart', { touches: [touch], changedTouches: [touch] });
+    await root.getByTestId('action-reply').click();
+    await pageB.getByTestId('quote-bar').waitFor();
+    await pageB.getByTestId('composer-input').fill('On it');
+    await snap(pageB, '07-B-quoting-phone');
+    await pageB.getByTestId('quote-cancel').click();
+    await expect.poll(() => pageB.getByTestId('quote-bar').count()).toBe(0);
+  });
+});
