@@ -124,6 +124,18 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   await page.getByTestId('app-shell').waitFor();
 }
 
+/** Resolves once the page's finite animations (modals fading, sheets sliding in) are over, before a screenshot. */
+export async function animationsSettled(page: Page): Promise<void> {
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => animation.effect?.getComputedTiming().endTime !== Number.POSITIVE_INFINITY)
+        .map((animation) => animation.finished.catch(() => undefined)),
+    ),
+  );
+}
+
 /** After a failed test, a screenshot of each page: `<prefix>-failed-<page>-<test name>.png`. */
 export async function screenshotFailure(
   test: { task: { name: string; result?: { state?: string } } },

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addPerson, apiCall, chromiumPath, screenshots, setUpOrganisation, useE2eKite } from './e2e-harness.ts';
+import { addPerson, animationsSettled, apiCall, chromiumPath, screenshots, setUpOrganisation, useE2eKite } from './e2e-harness.ts';
 
 const alice = { tenant: '风筝科技', name: '陈管理', email: 'admin@kite-hook-e2e.test', password: 'correct horse battery' };
 const bob = { name: 'Bob Lee', email: 'bob@kite-hook-e2e.test', password: 'another horse battery' };
@@ -38,15 +38,7 @@ describe.skipIf(!existsSync(chromiumPath))('custom webhook bots in the browser',
   let hook = { url: '', secret: '' };
 
   async function snap(page: Page, name: string) {
-    // Modals fade in: shoot them once their animations are over.
-    await page.evaluate(() =>
-      Promise.all(
-        document
-          .getAnimations()
-          .filter((animation) => animation.effect?.getComputedTiming().endTime !== Number.POSITIVE_INFINITY)
-          .map((animation) => animation.finished.catch(() => undefined)),
-      ),
-    );
+    await animationsSettled(page);
     await page.screenshot({ path: join(screenshots, `webhook-${name}.png`), fullPage: false });
   }
 

@@ -1,14 +1,20 @@
 /**
- * Contact's web part: the Contacts page everyone uses (org tree, people search, profile cards) and
- * the admin pages for departments, people, user groups and CSV import.
+ * Contact's web part: the Contacts page everyone uses (org tree, people search, profile cards), the
+ * profile card other modules show (`PersonCard`) and the admin pages for departments, people, user groups and CSV import.
  */
 import { IconApartment, IconImport, IconUserGroup, IconUserListStroked } from '@douyinfe/semi-icons';
 import type { AdminSection, RealtimeSubscription } from '@kite/ui/web-module';
-import { createElement } from 'react';
+import { createElement, lazy } from 'react';
 import type { RouteObject } from 'react-router';
 import { contactQueryKeys } from './contact-api.ts';
 
 export { useDepartments, useGroups, useUserPages } from './contact-queries.ts';
+
+/**
+ * A person's profile card by id, for the shell to hand to other modules (`@kite/ui/person-card`);
+ * loaded when first shown. Needs a `<Suspense>` above it.
+ */
+export const PersonCard = lazy(async () => ({ default: (await import('./person-card.tsx')).PersonCard }));
 
 /** Routes inside the app shell. */
 export const contactRoutes: RouteObject[] = [

@@ -4,8 +4,9 @@ import type { DepartmentView, UserView } from '@kite/contact/contract';
 import { departmentPath } from '@kite/contact/contract';
 import { useMessages } from '@kite/ui/i18n';
 import { UserAvatar } from '@kite/ui/user-avatar';
-import type { ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import { contactMessages } from './contact-messages.ts';
+import './person-profile.css';
 
 function ProfileRow({ icon, label, children }: { icon: ReactNode; label: string; children: ReactNode }) {
   return (
@@ -21,6 +22,39 @@ function ProfileRow({ icon, label, children }: { icon: ReactNode; label: string;
   );
 }
 
+/** A row whose value may be missing: "—" on the full card, left out of the compact one. */
+function ValueRow({
+  icon,
+  label,
+  value,
+  href,
+  compact,
+}: {
+  icon: ReactNode;
+  label: string;
+  value: string | null | undefined;
+  /** Makes the value a link (mailto:, tel:). */
+  href?: string;
+  compact: boolean;
+}) {
+  if (!value && compact) return null;
+  const shown = href ? <a href={href}>{value}</a> : value;
+  return (
+    <ProfileRow icon={icon} label={label}>
+      {value ? shown : <span className="kite-muted">—</span>}
+    </ProfileRow>
+  );
+}
+
+/** The ids developers copy into the open API, by the name Feishu gives them. */
+function developerIds(user: UserView): Array<[string, string]> {
+  return [
+    ['open_id', user.openId],
+    ['union_id', user.unionId],
+    ['user_id', user.userId],
+  ];
+}
+
 export interface PersonProfileProps {
   user: UserView;
   departments: readonly DepartmentView[];
@@ -28,12 +62,19 @@ export interface PersonProfileProps {
   onOpenPerson: (userId: string) => void;
   /** Extra actions, e.g. "Edit" for administrators. */
   actions?: ReactNode;
+  /**
+   * A quick look (the messenger's card): what is known only — no "No manager" or "—" rows — and
+   * no developer ids.
+   */
+  compact?: boolean;
 }
 
 /** The profile card: who someone is, where they sit in the organisation and how to reach them. */
-export function PersonProfile({ user, departments, onOpenPerson, actions }: PersonProfileProps) {
+export function PersonProfile({ user, departments, onOpenPerson, actions, compact = false }: PersonProfileProps) {
   const t = useMessages(contactMessages);
   const deactivated = user.status === 'deactivated';
+  /** A row the compact card leaves out when there is nothing to say. */
+  const shows = (value: unknown) => !compact || Boolean(value);
   return (
     <article className="kite-profile" data-testid="profile-card">
       <header className="kite-profile__header">
@@ -58,6 +99,11 @@ export function PersonProfile({ user, departments, onOpenPerson, actions }: Pers
           </div>
         </div>
       </header>
+      {deactivated ? (
+        <p className="kite-profile__note" data-testid="profile-deactivated">
+          {t('personDeactivatedNote')}
+        </p>
+      ) : null}
       {actions ? <div className="kite-profile__actions">{actions}</div> : null}
       <div className="kite-profile__rows">
         <ProfileRow icon={<IconUserGroup />} label={t('fieldDepartments')}>
@@ -69,53 +115,43 @@ export function PersonProfile({ user, departments, onOpenPerson, actions }: Pers
             <span className="kite-muted">{t('noDepartment')}</span>
           )}
         </ProfileRow>
-        <ProfileRow icon={<IconUser />} label={t('fieldManager')}>
-          {user.manager ? (
-            <Button
-              theme="borderless"
-              size="small"
-              className="kite-profile__link"
-              onClick={() => user.manager && onOpenPerson(user.manager.id)}
-            >
-              {user.manager.name}
-            </Button>
-          ) : (
-            <span className="kite-muted">{t('noManager')}</span>
-          )}
-        </ProfileRow>
-        <ProfileRow icon={<IconMail />} label={t('fieldEmail')}>
-          {user.email ? <a href={`mailto:${user.email}`}>{user.email}</a> : <span className="kite-muted">—</span>}
-        </ProfileRow>
-        <ProfileRow icon={<IconPhone />} label={t('fieldMobile')}>
-          {user.mobile ? <a href={`tel:${user.mobile}`}>{user.mobile}</a> : <span className="kite-muted">—</span>}
-        </ProfileRow>
-        <ProfileRow icon={<IconIdCard />} label={t('fieldEmployeeId')}>
-          {user.employeeId || <span className="kite-muted">—</span>}
-        </ProfileRow>
+        {shows(user.manager) ? (
+          <ProfileRow icon={<IconUser />} label={t('fieldManager')}>
+            {user.manager ? (
+              <Button
+                theme="borderless"
+                size="small"
+                className="kite-profile__link"
+                onClick={() => user.manager && onOpenPerson(user.manager.id)}
+              >
+                {user.manager.name}
+              </Button>
+            ) : (
+              <span className="kite-muted">{t('noManager')}</span>
+            )}
+          </ProfileRow>
+        ) : null}
+        <ValueRow icon={<IconMail />} label={t('fieldEmail')} value={user.email} href={`mailto:${user.email}`} compact={compact} />
+        <ValueRow icon={<IconPhone />} label={t('fieldMobile')} value={user.mobile} href={`tel:${user.mobile}`} compact={compact} />
+        <ValueRow icon={<IconIdCard />} label={t('fieldEmployeeId')} value={user.employeeId} compact={compact} />
       </div>
-      <details className="kite-profile__ids">
-        <summary>{t('developerIds')}</summary>
-        <dl>
-          <dt>open_id</dt>
-          <dd>
-            <Typography.Text copyable size="small">
-              {user.openId}
-            </Typography.Text>
-          </dd>
-          <dt>union_id</dt>
-          <dd>
-            <Typography.Text copyable size="small">
-              {user.unionId}
-            </Typography.Text>
-          </dd>
-          <dt>user_id</dt>
-          <dd>
-            <Typography.Text copyable size="small">
-              {user.userId}
-            </Typography.Text>
-          </dd>
-        </dl>
-      </details>
+      {compact ? null : (
+        <details className="kite-profile__ids">
+          <summary>{t('developerIds')}</summary>
+          <dl>
+            {developerIds(user).map(([name, value]) => (
+              <Fragment key={name}>
+                <dt>{name}</dt>
+                <dd>
+                  <Typography.Text copyable size="small">
+                    {value}
+                  </Typography.Text>
+                </dd>
+              </Fragment>
+            ))}
+          </dl>
+        </details>
+      )}
     </article>
   );
 }

@@ -9,6 +9,8 @@ import { emojiFor } from './emoji.ts';
 import { imMessages } from './im-messages.ts';
 import { MergedCard } from './merged-card.tsx';
 import { type ContentLine, type ContentModel, type InlineNode, type MentionList, parseContent } from './message-content.ts';
+import { ProfileTrigger } from './profile-card.tsx';
+import { profileTargetOfMention } from './profile-target.ts';
 import './message-card.css';
 
 function Inline({ node, viewerIds }: { node: InlineNode; viewerIds: ReadonlySet<string> }) {
@@ -30,9 +32,11 @@ function Inline({ node, viewerIds }: { node: InlineNode; viewerIds: ReadonlySet<
     case 'mention': {
       const me = node.isAll || viewerIds.has(node.userId);
       return (
-        <span className={me ? 'kite-im-mention kite-im-mention--me' : 'kite-im-mention'} data-mention={node.userId}>
-          @{node.name}
-        </span>
+        <ProfileTrigger target={profileTargetOfMention(node)} label={node.name} testId="mention-chip">
+          <span className={me ? 'kite-im-mention kite-im-mention--me' : 'kite-im-mention'} data-mention={node.userId}>
+            @{node.name}
+          </span>
+        </ProfileTrigger>
       );
     }
     case 'emoji':

@@ -22,6 +22,8 @@ import { formatClock } from './im-time.ts';
 import { MessageBody } from './message-body.tsx';
 import { plainText } from './message-content.ts';
 import { MessageMarks, PeopleTabs, useMessageMarkActions } from './message-marks.tsx';
+import { ProfileTrigger } from './profile-card.tsx';
+import { profileTargetOfParty } from './profile-target.ts';
 import { SystemLine } from './system-line.tsx';
 import { useDismissOutside, useLongPress } from './use-long-press.ts';
 
@@ -288,6 +290,8 @@ export const MessageRow = memo(function MessageRow({
   const senderName = message.sender?.name ?? t('unknownSender');
   // Apps' bots and custom (webhook) bots look alike: a robot avatar and a "Bot" tag.
   const isBot = message.sender !== null && message.sender.type !== 'user';
+  // While picking messages to forward, a click on the row picks it: no card then.
+  const senderCard = selecting ? null : profileTargetOfParty(message.sender);
   const className = [
     'kite-im-row',
     own ? 'kite-im-row--own' : '',
@@ -312,17 +316,23 @@ export const MessageRow = memo(function MessageRow({
       {selecting && forwarding ? <SelectionToggle message={message} forwarding={forwarding} /> : null}
       <div className="kite-im-row__avatar">
         {startsGroup && !own ? (
-          isBot ? (
-            <BotAvatar name={senderName} size={32} />
-          ) : (
-            <UserAvatar name={senderName} color={message.sender?.avatarColor} size={32} />
-          )
+          <ProfileTrigger target={senderCard} label={senderName} className="kite-im-profile-trigger--face" testId="sender-avatar">
+            {isBot ? (
+              <BotAvatar name={senderName} size={32} />
+            ) : (
+              <UserAvatar name={senderName} color={message.sender?.avatarColor} size={32} />
+            )}
+          </ProfileTrigger>
         ) : null}
       </div>
       <div className="kite-im-row__main">
         {startsGroup ? (
           <div className="kite-im-row__meta">
-            {own ? null : <span className="kite-im-row__name">{senderName}</span>}
+            {own ? null : (
+              <ProfileTrigger target={senderCard} label={senderName} className="kite-im-row__name" testId="sender-name">
+                {senderName}
+              </ProfileTrigger>
+            )}
             {own || !isBot ? null : <BotTag />}
             <span className="kite-im-row__time">{formatClock(message.createdAt, locale)}</span>
           </div>

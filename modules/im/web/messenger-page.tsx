@@ -14,6 +14,7 @@ import { useChat } from './im-queries.ts';
 import { HistorySkeleton } from './message-history.tsx';
 import { NewChatModal, type NewChatMode } from './new-chat-modal.tsx';
 import { useOpenMessage } from './open-message.ts';
+import { ProfileCardHost } from './profile-card.tsx';
 import { ShortcutsDialog } from './shortcuts-dialog.tsx';
 import { SidePanelView } from './side-panels.tsx';
 import './messenger.css';
@@ -144,37 +145,39 @@ export function MessengerPage() {
   const showList = !isPhone || !chatId;
   const className = ['kite-im', isPhone ? 'kite-im--phone' : '', panel && chatId ? 'kite-im--with-panel' : ''].filter(Boolean).join(' ');
   return (
-    <div className={className} data-testid="messenger-page">
-      {showList ? (
-        <ChatListPane
-          selectedId={chatId}
-          onOpen={openChat}
-          onNewChat={setNewChat}
-          searchRef={searchRef}
-          onOpenMessage={openMessage}
-          openMessageId={focusMessageId}
-        />
-      ) : null}
-      {chatId ? (
-        <ConversationPane
-          chatId={chatId}
-          panel={panel}
-          onOpenPanel={openPanel}
-          focusMessageId={focusMessageId}
-          isPhone={isPhone}
-          onBack={() => navigate('/messenger')}
-        />
-      ) : isPhone ? null : (
-        <section className="kite-im-conversation kite-im-conversation--blank" data-testid="no-chat-selected">
-          <EmptyState illustration="empty" title={t('selectChatTitle')} description={t('selectChatHint')} />
-        </section>
-      )}
-      {newChat === 'department' ? (
-        <DepartmentGroupModal onClose={() => setNewChat(null)} onCreated={onChatCreated} />
-      ) : newChat ? (
-        <NewChatModal mode={newChat} onClose={() => setNewChat(null)} onCreated={onChatCreated} />
-      ) : null}
-      <ShortcutsDialog visible={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />
-    </div>
+    <ProfileCardHost chatId={chatId}>
+      <div className={className} data-testid="messenger-page">
+        {showList ? (
+          <ChatListPane
+            selectedId={chatId}
+            onOpen={openChat}
+            onNewChat={setNewChat}
+            searchRef={searchRef}
+            onOpenMessage={openMessage}
+            openMessageId={focusMessageId}
+          />
+        ) : null}
+        {chatId ? (
+          <ConversationPane
+            chatId={chatId}
+            panel={panel}
+            onOpenPanel={openPanel}
+            focusMessageId={focusMessageId}
+            isPhone={isPhone}
+            onBack={() => navigate('/messenger')}
+          />
+        ) : isPhone ? null : (
+          <section className="kite-im-conversation kite-im-conversation--blank" data-testid="no-chat-selected">
+            <EmptyState illustration="empty" title={t('selectChatTitle')} description={t('selectChatHint')} />
+          </section>
+        )}
+        {newChat === 'department' ? (
+          <DepartmentGroupModal onClose={() => setNewChat(null)} onCreated={onChatCreated} />
+        ) : newChat ? (
+          <NewChatModal mode={newChat} onClose={() => setNewChat(null)} onCreated={onChatCreated} />
+        ) : null}
+        <ShortcutsDialog visible={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />
+      </div>
+    </ProfileCardHost>
   );
 }

@@ -33,6 +33,7 @@ import { mergeMessagePages } from './message-timeline.ts';
 import { AddMembersModal } from './new-chat-modal.tsx';
 import { notificationMessages } from './notification-messages.ts';
 import { PinnedMessages, usePinnedTitle } from './pinned-panel.tsx';
+import { ProfileTrigger } from './profile-card.tsx';
 import { useSendMessage } from './use-send-message.ts';
 import { myOpenIds, rememberOpenId } from './viewer-state.ts';
 import { WebhookBotsSection } from './webhook-bots-section.tsx';
@@ -292,11 +293,18 @@ function MembersPanel({ chat, onClose, onBack }: { chat: ChatView; onClose: () =
               data-testid={`member-${member.user.id}`}
               data-member-name={member.user.name}
             >
-              <UserAvatar name={member.user.name} color={member.user.avatarColor} size={32} />
-              <span className="kite-im-member__name">
-                {member.user.name}
-                {member.user.id === viewer.userId ? <span className="kite-muted"> ({t('you')})</span> : null}
-              </span>
+              <ProfileTrigger
+                target={{ kind: 'person', userId: member.user.id }}
+                label={member.user.name}
+                className="kite-im-profile-trigger--row"
+                testId="member-profile"
+              >
+                <UserAvatar name={member.user.name} color={member.user.avatarColor} size={32} />
+                <span className="kite-im-member__name">
+                  {member.user.name}
+                  {member.user.id === viewer.userId ? <span className="kite-muted"> ({t('you')})</span> : null}
+                </span>
+              </ProfileTrigger>
               {roleTag(member.role, t)}
               {memberActions(member)}
             </li>

@@ -4,6 +4,8 @@ import { useLocale, useMessages } from '@kite/ui/i18n';
 import { useViewer } from '@kite/ui/viewer';
 import { useCallback, useMemo } from 'react';
 import { useOpenMessage } from './open-message.ts';
+import { ProfileTrigger } from './profile-card.tsx';
+import { profileTargetOfParty } from './profile-target.ts';
 import { type SystemSegment, systemSegments, systemText } from './system-line.ts';
 import { systemLineMessages } from './system-line-messages.ts';
 
@@ -21,9 +23,11 @@ function Segment({ segment, onOpenMessage }: { segment: SystemSegment; onOpenMes
       return <>{segment.text}</>;
     case 'party':
       return (
-        <span className="kite-im-system__name" data-party-id={segment.party.id} data-self={segment.self ? 'true' : undefined}>
-          {segment.text}
-        </span>
+        <ProfileTrigger target={profileTargetOfParty(segment.party)} label={segment.party.name || segment.text} testId="system-party">
+          <span className="kite-im-system__name" data-party-id={segment.party.id} data-self={segment.self ? 'true' : undefined}>
+            {segment.text}
+          </span>
+        </ProfileTrigger>
       );
     case 'others': {
       const names = segment.parties.map((party) => party.name).filter(Boolean);
