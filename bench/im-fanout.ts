@@ -19,7 +19,7 @@
  * functions (bench/tools/cpuprofile-summary.ts); profiling slows Kite, so its ratios are not figures.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -376,7 +376,9 @@ async function main() {
         progress(`groups of ${size}: round ${round + 1} of ${phaseCount}`);
       }
       if (values.profile) {
-        const file = join(root, 'bench', 'results', `im-fanout-${engine}-g${size}-${stamp}.cpuprofile`);
+        const dir = join(root, 'bench', 'results');
+        mkdirSync(dir, { recursive: true });
+        const file = join(dir, `im-fanout-${engine}-g${size}-${stamp}.cpuprofile`);
         await kite.control(`/profile/stop?file=${encodeURIComponent(file)}`);
         profiles.push(file);
         process.stdout.write(`\nKite CPU profile, groups of ${size}: ${file}\n${summarise(file, 25)}\n`);
