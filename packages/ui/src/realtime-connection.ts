@@ -46,8 +46,6 @@ export class RealtimeConnection {
   private retryMs = MIN_RETRY_MS;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = true;
-  /** True after the first connection; a later connection without a known sequence must refetch. */
-  private connectedBefore = false;
 
   constructor(
     private readonly path: string,
@@ -100,11 +98,12 @@ export class RealtimeConnection {
     switch (frame.t) {
       case 'hello':
         if (this.lastSeq === null) {
-          // A reconnect that could not resume: whatever happened in between is unknown.
-          if (this.connectedBefore) this.handlers.onReset();
+          // The stream starts here, at the server's head. What the app fetched before it — while
+          // the first socket was opening, or before a reconnect that could not resume — may lack
+          // events committed in between, so it refetches; from here on every event arrives.
+          this.handlers.onReset();
           this.lastSeq = frame.seq;
         }
-        this.connectedBefore = true;
         return;
       case 'event':
         if (this.lastSeq !== null && frame.seq <= this.lastSeq) return;
@@ -112,9 +111,8 @@ export class RealtimeConnection {
         this.handlers.onEvent({ seq: frame.seq, type: frame.type, payload: frame.payload });
         return;
       case 'reset':
+        // The server cannot replay from our sequence; the hello that follows refetches.
         this.lastSeq = null;
-        this.connectedBefore = false;
-        this.handlers.onReset();
         return;
     }
   }
