@@ -171,7 +171,8 @@ describe.skipIf(!existsSync(chromiumPath))('profile cards in the messenger', () 
     await messageRow(pageA, '发布清单我已经更新好了').getByTestId('sender-avatar').click();
     await pageA.getByTestId('profile-popover').getByTestId('profile-message').click();
     await expect.poll(() => pageA.url()).not.toContain(groupId);
-    await expect(pageA.getByTestId('conversation-name').textContent()).resolves.toContain(bob.name);
+    // The header follows the route a moment later: wait for it, or the message goes to the group.
+    await expect.poll(() => pageA.getByTestId('conversation-name').textContent()).toContain(bob.name);
     await expect(pageA.getByTestId('profile-popover').count()).resolves.toBe(0);
     await pageA.getByTestId('composer-input').fill('清单看过了，今晚八点准时开始');
     await pageA.getByTestId('composer-input').press('Enter');
