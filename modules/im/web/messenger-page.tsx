@@ -3,7 +3,7 @@ import type { ChatView, MessageSearchHit } from '@kite/im/contract';
 import { useMessages } from '@kite/ui/i18n';
 import { EmptyState, ErrorState } from '@kite/ui/states';
 import { useIsPhone } from '@kite/ui/use-is-phone';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { ChatListPane } from './chat-list-pane.tsx';
 import { Conversation, type SidePanel } from './conversation.tsx';
@@ -125,22 +125,23 @@ export function MessengerPage() {
       { replace: Boolean(panel && next) },
     );
 
+  // Page-wide keys, read against what is committed (an effect event), as Alt+arrow in the chat list.
+  const onKeyDown = useEffectEvent((event: KeyboardEvent) => {
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
+      event.preventDefault();
+      if (isPhone && chatId) navigate('/messenger');
+      requestAnimationFrame(() => searchRef.current?.querySelector('input')?.focus());
+    } else if ((event.ctrlKey || event.metaKey) && event.key === '/') {
+      event.preventDefault();
+      setShortcutsOpen((open) => !open);
+    } else if (event.key === 'Escape' && panel && !event.defaultPrevented && !document.querySelector('.semi-modal-wrap')) {
+      openPanel(null);
+    }
+  });
   useEffect(() => {
-    const onKeyDown = (event: KeyboardEvent) => {
-      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
-        event.preventDefault();
-        if (isPhone && chatId) navigate('/messenger');
-        requestAnimationFrame(() => searchRef.current?.querySelector('input')?.focus());
-      } else if ((event.ctrlKey || event.metaKey) && event.key === '/') {
-        event.preventDefault();
-        setShortcutsOpen((open) => !open);
-      } else if (event.key === 'Escape' && panel && !event.defaultPrevented && !document.querySelector('.semi-modal-wrap')) {
-        openPanel(null);
-      }
-    };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  });
+  }, []);
 
   const showList = !isPhone || !chatId;
   const className = ['kite-im', isPhone ? 'kite-im--phone' : '', panel && chatId ? 'kite-im--with-panel' : ''].filter(Boolean).join(' ');
