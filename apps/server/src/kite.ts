@@ -20,6 +20,7 @@ import {
   chatTopic,
   DelayedCardUpdates,
   DepartmentChats,
+  EphemeralCards,
   ImForwarding,
   ImPins,
   ImResources,
@@ -34,6 +35,7 @@ import {
   registerDepartmentChatRoutes,
   registerImCardRoutes,
   registerImChatAdminOpenRoutes,
+  registerImEphemeralRoutes,
   registerImForwardRoutes,
   registerImOpenEvents,
   registerImOpenRoutes,
@@ -323,6 +325,8 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
   // Card clicks go back to the app that sent the card; its answer may replace the card, and so may
   // a delayed update with the click's token.
   const cardUpdates = new DelayedCardUpdates({ db: db as never, im, users: contacts, clock });
+  // Cards only one person sees: sent and deleted by apps, clicked like any card.
+  const ephemeral = new EphemeralCards({ db: db as never, commands, im, clock });
   const cards = new CardCallbacks({
     db: db as never,
     im,
@@ -330,8 +334,10 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
     users: contacts,
     callbacks: events.callbacks,
     updates: cardUpdates,
+    ephemeral,
   });
   registerImCardRoutes(app, { cards, updates: cardUpdates, authenticate, now: () => clock.now().getTime() });
+  registerImEphemeralRoutes(app, { ephemeral, openIm, authenticate, now: () => clock.now().getTime() });
   registerImWebhookRoutes(app, {
     bots: webhookBots,
     authenticate,

@@ -1,6 +1,7 @@
 import type { DepartmentView, GroupView, UserView } from '@kite/contact/contract';
 import type { AuditEntryView } from '@kite/platform/audit';
 import { createSecondTenant, setUpTenant, startTestServer, type TestServer, testEngines, WebClient } from '@kite/testing/test-server';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 
@@ -36,6 +37,8 @@ interface TenantFixture {
   webhookBot: { id: string; url: string };
   /** A card template of `app`. */
   cardTemplateId: string;
+  /** A card only `user` sees, which `app` sent in a group of its own. */
+  ephemeral: { chatId: string; messageId: string };
 }
 
 /** A 1×1 PNG. */
@@ -206,6 +209,19 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       card: { elements: [{ tag: 'markdown', content: `${prefix} secret \${plan}` }] },
     });
     expect(cardTemplate.status).toBe(200);
+    // The app's own group with the user, and a card only the user sees there.
+    const botChat = await openApi(server.url, token, 'POST', '/open-apis/im/v1/chats', {
+      name: `${prefix} Bot chat`,
+      user_id_list: [user.openId],
+    });
+    const botChatId = (botChat.body.data as { chat_id: string }).chat_id;
+    const ephemeral = await openApi(server.url, token, 'POST', '/open-apis/ephemeral/v1/send', {
+      chat_id: botChatId,
+      msg_type: 'interactive',
+      open_id: user.openId,
+      card: { elements: [{ tag: 'markdown', content: `${prefix} secret card` }] },
+    });
+    expect(ephemeral.body.code).toBe(0);
 
     return {
       admin,
@@ -228,6 +244,7 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       imageMessage,
       webhookBot: { id: webhook.bot.id, url: webhook.webhookUrl },
       cardTemplateId: cardTemplate.body.templateId,
+      ephemeral: { chatId: botChatId, messageId: (ephemeral.body.data as { message_id: string }).message_id },
     };
   }
 
@@ -478,6 +495,11 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       user: await get(`/api/contact/users/${a.user.id}`),
       chat: await get(`/api/im/chats/${a.chat.id}`),
       messages: await get(`/api/im/chats/${a.chat.id}/messages`),
+      ephemeral: (
+        await sql`select message_id, user_id, content from im_ephemeral_message where tenant_id = ${a.tenantId}`.execute(
+          server.kite.database.db,
+        )
+      ).rows,
       chatMembers: await get(`/api/im/chats/${a.chat.id}/members`),
       webhookBots: await get(`/api/im/chats/${a.chat.id}/webhooks`),
       pins: await get(`/api/im/chats/${a.chat.id}/pins`),
@@ -690,6 +712,33 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
       },
       { route: 'DELETE /api/admin/apps/:appId', method: 'DELETE', path: `/api/admin/apps/${a.app.appId}`, status: 404 },
       ...cardTemplateProbes(),
+      {
+        // B's app cannot send a card to A's user in A's chat, nor delete A's app's card.
+        route: 'POST /open-apis/ephemeral/v1/send',
+        method: 'POST',
+        path: '/open-apis/ephemeral/v1/send',
+        body: { chat_id: a.ephemeral.chatId, msg_type: 'interactive', open_id: uA.openId, card: { elements: [] } },
+        status: 400,
+        auth: 'tenant-token',
+      },
+      {
+        route: 'POST /open-apis/ephemeral/v1/send',
+        method: 'POST',
+        path: '/open-apis/ephemeral/v1/send',
+        body: { chat_id: a.ephemeral.chatId, msg_type: 'interactive', open_id: b.user.openId, card: { elements: [] } },
+        status: 400,
+        auth: 'tenant-token',
+        check: (body) => expect((body as { code: number }).code).toBe(232_006),
+      },
+      {
+        route: 'POST /open-apis/ephemeral/v1/delete',
+        method: 'POST',
+        path: '/open-apis/ephemeral/v1/delete',
+        body: { message_id: a.ephemeral.messageId },
+        status: 400,
+        auth: 'tenant-token',
+        check: (body) => expect((body as { code: number }).code).toBe(231_003),
+      },
       {
         // A made-up click token: tokens are bound to the app the click's callback went to.
         route: 'POST /open-apis/interactive/v1/card/update',

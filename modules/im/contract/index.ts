@@ -228,6 +228,11 @@ export interface MessageView {
   unreadCount: number | null;
   /** System messages only: what happened and to whom, with current names (the web words it). */
   system?: SystemMessageView;
+  /**
+   * An app's card only the viewer sees (Feishu's 仅特定人可见的消息卡片): not part of the chat's
+   * shared timeline; `seq` is the chat's seq when it was sent, and it shows after that message.
+   */
+  ephemeral?: true;
 }
 
 /** A message found by `GET /api/im/search`, with where it was said and what matched. */
@@ -365,6 +370,18 @@ export interface CardViewEventPayload extends MessageEventPayload {
   userIds: string[];
 }
 
+/**
+ * `im.ephemeral.created` / `updated` / `deleted`: an app's card only `userId` sees, to that person's
+ * own connections alone; `message` is absent on deletion (`messageId` names what went).
+ */
+export interface EphemeralEventPayload {
+  chatId: string;
+  userId: string;
+  /** The card's `id` (MessageView.id). */
+  messageId: string;
+  message?: MessageView;
+}
+
 /** Domain events (outbox `type`). Payloads carry ids plus what realtime clients need to apply them. */
 export const imEvents = {
   chatCreated: 'im.chat.created',
@@ -377,6 +394,10 @@ export const imEvents = {
   messageRecalled: 'im.message.recalled',
   /** A non-shared card changed for some people only: to their own connections (`CardViewEventPayload`). */
   cardViewUpdated: 'im.card_view.updated',
+  /** An app's card for one person only (`EphemeralEventPayload`): to that person's connections alone. */
+  ephemeralCreated: 'im.ephemeral.created',
+  ephemeralUpdated: 'im.ephemeral.updated',
+  ephemeralDeleted: 'im.ephemeral.deleted',
   reactionAdded: 'im.reaction.added',
   reactionRemoved: 'im.reaction.removed',
   read: 'im.read',

@@ -8,6 +8,7 @@ import { cardActionInvalid, resolveCardAction } from './card-actions.ts';
 import { type CardClick, cardActionTriggerEvent, legacyCardCallback, readAppAnswer } from './card-callback-format.ts';
 import type { DelayedCardUpdates } from './card-updates.ts';
 import { withOwnCardViews } from './card-views.ts';
+import type { EphemeralCards } from './ephemeral-cards.ts';
 import { type ChatRow, type ImDb, type MessageRow, imRepository as repo } from './im-repository.ts';
 import type { Ctx, ImService } from './im-service.ts';
 import { assertMember, imErrors, partyOf } from './policy.ts';
@@ -44,6 +45,8 @@ export interface CardCallbackDeps {
   callbacks: AppCallbacks;
   /** Issues each click's `token`, with which the app may update the card later. */
   updates: Pick<DelayedCardUpdates, 'issueToken'>;
+  /** Cards only the clicker sees: found, and replaced by the app's answer, there. */
+  ephemeral?: Pick<EphemeralCards, 'forClick' | 'replace'>;
   timeoutMs?: number;
 }
 
@@ -59,7 +62,7 @@ export class CardCallbacks {
   constructor(private readonly deps: CardCallbackDeps) {}
 
   async act(ctx: Ctx, messageRef: string, input: CardActionInput): Promise<CardActionResult> {
-    const { message, chat } = await this.cardMessage(ctx, messageRef);
+    const { message, chat, ephemeral } = await this.cardMessage(ctx, messageRef);
     // The click is checked against the card as the clicker sees it (their own view of a non-shared card).
     const [seen] = await withOwnCardViews(this.deps.db, partyOf(ctx), [message]);
     const action = resolveCardAction(storedCard(seen!), input);
@@ -75,15 +78,24 @@ export class CardCallbacks {
       action,
     };
     const { card, toast } = readAppAnswer(await this.call(app, click));
-    return { toast, message: card ? await this.replaceCard(ctx, app, message, card) : null };
+    if (!card) return { toast, message: null };
+    if (ephemeral) return { toast, message: await this.replaceEphemeral(app, ctx, message, card) };
+    return { toast, message: await this.replaceCard(ctx, app, message, card) };
   }
 
-  /** The message and its chat, if it is a live card sent by an app in a chat the caller is in. */
-  private async cardMessage(ctx: Ctx, messageRef: string): Promise<{ message: MessageRow; chat: ChatRow }> {
+  /**
+   * The message and its chat, if it is a live card sent by an app in a chat the caller is in — or a
+   * card only the caller sees there (`ephemeral`).
+   */
+  private async cardMessage(ctx: Ctx, messageRef: string): Promise<{ message: MessageRow; chat: ChatRow; ephemeral?: true }> {
     const party = partyOf(ctx);
     if (party.kind !== 'user') throw errors.forbidden('Only people use cards');
     const message = await repo.findMessage(this.deps.db, ctx.tenantId, messageRef);
-    if (!message) throw imErrors.messageNotFound();
+    if (!message) {
+      const own = await this.deps.ephemeral?.forClick(ctx, messageRef);
+      if (own) return { ...own, ephemeral: true };
+      throw imErrors.messageNotFound();
+    }
     const standing = await repo.findChatAndMember(this.deps.db, ctx.tenantId, message.chat_id, party);
     if (!standing) throw imErrors.messageNotFound();
     assertMember(standing.chat, standing.member, 'message');
@@ -114,6 +126,17 @@ export class CardCallbacks {
         : await callbacks.callEvent(app, 'card.action.trigger', cardActionTriggerEvent(click), options);
     } catch (error) {
       if (error instanceof AppCallFailure) throw callFailures[error.reason]();
+      throw error;
+    }
+  }
+
+  /** The app's answer replaces a card only the clicker sees, for them (checked as the app's own card). */
+  private async replaceEphemeral(app: AppRecord, ctx: Ctx, message: MessageRow, card: CardJson): Promise<MessageView> {
+    const asApp: Ctx = { tenantId: ctx.tenantId, actor: { type: 'app', appId: app.appId, name: app.name }, scopes: app.scopes };
+    try {
+      return await this.deps.ephemeral!.replace(asApp, message.id, JSON.stringify(card));
+    } catch (error) {
+      if (error instanceof AppError) throw cardErrors.answerRefused(error.message);
       throw error;
     }
   }

@@ -29,6 +29,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { cardViewRepository as cardViews } from './card-view-repository.ts';
 import { isSharedUpdate, withOwnCardViews } from './card-views.ts';
 import { contentInvalid, type ParsedContent, parseContent, type RawMention, type ResolvedMention } from './content.ts';
+import { asMessageRow, ephemeralRepository, type SeqRange } from './ephemeral-repository.ts';
 import {
   type ChatCursor,
   type ChatRow,
@@ -527,7 +528,29 @@ export class ImService {
     const forwards = query.after !== undefined && query.before === undefined;
     const hasMore = rows.length > query.limit;
     const page = hasMore ? (forwards ? rows.slice(0, query.limit) : rows.slice(1)) : rows;
-    return { items: await this.messageViews(ctx, page), hasMore };
+    const items = await this.messageViews(ctx, page);
+    if (rootId) return { items, hasMore };
+    // A page reaches from its first message up to where the next newer page starts.
+    const range: SeqRange = forwards
+      ? { from: page[0] ? Number(page[0].seq) : query.after! + 1, to: hasMore ? Number(rows[query.limit]!.seq) : null }
+      : { from: hasMore && page[0] ? Number(page[0].seq) : null, to: query.before ?? null };
+    return { items: await this.withEphemeralCards(ctx, chat, items, range), hasMore };
+  }
+
+  /**
+   * A history page as its reader sees it: with the cards only they see (ephemeral-cards.ts) whose
+   * place — after the chat's seq when they came — falls in the page's `range`, each after that message.
+   */
+  private async withEphemeralCards(ctx: Ctx, chat: ChatRow, items: MessageView[], range: SeqRange): Promise<MessageView[]> {
+    const viewer = partyOf(ctx);
+    if (viewer.kind !== 'user' || chat.chat_type !== 'group') return items;
+    const rows = await ephemeralRepository.forViewer(this.db, chat.id, viewer.id, range);
+    if (rows.length === 0) return items;
+    const cards = (await this.messageViews(ctx, rows.map(asMessageRow))).map(
+      (view): MessageView => ({ ...view, unreadCount: null, ephemeral: true }),
+    );
+    // Stable: each card after the message of its seq, cards of one seq in the order they came.
+    return [...items, ...cards].sort((a, b) => a.seq - b.seq || Number(Boolean(a.ephemeral)) - Number(Boolean(b.ephemeral)));
   }
 
   /**
@@ -553,7 +576,14 @@ export class ImService {
     const older = await repo.listMessages(this.db, chat.id, { before: seq, limit: olderCount + 1 });
     const newer = await repo.listMessages(this.db, chat.id, { after: seq - 1, limit: newerCount + 1 });
     const page = [...older.slice(older.length > olderCount ? 1 : 0), ...newer.slice(0, newerCount)];
-    return { items: await this.messageViews(ctx, page), hasMore: older.length > olderCount, hasNewer: newer.length > newerCount };
+    const hasMore = older.length > olderCount;
+    const hasNewer = newer.length > newerCount;
+    const range: SeqRange = {
+      from: hasMore && page[0] ? Number(page[0].seq) : null,
+      to: hasNewer ? Number(newer[newerCount]!.seq) : null,
+    };
+    const items = await this.withEphemeralCards(ctx, chat, await this.messageViews(ctx, page), range);
+    return { items, hasMore, hasNewer };
   }
 
   async getMessage(ctx: Ctx, messageRef: string): Promise<MessageView> {
@@ -1389,6 +1419,17 @@ export class ImService {
       const unreadCount = state.userCount - (party.kind === 'user' ? 1 : 0);
       return { row, fresh: true, infos, unreadCount };
     });
+  }
+
+  /**
+   * A card from the calling app as a card message would hold it (a template rendered, the card
+   * checked and its mentions resolved), without sending it: cards for one person (ephemeral-cards.ts).
+   */
+  async renderAppCard(ctx: Ctx, content: string): Promise<string> {
+    const card = await this.cardContent(ctx.tenantId, partyOf(ctx), 'interactive', content);
+    const { rendered } = await this.render(ctx.tenantId, parseContent('interactive', card.content));
+    await this.deps.resources?.check(ctx.tenantId, 'interactive', rendered.content);
+    return rendered.content;
   }
 
   /** A template card rendered from the sending app's template; any other content as it is. */

@@ -2,6 +2,8 @@ export { CardCallbacks } from './card-callbacks.ts';
 export { registerImCardRoutes } from './card-routes.ts';
 export { DelayedCardUpdates } from './card-updates.ts';
 export { DepartmentChats, registerDepartmentChatRoutes } from './department-chats.ts';
+export { EphemeralCards } from './ephemeral-cards.ts';
+export { registerImEphemeralRoutes } from './ephemeral-routes.ts';
 export { registerImForwardRoutes } from './forward-routes.ts';
 export { ImForwarding } from './forwarding.ts';
 export { type Ctx as ImContext, ImService } from './im-service.ts';

@@ -1,6 +1,7 @@
 import {
   type CardViewEventPayload,
   type ChatEventPayload,
+  type EphemeralEventPayload,
   imEvents,
   type MembersEventPayload,
   type ReadEventPayload,
@@ -22,7 +23,8 @@ export function chatTopic(chatId: string): string {
  * reader's own connections (other tabs and devices) and to the senders of what was read (live receipts). A buzz (`im.urgent.*`) goes to the people it
  * is about and those watching it, through their own user topics: nobody else in the chat hears of it.
  * A person's own settings (`im.user_settings.updated`) go to their connections alone, and so does
- * their own view of a non-shared card (`im.card_view.updated`).
+ * their own view of a non-shared card (`im.card_view.updated`), and an app's card meant for them alone
+ * (`im.ephemeral.*`).
  */
 export function imEventAudience(event: DomainEvent): EventAudience | null {
   if (!event.type.startsWith('im.') || event.type === imEvents.settingsUpdated) return null;
@@ -36,6 +38,10 @@ export function imEventAudience(event: DomainEvent): EventAudience | null {
     }
     case imEvents.cardViewUpdated:
       return { topics: (payload as CardViewEventPayload).userIds.map(userTopic) };
+    case imEvents.ephemeralCreated:
+    case imEvents.ephemeralUpdated:
+    case imEvents.ephemeralDeleted:
+      return { topics: [userTopic((payload as EphemeralEventPayload).userId)] };
     case imEvents.urgentCreated:
     case imEvents.urgentAcknowledged: {
       const { recipientIds, watcherIds } = payload as UrgentEventPayload;

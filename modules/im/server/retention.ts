@@ -7,6 +7,7 @@ import type { CommandRunner } from '@kite/platform/outbox';
 import { parseInput } from '@kite/platform/validation';
 import type { FastifyInstance } from 'fastify';
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { ephemeralRepository as ephemerals } from './ephemeral-repository.ts';
 import { type ImDb, imRepository as repo, retentionCutoff } from './im-repository.ts';
 import type { Ctx } from './im-service.ts';
 
@@ -89,6 +90,8 @@ export class MessageRetention {
         .orderBy('created_at')
         .limit(BATCH)
         .execute();
+      // Cards for one person go by the same age, whether or not messages of their time remain.
+      await ephemerals.deleteOlderThan(trx, tenantId, cutoff);
       if (doomed.length === 0) return 0;
       const ids = doomed.map((row) => row.id);
       const list = sql.join(ids);

@@ -92,6 +92,21 @@ function settingChanges(before: ChatSettings, after: ChatSettings): SystemSettin
   );
 }
 
+/** The columns of a message that answers nothing, names nobody and was never changed (system lines, cards for one person). */
+export const STANDALONE_MESSAGE = {
+  parent_id: null,
+  root_id: null,
+  thread_id: null,
+  in_thread: false,
+  mentions: [],
+  mention_user_ids: [],
+  mentions_all: false,
+  uuid: null,
+  edited: false,
+  recalled: false,
+  card_template: null,
+} as const satisfies Partial<MessageRow>;
+
 /**
  * A system message's row: the chat's next seq, no sender, nothing to search (`search_terms` `''`, so
  * the backfill leaves it alone), no mentions.
@@ -109,17 +124,7 @@ export function systemMessageRow(chat: Pick<ChatRow, 'id' | 'tenant_id' | 'last_
     content: JSON.stringify(content),
     search_text: '',
     search_terms: '',
-    parent_id: null,
-    root_id: null,
-    thread_id: null,
-    in_thread: false,
-    mentions: [],
-    mention_user_ids: [],
-    mentions_all: false,
-    uuid: null,
-    edited: false,
-    recalled: false,
-    card_template: null,
+    ...STANDALONE_MESSAGE,
     created_at: now,
     updated_at: now,
   };

@@ -132,6 +132,28 @@ export interface ImTables {
     content: string;
     updated_at: Date;
   };
+  /**
+   * An app's card only one person in a group sees (migration 202611251600, Feishu's 仅特定人可见的消息卡片).
+   * Kept out of `im_message`: it takes no seq, counts as unread for nobody, is not searched, and only
+   * its person's history reads it, after the message `after_seq` names.
+   */
+  im_ephemeral_message: {
+    id: string;
+    tenant_id: string;
+    chat_id: string;
+    /** Public `om_…` id the app deletes it by and card callbacks name. */
+    message_id: string;
+    /** The sending app. */
+    app_id: string;
+    /** The one person who sees it (contact user id). */
+    user_id: string;
+    /** The chat's `last_seq` when it was sent: it shows after that message. */
+    after_seq: number;
+    /** Card JSON, as a card message's content; a callback's answer replaces it. */
+    content: string;
+    created_at: Date;
+    updated_at: Date;
+  };
   im_reaction: {
     /** Public reaction id (Feishu `reaction_id`). */
     id: string;

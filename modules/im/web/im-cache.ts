@@ -78,7 +78,9 @@ function mapHistory(data: HistoryPages | undefined, change: (message: MessageVie
 }
 
 function historyHas(data: HistoryPages | undefined, message: IncomingMessage): boolean {
-  return data?.pages.some((page) => page.items.some((item) => item.id === message.id || item.seq === message.seq)) ?? false;
+  // A card only the viewer sees shares its seq with the message before it.
+  const samePlace = (item: MessageView) => !item.ephemeral && !message.ephemeral && item.seq === message.seq;
+  return data?.pages.some((page) => page.items.some((item) => item.id === message.id || samePlace(item))) ?? false;
 }
 
 /** Every cached copy of a message (history and threads of its chat) replaced by `change`. */
@@ -107,6 +109,15 @@ export function writeMessage(queryClient: QueryClient, chatKey: string, message:
   updateCachedMessage(queryClient, chatKey, message.id, (cached) => mergeMessage(cached, message));
   updateCachedChat(queryClient, chatKey, (chat) =>
     chat.lastMessage?.id === message.id ? { ...chat, lastMessage: mergeMessage(chat.lastMessage, message) } : chat,
+  );
+}
+
+/** Takes a message out of the loaded history (a card only the viewer saw, deleted by its app). */
+export function removeCachedMessage(queryClient: QueryClient, chatKey: string, messageId: string): void {
+  queryClient.setQueryData<HistoryPages>(imQueryKeys.messages(chatKey), (data) =>
+    data?.pages.some((page) => page.items.some((item) => item.id === messageId))
+      ? { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.filter((item) => item.id !== messageId) })) }
+      : data,
   );
 }
 

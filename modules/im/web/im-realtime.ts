@@ -1,4 +1,5 @@
 import {
+  type EphemeralEventPayload,
   imEvents,
   type MessageEventPayload,
   type ReactionEventPayload,
@@ -10,7 +11,15 @@ import type { RealtimeApplyContext, RealtimeSubscription } from '@kite/ui/web-mo
 import { chatWithNewMessage, reactionsAfterEvent } from './chat-list-model.ts';
 import { notifyOfEvent } from './desktop-notifier.ts';
 import { imQueryKeys } from './im-api.ts';
-import { appendMessage, removeCachedChat, updateCachedChat, updateCachedMessage, updateCachedMessages, writeMessage } from './im-cache.ts';
+import {
+  appendMessage,
+  removeCachedChat,
+  removeCachedMessage,
+  updateCachedChat,
+  updateCachedMessage,
+  updateCachedMessages,
+  writeMessage,
+} from './im-cache.ts';
 import { applyUrgentPinEvent, urgentPinStaleQueries } from './urgent-pin-realtime.ts';
 import { writeUserSettings } from './user-settings-api.ts';
 import { isChatOnScreen, myOpenIds } from './viewer-state.ts';
@@ -55,6 +64,16 @@ function applyEvent(event: RealtimeEvent, context: RealtimeApplyContext): void {
     // A non-shared card the viewer's click changed for them: their own view replaces the card.
     case 'im.card_view.updated':
       writeMessage(queryClient, chatId, (event.payload as MessageEventPayload).message);
+      return;
+    // An app's card for the viewer alone: it joins, changes and leaves their history only.
+    case imEvents.ephemeralCreated:
+      appendMessage(queryClient, chatId, (event.payload as EphemeralEventPayload).message!);
+      return;
+    case imEvents.ephemeralUpdated:
+      writeMessage(queryClient, chatId, (event.payload as EphemeralEventPayload).message!);
+      return;
+    case imEvents.ephemeralDeleted:
+      removeCachedMessage(queryClient, chatId, (event.payload as EphemeralEventPayload).messageId);
       return;
     case 'im.reaction.added':
     case 'im.reaction.removed': {

@@ -1,4 +1,4 @@
-import { IconComment, IconEmoji, IconForward, IconLink, IconMore, IconReply } from '@douyinfe/semi-icons';
+import { IconComment, IconEmoji, IconEyeOpened, IconForward, IconLink, IconMore, IconReply } from '@douyinfe/semi-icons';
 import { Dropdown, Modal, Popover, Toast, Tooltip } from '@douyinfe/semi-ui';
 import type { ChatView, MessageView } from '@kite/im/contract';
 import { isApiError } from '@kite/ui/api-client';
@@ -313,7 +313,7 @@ export const MessageRow = memo(function MessageRow({
       data-own={own ? 'true' : 'false'}
       {...(selecting ? {} : longPress)}
     >
-      {selecting && forwarding ? <SelectionToggle message={message} forwarding={forwarding} /> : null}
+      {selecting && forwarding && !message.ephemeral ? <SelectionToggle message={message} forwarding={forwarding} /> : null}
       <div className="kite-im-row__avatar">
         {startsGroup && !own ? (
           <ProfileTrigger target={senderCard} label={senderName} className="kite-im-profile-trigger--face" testId="sender-avatar">
@@ -367,7 +367,8 @@ export const MessageRow = memo(function MessageRow({
             </div>
           )}
           {own ? <ReadReceipt message={message} chat={chat} /> : null}
-          {!editing && !selecting ? (
+          {/* A card only the viewer sees is no part of the chat: nothing to react to, quote, forward or link. */}
+          {!editing && !selecting && !message.ephemeral ? (
             <div className="kite-im-actions" role="toolbar" aria-label={t('actionMore')}>
               <Popover
                 trigger="click"
@@ -473,6 +474,12 @@ export const MessageRow = memo(function MessageRow({
             </div>
           ) : null}
         </div>
+        {message.ephemeral ? (
+          <div className="kite-im-ephemeral-tag" data-testid="ephemeral-label">
+            <IconEyeOpened size="small" aria-hidden />
+            {t('onlyVisibleToYou')}
+          </div>
+        ) : null}
         {message.reactions.length > 0 ? (
           <div className="kite-im-reactions" data-testid="reactions">
             {message.reactions.map((reaction) => (

@@ -62,4 +62,13 @@ describe('mergeMessagePages', () => {
     const [m1, m2, m3] = [message('a', '2026-11-20T10:00:00Z'), message('a', '2026-11-20T10:01:00Z'), message('a', '2026-11-20T10:02:00Z')];
     expect(mergeMessagePages([{ items: [m2!, m3!] }, { items: [m1!, m2!] }]).map((m) => m.seq)).toEqual([1, 2, 3]);
   });
+
+  it('keeps cards only the viewer sees beside the message whose seq they share, in the order they came', () => {
+    seq = 0;
+    const [m1, m2] = [message('a', '2026-11-20T10:00:00Z'), message('a', '2026-11-20T10:05:00Z')];
+    const card = (id: string, createdAt: string): MessageView => ({ ...m1!, id, createdAt, ephemeral: true });
+    const [late, early] = [card('e2', '2026-11-20T10:02:00Z'), card('e1', '2026-11-20T10:01:00Z')];
+    const merged = mergeMessagePages([{ items: [m2!, late, early] }, { items: [m1!, early] }]);
+    expect(merged.map((m) => m.id)).toEqual([m1!.id, 'e1', 'e2', m2!.id]);
+  });
 });

@@ -40,7 +40,7 @@ export function buildTimeline(
       previousDay = day;
       separated = true;
     }
-    if (options.firstUnreadSeq != null && message.seq === options.firstUnreadSeq && previous) {
+    if (options.firstUnreadSeq != null && message.seq === options.firstUnreadSeq && !message.ephemeral && previous) {
       items.push({ kind: 'unread', key: 'unread' });
       separated = true;
     }
@@ -67,7 +67,10 @@ export function buildTimeline(
 
 /** Merges pages of history (each ascending) into one ascending list without duplicates. */
 export function mergeMessagePages(pages: ReadonlyArray<{ items: readonly MessageView[] }>): MessageView[] {
-  const bySeq = new Map<number, MessageView>();
-  for (const page of pages) for (const message of page.items) bySeq.set(message.seq, message);
-  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  // A card only the viewer sees shares the seq of the message it follows: it is kept by its id.
+  const byPlace = new Map<number | string, MessageView>();
+  for (const page of pages) for (const message of page.items) byPlace.set(message.ephemeral ? message.id : message.seq, message);
+  return [...byPlace.values()].sort(
+    (a, b) => a.seq - b.seq || Number(Boolean(a.ephemeral)) - Number(Boolean(b.ephemeral)) || a.createdAt.localeCompare(b.createdAt),
+  );
 }

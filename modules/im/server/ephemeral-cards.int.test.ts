@@ -1,0 +1,293 @@
+import type { UserView } from '@kite/contact/contract';
+import type { CardActionResult, ChatView, MessageSearchAnswer, MessageView } from '@kite/im/contract';
+import {
+  addSignedInPerson,
+  createSecondTenant,
+  setUpTenant,
+  startTestServer,
+  type TestServer,
+  testEngines,
+  type WebClient,
+  waitFor,
+} from '@kite/testing/test-server';
+import * as lark from '@larksuiteoapi/node-sdk';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createSdkBot, quietLogger as quiet, type SdkBot, sdkFailureWithMsg } from './im-test-kit.ts';
+
+/**
+ * Cards only one person sees (Feishu's `ephemeral/v1/send` and `/delete`) as apps send them: the
+ * official SDK has no method, so `client.request`. Alice gets the card live and in her history after
+ * the message that was last; Bob, the chat's counts, search and other apps see nothing; a click calls
+ * the app back (`card.action.trigger` over a `WSClient`) and its answer changes Alice's card alone.
+ */
+
+const plain = (content: string) => ({ tag: 'plain_text', content });
+const askCard = {
+  header: { title: plain('Set a reminder'), template: 'blue' },
+  elements: [
+    { tag: 'div', text: { tag: 'lark_md', content: 'Only you choose when' } },
+    { tag: 'action', actions: [{ tag: 'button', text: plain('Tomorrow'), type: 'primary', value: { when: 'tomorrow' } }] },
+  ],
+};
+const doneCard = {
+  header: { title: plain('Reminder set'), template: 'green' },
+  elements: [{ tag: 'markdown', content: 'Tomorrow 09:00' }],
+};
+
+interface Frame {
+  t: string;
+  type?: string;
+  payload?: { messageId?: string; message?: MessageView; userId?: string };
+}
+
+interface Answer {
+  code: number;
+  msg: string;
+  data?: { message_id?: string };
+}
+
+describe.each(testEngines())('cards only one person sees (%s)', (engine) => {
+  let server: TestServer;
+  let admin: WebClient;
+  const people = {} as Record<'alice' | 'bob' | 'carol', { client: WebClient; user: UserView }>;
+  let bot: SdkBot;
+  let listener: SdkBot;
+  let chatId: string;
+  const sockets: WebSocket[] = [];
+  const wsClients: lark.WSClient[] = [];
+  const clicks: Array<{ operator?: { open_id: string }; context?: { open_message_id: string } }> = [];
+  const received: string[] = [];
+
+  /** The whole answer with its HTTP status (the SDK throws on non-2xx; Feishu answers errors with 400). */
+  async function send(client: lark.Client, data: Record<string, unknown>): Promise<Answer & { status: number }> {
+    try {
+      return { status: 200, ...(await client.request<Answer>({ method: 'POST', url: '/open-apis/ephemeral/v1/send', data })) };
+    } catch (error) {
+      const response = (error as { response?: { status: number; data: Answer } }).response;
+      if (!response) throw error;
+      return { status: response.status, ...response.data };
+    }
+  }
+  const remove = (client: lark.Client, messageId: string) =>
+    sdkFailureWithMsg(client.request({ method: 'POST', url: '/open-apis/ephemeral/v1/delete', data: { message_id: messageId } }));
+  /** Alice writes in the chat (the bots hear people, not each other). */
+  const say = (text: string) =>
+    people.alice.client.post(`/api/im/chats/${chatId}/messages`, { msgType: 'text', content: JSON.stringify({ text }) });
+  const history = async (who: WebClient) =>
+    (await who.get<{ items: MessageView[] }>(`/api/im/chats/${chatId}/messages?limit=50`)).body.items;
+
+  /** Someone's browser connection: every frame after hello. */
+  async function connect(who: WebClient): Promise<Frame[]> {
+    const frames: Frame[] = [];
+    const socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws/client`, { headers: { cookie: who.cookieHeader() } });
+    sockets.push(socket);
+    socket.on('message', (data) => frames.push(JSON.parse(String(data)) as Frame));
+    await waitFor(() => (frames.some((frame) => frame.t === 'hello') ? true : undefined), 'hello');
+    return frames;
+  }
+  const ofType = (frames: Frame[], type: string) => frames.filter((frame) => frame.type === type);
+
+  beforeAll(async () => {
+    server = await startTestServer({ engine });
+    ({ admin } = await setUpTenant(server));
+    for (const name of ['alice', 'bob', 'carol'] as const) people[name] = await addSignedInPerson(server, admin, name);
+    bot = await createSdkBot(server, admin, 'Reminder bot');
+    listener = await createSdkBot(server, admin, 'Listening bot');
+    for (const app of [bot, listener]) {
+      const ws = new lark.WSClient({
+        appId: app.appId,
+        appSecret: app.appSecret,
+        domain: server.url,
+        loggerLevel: lark.LoggerLevel.error,
+        logger: quiet,
+      });
+      wsClients.push(ws);
+      await ws.start({
+        eventDispatcher: new lark.EventDispatcher({ logger: quiet }).register({
+          'im.message.receive_v1': async (data: { message: { message_id: string } }) => {
+            received.push(data.message.message_id);
+          },
+          'card.action.trigger': async (data: (typeof clicks)[number]) => {
+            clicks.push(data);
+            return { toast: { type: 'success', content: 'Saved' }, card: { type: 'raw', data: doneCard } };
+          },
+        }),
+      });
+      await waitFor(() => (server.kite.events.isConnected(app.appId) ? true : undefined), 'the long connection');
+    }
+    const chat = await bot.client.im.v1.chat.create({
+      data: { name: 'Reminders', user_id_list: [people.alice.user.openId, people.bob.user.openId], bot_id_list: [listener.appId] },
+    });
+    chatId = chat.data!.chat_id!;
+    await say('before the card');
+  });
+
+  afterAll(async () => {
+    for (const client of wsClients) client.close({ force: true });
+    for (const socket of sockets) socket.close();
+    await server?.close();
+  });
+
+  it('shows the card to its person alone: live, in their history after the last message, never unread or found', async () => {
+    const aliceFrames = await connect(people.alice.client);
+    const bobFrames = await connect(people.bob.client);
+    const bobChatsBefore = (await people.bob.client.get<{ items: ChatView[] }>('/api/im/chats')).body.items;
+    const lastSeq = (await history(people.alice.client)).at(-1)!.seq;
+
+    const sent = await send(bot.client, { chat_id: chatId, msg_type: 'interactive', open_id: people.alice.user.openId, card: askCard });
+    expect(sent.code, sent.msg).toBe(0);
+    const messageId = sent.data!.message_id!;
+    expect(messageId).toMatch(/^om_/);
+
+    const live = await waitFor(() => ofType(aliceFrames, 'im.ephemeral.created')[0], 'the card on Alice’s socket');
+    expect(live.payload!.message).toMatchObject({ messageId, seq: lastSeq, ephemeral: true, msgType: 'interactive', unreadCount: null });
+    expect(JSON.parse(live.payload!.message!.content)).toMatchObject({ header: askCard.header });
+
+    const aliceHistory = await history(people.alice.client);
+    expect(aliceHistory.at(-1)).toMatchObject({ messageId, ephemeral: true, sender: { type: 'app', id: bot.appId } });
+    expect(aliceHistory.at(-2)!.seq).toBe(lastSeq);
+    // A message after it comes after it, with the next seq: the card took none.
+    await say('after the card');
+    const later = await history(people.alice.client);
+    expect(later.map((message) => message.messageId).slice(-2)[0]).toBe(messageId);
+    expect(later.at(-1)!.seq).toBe(lastSeq + 1);
+    // Paging back from the newest message still places it.
+    const older = (
+      await people.alice.client.get<{ items: MessageView[] }>(`/api/im/chats/${chatId}/messages?limit=50&before=${lastSeq + 1}`)
+    ).body.items;
+    expect(older.at(-1)!.messageId).toBe(messageId);
+
+    // Bob: nothing on his socket, in his history, his unread count or a search.
+    expect((await history(people.bob.client)).some((message) => message.messageId === messageId)).toBe(false);
+    await waitFor(() => ofType(bobFrames, 'im.message.created')[0], 'the later message on Bob’s socket');
+    expect(bobFrames.some((frame) => frame.type?.startsWith('im.ephemeral'))).toBe(false);
+    const bobChats = (await people.bob.client.get<{ items: ChatView[] }>('/api/im/chats')).body.items;
+    const unread = (items: ChatView[]) => items.find((chat) => chat.chatId === chatId)!.unreadCount;
+    expect(unread(bobChats)).toBe(unread(bobChatsBefore) + 1);
+    const found = await people.alice.client.get<MessageSearchAnswer>('/api/im/search?q=choose');
+    expect(JSON.stringify(found.body)).not.toContain(messageId);
+    // No app hears of it, the listening bot in the chat included.
+    await waitFor(() => (received.length >= 4 ? true : undefined), 'Alice’s two messages for both bots');
+    expect(received).not.toContain(messageId);
+    // The app reads no such message through im v1.
+    expect((await sdkFailureWithMsg(bot.client.im.v1.message.get({ path: { message_id: messageId } }))).code).not.toBe(0);
+  });
+
+  it('calls the app back on a click and changes the card for its person alone', async () => {
+    const aliceFrames = await connect(people.alice.client);
+    const bobFrames = await connect(people.bob.client);
+    const sent = await send(bot.client, { chat_id: chatId, msg_type: 'interactive', email: 'alice@acme.test', card: askCard });
+    const messageId = sent.data!.message_id!;
+    const card = (await history(people.alice.client)).find((message) => message.messageId === messageId)!;
+
+    // Bob cannot click Alice's card: for him there is no such message.
+    const bobClick = await people.bob.client.post<{ error: { code: string } }>(`/api/im/messages/${card.id}/card-actions`, {
+      tag: 'button',
+      value: { when: 'tomorrow' },
+    });
+    expect(bobClick.status).toBe(404);
+    expect(clicks).toHaveLength(0);
+
+    const answer = await people.alice.client.post<CardActionResult>(`/api/im/messages/${card.id}/card-actions`, {
+      tag: 'button',
+      value: { when: 'tomorrow' },
+    });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    expect(answer.body.toast).toEqual({ type: 'success', content: 'Saved' });
+    expect(answer.body.message).toMatchObject({ id: card.id, ephemeral: true });
+    expect(JSON.parse(answer.body.message!.content)).toEqual(doneCard);
+    expect(clicks).toEqual([expect.objectContaining({ operator: expect.objectContaining({ open_id: people.alice.user.openId }) })]);
+    expect(clicks[0]!.context?.open_message_id).toBe(messageId);
+
+    await waitFor(() => ofType(aliceFrames, 'im.ephemeral.updated')[0], 'the new card on Alice’s socket');
+    const kept = (await history(people.alice.client)).find((message) => message.id === card.id)!;
+    expect(JSON.parse(kept.content)).toEqual(doneCard);
+    expect(bobFrames.some((frame) => frame.type?.startsWith('im.ephemeral'))).toBe(false);
+  });
+
+  it('is deleted by its app: gone from the person’s history and socket, and only once', async () => {
+    const aliceFrames = await connect(people.alice.client);
+    const sent = await send(bot.client, { chat_id: chatId, msg_type: 'interactive', user_id: people.alice.user.userId, card: askCard });
+    const messageId = sent.data!.message_id!;
+    expect((await history(people.alice.client)).some((message) => message.messageId === messageId)).toBe(true);
+
+    // Another app may not delete it.
+    expect(await remove(listener.client, messageId)).toMatchObject({ code: 230_027 });
+    expect(await remove(bot.client, messageId)).toMatchObject({ code: 0 });
+    const gone = await waitFor(() => ofType(aliceFrames, 'im.ephemeral.deleted')[0], 'the deletion on Alice’s socket');
+    expect(gone.payload).toMatchObject({ userId: people.alice.user.id });
+    expect((await history(people.alice.client)).some((message) => message.messageId === messageId)).toBe(false);
+    expect(await remove(bot.client, messageId)).toMatchObject({ code: 231_003 });
+  });
+
+  it('refuses what Feishu refuses, with its codes, storing nothing', async () => {
+    const count = async () =>
+      Number((await sql<{ n: number }>`select count(*) as n from im_ephemeral_message`.execute(server.kite.database.db)).rows[0]!.n);
+    const before = await count();
+    const base = { chat_id: chatId, msg_type: 'interactive', card: askCard };
+    // Carol is not in the chat; nobody has this open_id.
+    expect(await send(bot.client, { ...base, open_id: people.carol.user.openId })).toMatchObject({ code: 230_001 });
+    expect(await send(bot.client, { ...base, open_id: 'ou_nobody' })).toMatchObject({ code: 230_001 });
+    // Exactly one way of naming the person; cards only; a card that is no card.
+    expect(await send(bot.client, { ...base, open_id: people.alice.user.openId, email: 'alice@acme.test' })).toMatchObject({ status: 400 });
+    expect(await send(bot.client, { ...base })).toMatchObject({ status: 400 });
+    expect(await send(bot.client, { ...base, msg_type: 'text', open_id: people.alice.user.openId })).toMatchObject({ status: 400 });
+    expect(
+      (
+        await send(bot.client, {
+          ...base,
+          card: { elements: [{ tag: 'div', text: plain('x'.repeat(160 * 1024)) }] },
+          open_id: people.alice.user.openId,
+        })
+      ).code,
+    ).not.toBe(0);
+    // A bot not in the chat (230002), a chat that does not exist, a p2p chat.
+    const outsider = await createSdkBot(server, admin, 'Outside bot');
+    expect(await send(outsider.client, { ...base, open_id: people.alice.user.openId })).toMatchObject({ code: 230_002 });
+    expect(await send(bot.client, { ...base, chat_id: 'oc_missing', open_id: people.alice.user.openId })).toMatchObject({ code: 232_006 });
+    const p2p = await bot.client.im.v1.message.create({
+      params: { receive_id_type: 'open_id' },
+      data: { receive_id: people.alice.user.openId, msg_type: 'text', content: JSON.stringify({ text: 'hi' }) },
+    });
+    expect(await send(bot.client, { ...base, chat_id: p2p.data!.chat_id!, open_id: people.alice.user.openId })).toMatchObject({
+      code: 230_001,
+    });
+    expect(await remove(bot.client, 'om_missing')).toMatchObject({ code: 231_003 });
+    expect(await count()).toBe(before);
+  });
+
+  it('goes with the tenant’s retention, by its age', async () => {
+    const old = (await send(bot.client, { chat_id: chatId, msg_type: 'interactive', open_id: people.alice.user.openId, card: askCard }))
+      .data!.message_id!;
+    const fresh = (await send(bot.client, { chat_id: chatId, msg_type: 'interactive', open_id: people.alice.user.openId, card: askCard }))
+      .data!.message_id!;
+    await sql`update im_ephemeral_message set created_at = created_at - make_interval(days => 40) where message_id = ${old}`.execute(
+      server.kite.database.db,
+    );
+    expect((await admin.request('PUT', '/api/im/settings', { retentionDays: 30 })).status).toBe(200);
+    await server.kite.retention.sweep();
+    const ids = (await history(people.alice.client)).map((message) => message.messageId);
+    expect(ids).not.toContain(old);
+    expect(ids).toContain(fresh);
+    expect((await admin.request('PUT', '/api/im/settings', { retentionDays: null })).status).toBe(200);
+  });
+
+  it('keeps tenants apart', async () => {
+    const sent = await send(bot.client, { chat_id: chatId, msg_type: 'interactive', open_id: people.alice.user.openId, card: askCard });
+    const other = await createSecondTenant(server);
+    const stranger = await createSdkBot(server, other.admin, 'Stranger bot');
+    expect(
+      await send(stranger.client, { chat_id: chatId, msg_type: 'interactive', open_id: people.alice.user.openId, card: askCard }),
+    ).toMatchObject({
+      code: 230_001,
+    });
+    // Its own tenant's person in our chat: no such chat for it.
+    expect(await send(stranger.client, { chat_id: chatId, msg_type: 'interactive', email: other.email, card: askCard })).toMatchObject({
+      code: 232_006,
+    });
+    expect(await remove(stranger.client, sent.data!.message_id!)).toMatchObject({ code: 231_003 });
+    expect((await history(people.alice.client)).some((message) => message.messageId === sent.data!.message_id)).toBe(true);
+  });
+});
