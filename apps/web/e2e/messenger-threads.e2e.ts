@@ -4,6 +4,9 @@
  * (zh-CN) — and replies in a thread with "Reply in thread": the answer stays in the thread panel,
  * the timeline only says "1 reply" under the root, live for A, who opens the thread from there.
  * A's click on the quote shows the quoted message. Then the thread and the timeline at phone width.
+ * Then a thread reply opened from elsewhere: B's new reply counts on the badge of A, who wrote the
+ * root; A's search hit opens the chat with the thread at it (highlighted) and the badge clears; a
+ * copied link to a thread reply opens the thread at it, on a desktop (A) and a phone (B).
  *
  * Builds the web app into a temp folder and starts a real Kite server (fresh data dir, free port).
  * Screenshots go to artifacts/e2e/threads-*.png. Needs Chromium (KITE_CHROMIUM, default /usr/bin/chromium).
@@ -48,7 +51,7 @@ describe.skipIf(!existsSync(chromiumPath))('replies and threads in two browsers'
       content: JSON.stringify({ text: plan }),
     });
     ({ pageA, pageB } = await suite.openTwoBrowsers(
-      { ...alice, locale: 'zh-CN', viewport: { width: 1440, height: 900 } },
+      { ...alice, locale: 'zh-CN', viewport: { width: 1440, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] },
       { ...bob, locale: 'en-US', viewport: { width: 1280, height: 800 } },
     ));
     await pageA.goto(`${baseUrl}/messenger/${chat.id}`);
@@ -138,5 +141,80 @@ describe.skipIf(!existsSync(chromiumPath))('replies and threads in two browsers'
     await snap(pageB, '07-B-quoting-phone');
     await pageB.getByTestId('quote-cancel').click();
     await expect.poll(() => pageB.getByTestId('quote-bar').count()).toBe(0);
+  });
+
+  /** A thread panel's row of a reply, and whether it is highlighted (for a moment after opening). */
+  const threadRow = (page: Page, text: string) =>
+    page
+      .getByTestId('thread-panel')
+      .getByTestId('message')
+      .filter({ has: page.getByTestId('message-text').filter({ hasText: text }) });
+  const highlighted = async (page: Page, text: string) => (await threadRow(page, text).getAttribute('class')) ?? '';
+  const rolloutText = 'Step 3: production rollout at 18:00';
+  let copiedLink = '';
+
+  it('counts a thread reply for the root author, opens it from a search hit in its thread and clears the badge', async () => {
+    await pageA.goto(`${baseUrl}/messenger`);
+    const item = pageA.getByTestId(`chat-item-${chat.id}`);
+    await item.waitFor();
+    await expect(item.getByTestId('chat-unread-badge').count()).resolves.toBe(0);
+
+    // B, still at phone width, answers in the thread again.
+    await timelineRow(pageB, plan).getByTestId('thread-link').click();
+    const panelB = pageB.getByTestId('thread-panel');
+    await panelB.getByTestId('thread-composer-input').fill(rolloutText);
+    await panelB.getByTestId('thread-composer-input').press('Enter');
+    await threadRow(pageB, rolloutText).waitFor();
+    await expect.poll(() => item.getByTestId('chat-unread-badge').textContent(), { timeout: 15_000 }).toBe('1');
+    await snap(pageA, '08-A-badge-zh-CN');
+
+    await pageA.getByTestId('chat-search').fill('rollout');
+    const hit = pageA.getByTestId('global-search').locator('[data-testid^="search-hit-om_"]').filter({ hasText: 'rollout' });
+    await hit.click();
+    await threadRow(pageA, rolloutText).waitFor();
+    await expect.poll(() => highlighted(pageA, rolloutText)).toContain('kite-im-row--highlight');
+    // The timeline shows the root beside the thread, without "not available".
+    await timelineRow(pageA, plan).waitFor();
+    await expect(pageA.locator('.semi-toast-warning').count()).resolves.toBe(0);
+    await expect.poll(() => new URL(pageA.url()).searchParams.get('panel')).toBe('thread');
+    await expect.poll(() => item.getByTestId('chat-unread-badge').count()).toBe(0);
+    // What was unread is in the thread: no "new messages" to jump to in the timeline.
+    await expect(pageA.getByTestId('jump-to-unread').count()).resolves.toBe(0);
+    await snap(pageA, '09-A-search-hit-thread-zh-CN');
+
+    // Copy a thread reply's link from the panel, for the next test.
+    const step1 = threadRow(pageA, threadText);
+    await step1.hover();
+    await step1.getByTestId('action-copy-link').click();
+    copiedLink = await pageA.evaluate(() => navigator.clipboard.readText());
+    expect(copiedLink).toContain(`/messenger/${chat.id}?message=om_`);
+  });
+
+  it('opens a copied link to a thread reply in its thread, on a desktop and on a phone', async () => {
+    await pageA.goto(`${baseUrl}/messenger`);
+    await pageA.goto(copiedLink);
+    await threadRow(pageA, threadText).waitFor();
+    await expect.poll(() => highlighted(pageA, threadText)).toContain('kite-im-row--highlight');
+    await timelineRow(pageA, plan).waitFor();
+    await expect(pageA.locator('.semi-toast-warning').count()).resolves.toBe(0);
+    await snap(pageA, '10-A-link-thread-zh-CN');
+
+    await pageB.goto(copiedLink);
+    await threadRow(pageB, threadText).waitFor();
+    await expect.poll(() => highlighted(pageB, threadText)).toContain('kite-im-row--highlight');
+    await expect.poll(() => pageB.getByTestId('conversation').count()).toBe(0);
+    await snap(pageB, '11-B-link-thread-phone');
+    // Back from the thread: the timeline, around the root, and no jump back into the thread.
+    await pageB.getByTestId('thread-panel').getByRole('button', { name: 'Back' }).click();
+    await timelineRow(pageB, plan).waitFor();
+    await expect.poll(() => pageB.getByTestId('thread-panel').count()).toBe(0);
+
+    // A search hit at phone width opens the full-screen thread too.
+    await pageB.goto(`${baseUrl}/messenger`);
+    await pageB.getByTestId('chat-search').fill('rollout');
+    await pageB.locator('[data-testid^="search-hit-om_"]').filter({ hasText: 'rollout' }).click();
+    await threadRow(pageB, rolloutText).waitFor();
+    await expect.poll(() => highlighted(pageB, rolloutText)).toContain('kite-im-row--highlight');
+    await snap(pageB, '12-B-search-hit-thread-phone');
   });
 });

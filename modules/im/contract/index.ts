@@ -305,6 +305,8 @@ export interface MessageEventPayload {
   /** `om_…` of the parent and root, for Feishu-shaped consumers. */
   parentMessageId: string | null;
   rootMessageId: string | null;
+  /** A new thread reply whose root a person wrote: that person's user id (their unread counts it). */
+  threadRootUserId?: string;
   operator: ImParty | null;
 }
 

@@ -128,6 +128,26 @@ function unreadOf(db: Queryable, party: Party, chatIds: readonly string[]) {
     .whereRef('msg.seq', '>', 'm.last_read_seq');
 }
 
+/**
+ * Whether message `alias` leaves a read position's count alone although it comes after it: a
+ * system line, or a thread reply in a thread the party takes no part in. As Feishu counts a
+ * thread's replies for those in it, a thread reply counts for whoever wrote the root, replied in the
+ * thread or is @mentioned (or @all) in the reply; the others see it only as "N replies" on the root.
+ * Each arm matches a partial index on (chat_id, seq) (`im_message_system`, `im_message_in_thread`),
+ * the participation checks go through `im_message_root`.
+ */
+function notCountedUnread(alias: 'msg' | 's', party: Party) {
+  const col = (name: string) => sql.ref(`${alias}.${name}`);
+  const isParty = (table: string) =>
+    sql`${sql.ref(`${table}.sender_kind`)} = ${party.kind} and ${sql.ref(`${table}.sender_id`)} = ${party.id}`;
+  const mentioned = party.kind === 'user' ? sql`(${col('mentions_all')} or ${party.id} = any(${col('mention_user_ids')}))` : sql`false`;
+  return sql<boolean>`(${col('msg_type')} = 'system' or (${col('in_thread')} and not (
+    ${mentioned}
+    or exists (select 1 from im_message r where r.id = ${col('root_id')} and ${isParty('r')})
+    or exists (select 1 from im_message o where o.root_id = ${col('root_id')} and o.in_thread and ${isParty('o')})
+  )))`;
+}
+
 /** How many rows of `query` each chat has (none asked for: no query). */
 async function countPerChat(query: ReturnType<typeof unreadOf>, chatIds: readonly string[]): Promise<Map<string, number>> {
   if (chatIds.length === 0) return new Map();
@@ -344,7 +364,8 @@ export const imRepository = {
 
   /**
    * Unread messages across a user's chats, muted chats excluded (they do not ask for attention).
-   * System messages after a read position do not count; they are looked for only where something is unread.
+   * What does not count (`notCountedUnread`: system lines, others' threads) is looked for only where
+   * something is unread.
    */
   async totalUnread(db: Queryable, tenantId: string, userId: string): Promise<number> {
     const row = await db
@@ -352,7 +373,7 @@ export const imRepository = {
       .innerJoin('im_chat as c', 'c.id', 'm.chat_id')
       .select(
         sql<number>`coalesce(sum(case when c.last_seq > m.last_read_seq then greatest(c.last_seq - m.last_read_seq - (
-          select count(*) from im_message s where s.chat_id = c.id and s.msg_type = 'system' and s.seq > m.last_read_seq
+          select count(*) from im_message s where s.chat_id = c.id and s.seq > m.last_read_seq and ${notCountedUnread('s', { kind: 'user', id: userId })}
         ), 0) else 0 end), 0)`.as('total'),
       )
       .where('m.tenant_id', '=', tenantId)
@@ -511,14 +532,14 @@ export const imRepository = {
       .execute();
   },
 
-  /** How many system messages follow `seq` in a chat: they take seqs but are never unread. */
-  async systemMessagesAfter(db: Queryable, chatId: string, seq: number): Promise<number> {
+  /** Messages after `seq` that do not count as unread for the party (`notCountedUnread`). */
+  async notCountedAfter(db: Queryable, chatId: string, party: Party, seq: number): Promise<number> {
     const row = await db
-      .selectFrom('im_message')
+      .selectFrom('im_message as msg')
       .select((eb) => eb.fn.countAll<number>().as('count'))
-      .where('chat_id', '=', chatId)
-      .where('msg_type', '=', 'system')
-      .where('seq', '>', seq)
+      .where('msg.chat_id', '=', chatId)
+      .where('msg.seq', '>', seq)
+      .where(notCountedUnread('msg', party))
       .executeTakeFirst();
     return Number(row?.count ?? 0);
   },
@@ -634,9 +655,9 @@ export const imRepository = {
     );
   },
 
-  /** System messages after the party's read position, per chat: the chat list leaves them out of unread counts. */
-  async unreadSystemCounts(db: Queryable, party: Party, chatIds: readonly string[]): Promise<Map<string, number>> {
-    return countPerChat(unreadOf(db, party, chatIds).where('msg.msg_type', '=', 'system'), chatIds);
+  /** Messages after the party's read position that do not count (`notCountedUnread`), per chat: the chat list leaves them out. */
+  async unreadNotCountedCounts(db: Queryable, party: Party, chatIds: readonly string[]): Promise<Map<string, number>> {
+    return countPerChat(unreadOf(db, party, chatIds).where(notCountedUnread('msg', party)), chatIds);
   },
 
   async updateMessage(db: Queryable, id: string, patch: Updateable<ImTables['im_message']>): Promise<void> {

@@ -441,7 +441,7 @@ export class ImService {
     const lastRows = await repo.lastMessages(this.db, ids);
     const lastViews = new Map((await this.messageViews(ctx, lastRows)).map((view) => [view.chatId, view]));
     const mentionCounts = party.kind === 'user' ? await repo.unreadMentionCounts(this.db, party.id, ids) : new Map<string, number>();
-    const systemCounts = await repo.unreadSystemCounts(this.db, party, ids);
+    const notCounted = await repo.unreadNotCountedCounts(this.db, party, ids);
     const peerParties = await this.parties(
       ctx.tenantId,
       peers
@@ -458,7 +458,7 @@ export class ImService {
         peer: peer ? peerParties.get(partyKey(peer.member_kind, peer.member_id)) : undefined,
         lastMessage: lastViews.get(row.id) ?? null,
         unreadMentionCount: mentionCounts.get(row.id) ?? 0,
-        unreadSystemCount: systemCounts.get(row.id) ?? 0,
+        unreadNotCounted: notCounted.get(row.id) ?? 0,
       });
     });
   }
@@ -513,7 +513,7 @@ export class ImService {
     ctx: Ctx,
     chatRef: string,
     query: { before?: number; after?: number; threadRootId?: string; around?: number; aroundMessageId?: string; limit: number },
-  ): Promise<{ items: MessageView[]; hasMore: boolean; hasNewer?: boolean }> {
+  ): Promise<{ items: MessageView[]; hasMore: boolean; hasNewer?: boolean; threadRootId?: string }> {
     assertScope(ctx, 'im:message');
     const { chat, member } = await this.standing(ctx, chatRef);
     assertMember(chat, member, 'message');
@@ -555,21 +555,26 @@ export class ImService {
 
   /**
    * The page a jump to one message shows (a copied link, the first unread): the message with the
-   * ones before and after it. `hasMore` says older messages exist, `hasNewer` newer ones.
+   * ones before and after it. `hasMore` says older messages exist, `hasNewer` newer ones. A thread
+   * reply is not in the timeline: the page is the one around its root, and `threadRootId` tells the
+   * reader to open that thread to see it.
    */
   private async messagesAround(
     ctx: Ctx,
     chat: ChatRow,
     query: { around?: number; aroundMessageId?: string; before?: number; after?: number; threadRootId?: string; limit: number },
-  ): Promise<{ items: MessageView[]; hasMore: boolean; hasNewer: boolean }> {
+  ): Promise<{ items: MessageView[]; hasMore: boolean; hasNewer: boolean; threadRootId?: string }> {
     if (query.before !== undefined || query.after !== undefined || query.threadRootId !== undefined) {
       throw errors.validation('around cannot be combined with before, after or threadRootId');
     }
     let seq = query.around ?? 0;
+    let threadRootId: string | undefined;
     if (query.aroundMessageId !== undefined) {
       const target = await repo.findMessage(this.db, ctx.tenantId, query.aroundMessageId);
       if (!target || target.chat_id !== chat.id) throw imErrors.messageNotFound();
-      seq = Number(target.seq);
+      const root = target.in_thread && target.root_id ? await repo.findMessage(this.db, ctx.tenantId, target.root_id) : undefined;
+      seq = Number((root ?? target).seq);
+      threadRootId = root?.id;
     }
     const olderCount = Math.floor(query.limit / 2);
     const newerCount = query.limit - olderCount;
@@ -583,7 +588,7 @@ export class ImService {
       to: hasNewer ? Number(newer[newerCount]!.seq) : null,
     };
     const items = await this.withEphemeralCards(ctx, chat, await this.messageViews(ctx, page), range);
-    return { items, hasMore, hasNewer };
+    return { items, hasMore, hasNewer, ...(threadRootId ? { threadRootId } : {}) };
   }
 
   async getMessage(ctx: Ctx, messageRef: string): Promise<MessageView> {
@@ -1412,7 +1417,12 @@ export class ImService {
         row,
         infos,
         sender,
-        { parent: parent?.message_id ?? null, root: root?.message_id ?? null },
+        {
+          parent: parent?.message_id ?? null,
+          root: root?.message_id ?? null,
+          // The web counts a thread reply as unread for the root's author (notCountedUnread).
+          ...(row.in_thread && root?.sender_kind === 'user' ? { threadRootUserId: root.sender_id } : {}),
+        },
         { appIds: state.appIds, replies: 0 },
       );
       // Every other person in the chat has it unread: nobody reads past the chat's last seq.
@@ -1499,7 +1509,7 @@ export class ImService {
     row: MessageRow,
     infos: ReadonlyMap<string, PartyInfo>,
     operator: PartyInfo | null,
-    related: { parent: string | null; root: string | null },
+    related: { parent: string | null; root: string | null; threadRootUserId?: string },
     known?: { appIds: string[]; replies: number },
     /** `im.card_view.updated`: the people whose own view `row` shows (`CardViewEventPayload`). */
     viewers?: readonly string[],
@@ -1518,6 +1528,7 @@ export class ImService {
       }),
       parentMessageId: related.parent,
       rootMessageId: related.root,
+      ...(related.threadRootUserId ? { threadRootUserId: related.threadRootUserId } : {}),
       operator: operator ? presentParty(operator) : null,
       ...(viewers ? { userIds: [...viewers] } : {}),
     };
@@ -1746,9 +1757,9 @@ export class ImService {
       if (!before) throw imErrors.notMember('chat');
       const target = Math.min(seq, lastSeq);
       const previous = Number(before.last_read_seq);
-      // System messages have seqs but are never unread.
+      // System messages and others' thread replies have seqs but are not unread (notCountedUnread).
       const unreadAfter = async (readSeq: number) =>
-        readSeq >= lastSeq ? 0 : lastSeq - readSeq - (await repo.systemMessagesAfter(trx, chat.id, readSeq));
+        readSeq >= lastSeq ? 0 : lastSeq - readSeq - (await repo.notCountedAfter(trx, chat.id, party, readSeq));
       if (target <= previous) return { lastReadSeq: previous, unreadCount: await unreadAfter(previous) };
       const now = this.deps.clock.now();
       await repo.advanceRead(trx, chat.id, party, target, now);

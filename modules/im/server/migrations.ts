@@ -13,6 +13,7 @@ import * as userSettings from './migrations/202611241200_im_user_settings.ts';
 import * as cardUpdates from './migrations/202611241300_im_card_updates.ts';
 import * as cardViews from './migrations/202611251200_im_card_views.ts';
 import * as threads from './migrations/202611251300_im_threads.ts';
+import * as threadUnread from './migrations/202611251500_im_thread_unread.ts';
 import * as ephemeral from './migrations/202611251600_im_ephemeral.ts';
 
 export const imMigrations: MigrationSet = {
@@ -30,5 +31,6 @@ export const imMigrations: MigrationSet = {
   '202611241300_im_card_updates': cardUpdates,
   '202611251200_im_card_views': cardViews,
   '202611251300_im_threads': threads,
+  '202611251500_im_thread_unread': threadUnread,
   '202611251600_im_ephemeral': ephemeral,
 };

@@ -114,8 +114,8 @@ export function presentChat(
     peer: PartyInfo | undefined;
     lastMessage: MessageView | null;
     unreadMentionCount: number;
-    /** System messages after the read position: they have seqs but are never unread. */
-    unreadSystemCount: number;
+    /** Messages after the read position that have seqs but are not unread: system lines, others' thread replies. */
+    unreadNotCounted: number;
   },
 ): ChatView {
   const { member } = options;
@@ -129,7 +129,7 @@ export function presentChat(
     peer: row.chat_type === 'p2p' && options.peer ? presentUserRef(options.peer) : null,
     lastMessage: options.lastMessage,
     lastReadSeq,
-    unreadCount: member ? Math.max(lastSeq - lastReadSeq - options.unreadSystemCount, 0) : 0,
+    unreadCount: member ? Math.max(lastSeq - lastReadSeq - options.unreadNotCounted, 0) : 0,
     unreadMentionCount: options.unreadMentionCount,
     muted: member?.muted ?? false,
     pinned: member?.pinned ?? false,

@@ -96,6 +96,17 @@ describe('chatWithNewMessage', () => {
     expect([next.lastSeq, next.lastReadSeq, next.unreadCount, next.lastMessage?.msgType]).toEqual([5, 3, 1, 'system']);
   });
 
+  it('counts a thread reply only in a thread the viewer takes part in, or when it names the viewer', () => {
+    const before = chat('c', { lastSeq: 4, lastReadSeq: 4 });
+    const reply = (overrides: Partial<MessageView> = {}) => message(5, 'other', { inThread: true, rootId: 'root', ...overrides });
+    const counts = (next: ChatView) => [next.lastSeq, next.unreadCount, next.unreadMentionCount];
+    expect(counts(chatWithNewMessage(before, reply(), viewer))).toEqual([5, 0, 0]);
+    expect(counts(chatWithNewMessage(before, reply(), { ...viewer, inViewersThread: true }))).toEqual([5, 1, 0]);
+    const mention = reply({ mentions: [{ key: '@_user_1', id: 'ou_me', name: 'Me' }] });
+    expect(counts(chatWithNewMessage(before, mention, viewer))).toEqual([5, 1, 1]);
+    expect(counts(chatWithNewMessage(before, reply({ mentionsAll: true }), viewer))).toEqual([5, 1, 1]);
+  });
+
   it('ignores a message it has already counted', () => {
     const seen = chatWithNewMessage(chat('c', { lastSeq: 4 }), message(5, 'other'), viewer);
     expect(chatWithNewMessage(seen, message(5, 'other'), viewer)).toBe(seen);

@@ -63,16 +63,20 @@ export function mentionsViewer(message: Pick<MessageView, 'mentions' | 'mentions
 /**
  * The chat after a new message arrived: last message and sequence move on; a message from someone
  * else counts as unread (and as a mention when it names the viewer), one of the viewer's own marks
- * everything up to it read. A system line counts for nothing (the server leaves it out too).
+ * everything up to it read. A system line counts for nothing, nor does a thread reply unless it
+ * names the viewer or the viewer takes part in its thread (`inViewersThread`: wrote the root, or
+ * replied as far as the loaded thread knows) — the server counts the same way (`notCountedUnread`).
  */
 export function chatWithNewMessage(
   chat: ChatView,
   message: IncomingMessage,
-  viewer: { userId: string; ids: ReadonlySet<string> },
+  viewer: { userId: string; ids: ReadonlySet<string>; inViewersThread?: boolean },
 ): ChatView {
   if (message.seq <= chat.lastSeq && chat.lastMessage && chat.lastMessage.seq >= message.seq) return chat;
   const own = message.sender?.type === 'user' && message.sender.id === viewer.userId;
-  const unreadDelta = own || message.msgType === 'system' || message.seq <= chat.lastReadSeq ? 0 : 1;
+  const counted =
+    message.msgType !== 'system' && (!message.inThread || viewer.inViewersThread === true || mentionsViewer(message, viewer.ids));
+  const unreadDelta = own || !counted || message.seq <= chat.lastReadSeq ? 0 : 1;
   return {
     ...chat,
     lastMessage: mergeMessage(undefined, message),

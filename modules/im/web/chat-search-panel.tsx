@@ -51,7 +51,7 @@ export function ChatSearchPanel({ chat }: { chat: ChatView }) {
     to: days ? nextDay(days[1]).toISOString() : undefined,
   };
   const search = useMessageSearch(params);
-  const openMessageId = searchParams.get('message');
+  const openMessageId = searchParams.get('message') ?? searchParams.get('reply');
 
   const openMessage = useOpenMessage();
   const open = (hit: MessageSearchHit) => openMessage(hit.chat.id, hit.message.messageId, { keepPanel: !isPhone });

@@ -15,17 +15,11 @@ import { cachedHistory, updateCachedChat } from './im-cache.ts';
 import { imMessages, previewLabels } from './im-messages.ts';
 import { previewText } from './message-content.ts';
 import { MessageHistory } from './message-history.tsx';
+import type { SidePanel } from './open-message.ts';
 import { PinsButton } from './pinned-panel.tsx';
 import { searchMessages } from './search-messages.ts';
 import { useSendMessage } from './use-send-message.ts';
 import { myOpenIds, setChatOnScreen } from './viewer-state.ts';
-
-export type SidePanel =
-  | { kind: 'thread'; rootId: string }
-  | { kind: 'members' }
-  | { kind: 'settings' }
-  | { kind: 'pins' }
-  | { kind: 'search' };
 
 /**
  * Marks the chat read up to its last message while it is on screen and the tab is in front, and
@@ -207,7 +201,7 @@ export function Conversation({ chat, panel, onOpenPanel, focusMessageId, onBack 
           pending={pending.filter((message) => !message.inThread)}
           onResend={resend}
           onDiscard={discard}
-          onOpenThread={(rootId) => onOpenPanel({ kind: 'thread', rootId })}
+          onOpenThread={(rootId, replyId) => onOpenPanel({ kind: 'thread', rootId, ...(replyId ? { replyId } : {}) })}
           onReply={quote}
         />
         <UploadTray uploads={attachments.uploads} onDismiss={attachments.dismiss} />

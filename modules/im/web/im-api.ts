@@ -27,6 +27,8 @@ export interface MessagePage {
   hasMore: boolean;
   /** A page around a message: newer messages exist after it. */
   hasNewer?: boolean;
+  /** A page around a thread reply (`aroundMessageId`): the reply is in this root's thread, the page is around the root. */
+  threadRootId?: string;
 }
 
 /** Where a history page starts: the newest (nothing), before or after a `seq`, or around a message. */

@@ -22,6 +22,12 @@ export function cachedHistory(queryClient: QueryClient, chatKey: string): Messag
   return queryClient.getQueryData<HistoryPages>(imQueryKeys.messages(chatKey))?.pages ?? [];
 }
 
+/** Whether the viewer has replied in a thread, as far as its loaded copy knows. */
+export function repliedInThread(queryClient: QueryClient, chatKey: string, rootId: string, userId: string): boolean {
+  const thread = queryClient.getQueryData<MessagePage>(imQueryKeys.thread(chatKey, rootId))?.items ?? [];
+  return thread.some((message) => message.id !== rootId && message.sender?.type === 'user' && message.sender.id === userId);
+}
+
 export function findCachedChat(queryClient: QueryClient, id: string): ChatView | undefined {
   return cachedChats(queryClient).find((chat) => isChat(chat, id)) ?? queryClient.getQueryData<ChatView>(imQueryKeys.chat(id));
 }

@@ -15,6 +15,7 @@ import {
   appendMessage,
   removeCachedChat,
   removeCachedMessage,
+  repliedInThread,
   updateCachedChat,
   updateCachedMessage,
   updateCachedMessages,
@@ -37,7 +38,11 @@ function applyNewMessage({ queryClient, viewerUserId }: RealtimeApplyContext, pa
   const viewerIds = myOpenIds(viewerUserId);
   const onScreen = isChatOnScreen(chatId);
   const chat = updateCachedChat(queryClient, chatId, (current) => {
-    const next = chatWithNewMessage(current, message, { userId: viewerUserId, ids: viewerIds });
+    const inViewersThread =
+      message.inThread &&
+      (payload.threadRootUserId === viewerUserId ||
+        (message.rootId !== null && repliedInThread(queryClient, chatId, message.rootId, viewerUserId)));
+    const next = chatWithNewMessage(current, message, { userId: viewerUserId, ids: viewerIds, inViewersThread });
     // The open conversation marks itself read; do not flash a badge on it meanwhile.
     return onScreen && next !== current
       ? { ...next, unreadCount: current.unreadCount, unreadMentionCount: current.unreadMentionCount }

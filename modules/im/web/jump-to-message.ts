@@ -24,6 +24,7 @@ export function useJumpToMessage(): (target: { chatId: string; messageId: string
   return ({ chatId, messageId }) => {
     const path = `/messenger/${encodeURIComponent(chatId)}`;
     const params = new URLSearchParams(location.pathname === path ? location.search : '');
+    params.delete('reply');
     if (isPhone) {
       params.delete('panel');
       params.delete('root');

@@ -7,7 +7,7 @@ import { useViewer } from '@kite/ui/viewer';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { forwardMessages } from './forward-messages.ts';
-import { fetchMessages, type HistoryCursor, imQueryKeys, MESSAGE_PAGE_SIZE } from './im-api.ts';
+import { fetchMessages, type HistoryCursor, imQueryKeys, MESSAGE_PAGE_SIZE, type MessagePage } from './im-api.ts';
 import { showHistoryAround } from './im-cache.ts';
 import { imMessages, previewLabels } from './im-messages.ts';
 import { useMessageHistory } from './im-queries.ts';
@@ -15,7 +15,7 @@ import { formatDaySeparator } from './im-time.ts';
 import { previewText } from './message-content.ts';
 import { MessageRow } from './message-row.tsx';
 import { buildTimeline, mergeMessagePages } from './message-timeline.ts';
-import { useFocusRequest } from './open-message.ts';
+import { threadOfOpenedMessage, useFocusRequest } from './open-message.ts';
 import type { PendingMessage } from './use-send-message.ts';
 
 /** Closer than this to the bottom counts as "reading the latest": new messages keep it there. */
@@ -86,7 +86,8 @@ export interface MessageHistoryProps {
   pending: PendingMessage[];
   onResend: (uuid: string) => void;
   onDiscard: (uuid: string) => void;
-  onOpenThread: (rootId: string) => void;
+  /** Opens a root's thread; with `replyId` (a thread reply opened from elsewhere) at that reply. */
+  onOpenThread: (rootId: string, replyId?: string) => void;
   /** Quotes a message in the composer. */
   onReply: (message: MessageView) => void;
 }
@@ -128,10 +129,16 @@ export function MessageHistory({
   const loadingNewer = useRef(false);
 
   const messages = useMemo(() => mergeMessagePages(history.data?.pages ?? []), [history.data]);
+  // The first unread seq may be a thread reply, which the timeline does not show: the line and the
+  // jump go to the first timeline message after it — none when the latest messages are loaded and
+  // only thread replies are unread (the thread shows them).
+  const isUnread = useCallback((message: MessageView) => firstUnreadSeq !== null && message.seq >= firstUnreadSeq, [firstUnreadSeq]);
+  const unreadStartSeq =
+    firstUnreadSeq === null ? null : (messages.find(isUnread)?.seq ?? (history.hasPreviousPage ? firstUnreadSeq : null));
   const byId = useMemo(() => new Map(messages.map((message) => [message.id, message])), [messages]);
   const timeline = useMemo(
-    () => buildTimeline(messages, { viewerUserId: viewer.userId, firstUnreadSeq }),
-    [messages, viewer.userId, firstUnreadSeq],
+    () => buildTimeline(messages, { viewerUserId: viewer.userId, firstUnreadSeq: unreadStartSeq }),
+    [messages, viewer.userId, unreadStartSeq],
   );
   const first = messages[0]?.seq ?? 0;
   const last = messages[messages.length - 1]?.seq ?? 0;
@@ -144,10 +151,10 @@ export function MessageHistory({
   /** Whether the first unread message is above the visible part (or not loaded yet). */
   const checkUnreadAbove = useCallback(() => {
     const container = scroller.current;
-    if (firstUnreadSeq === null || !container) return setUnreadAbove(false);
-    const element = container.querySelector(`[data-seq="${firstUnreadSeq}"]`);
+    if (unreadStartSeq === null || !container) return setUnreadAbove(false);
+    const element = container.querySelector(`[data-seq="${unreadStartSeq}"]`);
     setUnreadAbove(!element || element.getBoundingClientRect().top < container.getBoundingClientRect().top);
-  }, [firstUnreadSeq]);
+  }, [unreadStartSeq]);
 
   // Keep the reader's place: older pages grow the list above (hold the distance from the bottom);
   // new messages at the end follow only a reader who was at the bottom, or the viewer's own send.
@@ -224,6 +231,24 @@ export function MessageHistory({
   }, [history.hasPreviousPage, scrollToBottom, queryClient, chat.id]);
 
   /**
+   * A thread reply is not in the timeline: its thread opens at it, and the timeline shows the root
+   * (the page came around it), without the highlight the reply gets in the thread.
+   */
+  const openThreadReply = useCallback(
+    (page: MessagePage, thread: { rootId: string; replyId: string }) => {
+      onOpenThread(thread.rootId, thread.replyId);
+      const isRoot = (message: MessageView) => message.id === thread.rootId;
+      if (!messages.some(isRoot)) {
+        if (!page.items.some(isRoot)) return;
+        atBottom.current = false;
+        showHistoryAround(queryClient, chat.id, page, { aroundMessageId: thread.rootId });
+      }
+      setJump({ match: isRoot, highlight: false });
+    },
+    [onOpenThread, messages, queryClient, chat.id],
+  );
+
+  /**
    * Scrolls a message into the middle (and highlights it): at once when it is loaded, else after
    * loading the page around it (`cursor`), which replaces the loaded history until the reader
    * scrolls back down to the latest.
@@ -232,6 +257,8 @@ export function MessageHistory({
     async (match: (message: MessageView) => boolean, cursor: HistoryCursor, highlightIt: boolean) => {
       if (!messages.some(match)) {
         const page = await fetchMessages(chat.id, { ...cursor, limit: MESSAGE_PAGE_SIZE }).catch(() => null);
+        const thread = page ? threadOfOpenedMessage(page, cursor) : null;
+        if (page && thread) return openThreadReply(page, thread);
         if (!page?.items.some(match)) {
           Toast.warning(f('linkMessageMissing'));
           return;
@@ -241,7 +268,7 @@ export function MessageHistory({
       }
       setJump({ match, highlight: highlightIt });
     },
-    [messages, chat.id, queryClient, f],
+    [messages, chat.id, queryClient, f, openThreadReply],
   );
 
   /** A quote's original, loaded around it when it is further back. */
@@ -289,7 +316,7 @@ export function MessageHistory({
           data-testid="jump-to-unread"
           onClick={() => {
             setUnreadJumpDone(true);
-            if (firstUnreadSeq !== null) void jumpTo((message) => message.seq === firstUnreadSeq, { around: firstUnreadSeq }, false);
+            if (firstUnreadSeq !== null) void jumpTo(isUnread, { around: firstUnreadSeq }, false);
           }}
         >
           <IconArrowUp size="small" />

@@ -6,27 +6,18 @@ import { useIsPhone } from '@kite/ui/use-is-phone';
 import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { ChatListPane } from './chat-list-pane.tsx';
-import { Conversation, type SidePanel } from './conversation.tsx';
+import { Conversation } from './conversation.tsx';
 import { DepartmentGroupModal } from './department-group-modal.tsx';
 import { ForwardingProvider } from './forwarding.tsx';
 import { imMessages } from './im-messages.ts';
 import { useChat } from './im-queries.ts';
 import { HistorySkeleton } from './message-history.tsx';
 import { NewChatModal, type NewChatMode } from './new-chat-modal.tsx';
-import { useOpenMessage } from './open-message.ts';
+import { panelFromParams, panelParams, type SidePanel, useOpenMessage } from './open-message.ts';
 import { ProfileCardHost } from './profile-card.tsx';
 import { ShortcutsDialog } from './shortcuts-dialog.tsx';
 import { SidePanelView } from './side-panels.tsx';
 import './messenger.css';
-
-/** The side panel lives in the URL (`?panel=members|settings|pins|search|thread&root=om_…`), so Back closes it. */
-function panelFromParams(params: URLSearchParams): SidePanel | null {
-  const panel = params.get('panel');
-  if (panel === 'members' || panel === 'settings' || panel === 'pins' || panel === 'search') return { kind: panel };
-  const root = params.get('root');
-  if (panel === 'thread' && root) return { kind: 'thread', rootId: root };
-  return null;
-}
 
 function ConversationPane({
   chatId,
@@ -98,6 +89,8 @@ export function MessengerPage() {
   const [searchParams, setSearchParams] = useSearchParams();
   const panel = panelFromParams(searchParams);
   const focusMessageId = searchParams.get('message');
+  // A thread reply opened from a search hit is shown in its thread (`reply`), still the hit opened.
+  const openedMessageId = focusMessageId ?? searchParams.get('reply');
   const [newChat, setNewChat] = useState<NewChatMode | null>(null);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   const searchRef = useRef<HTMLDivElement>(null);
@@ -111,19 +104,13 @@ export function MessengerPage() {
   };
   const openMessageInChat = useOpenMessage();
   const openMessage = (hit: MessageSearchHit) => openMessageInChat(hit.chat.id, hit.message.messageId);
-  const openPanel = (next: SidePanel | null) =>
-    setSearchParams(
-      (current) => {
-        const params = new URLSearchParams(current);
-        params.delete('panel');
-        params.delete('root');
-        if (next) params.set('panel', next.kind);
-        if (next?.kind === 'thread') params.set('root', next.rootId);
-        return params;
-      },
-      // Switching panels replaces; opening one from none adds a step Back can undo (phone).
-      { replace: Boolean(panel && next) },
-    );
+  const openPanel = (next: SidePanel | null) => {
+    // A thread opened at a reply stands in for the `?message=` address it came from (replaced, so
+    // Back does not open it again); otherwise switching panels replaces, and opening one from none
+    // adds a step Back can undo (phone).
+    const atReply = next?.kind === 'thread' && next.replyId !== undefined;
+    setSearchParams((current) => panelParams(current, next), { replace: atReply || Boolean(panel && next) });
+  };
 
   // Page-wide keys, read against what is committed (an effect event), as Alt+arrow in the chat list.
   const onKeyDown = useEffectEvent((event: KeyboardEvent) => {
@@ -155,7 +142,7 @@ export function MessengerPage() {
             onNewChat={setNewChat}
             searchRef={searchRef}
             onOpenMessage={openMessage}
-            openMessageId={focusMessageId}
+            openMessageId={openedMessageId}
           />
         ) : null}
         {chatId ? (

@@ -1,6 +1,6 @@
 import { IconChevronLeft, IconClose, IconMore, IconPlus } from '@douyinfe/semi-icons';
 import { Button, Dropdown, Input, Modal, Select, Switch, Tag, TextArea, Toast } from '@douyinfe/semi-ui';
-import type { ChatView } from '@kite/im/contract';
+import type { ChatView, MessageView } from '@kite/im/contract';
 import { CopyableValue } from '@kite/ui/copyable-value';
 import { useErrorText } from '@kite/ui/error-text';
 import { useMessages } from '@kite/ui/i18n';
@@ -8,11 +8,12 @@ import { ErrorState, LoadingState } from '@kite/ui/states';
 import { UserAvatar } from '@kite/ui/user-avatar';
 import { useViewer } from '@kite/ui/viewer';
 import { useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useEffect, useMemo, useState } from 'react';
+import { type ReactNode, type RefObject, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useLocation } from 'react-router';
 import { UploadTray, useAttachments } from './attachments.tsx';
 import { ChatSearchPanel, ChatSearchTitle } from './chat-search-panel.tsx';
 import { Composer } from './composer.tsx';
-import type { SidePanel } from './conversation.tsx';
+import { forwardMessages } from './forward-messages.ts';
 import {
   type ChatMember,
   dissolveChat,
@@ -32,6 +33,7 @@ import { MessageRow } from './message-row.tsx';
 import { mergeMessagePages } from './message-timeline.ts';
 import { AddMembersModal } from './new-chat-modal.tsx';
 import { notificationMessages } from './notification-messages.ts';
+import type { SidePanel } from './open-message.ts';
 import { PinnedMessages, usePinnedTitle } from './pinned-panel.tsx';
 import { ProfileTrigger } from './profile-card.tsx';
 import { useSendMessage } from './use-send-message.ts';
@@ -84,11 +86,46 @@ function PanelFrame({
   );
 }
 
-function ThreadPanel({ chat, rootId, onClose, onBack }: { chat: ChatView; rootId: string; onClose: () => void; onBack?: () => void }) {
+interface ThreadPanelProps {
+  chat: ChatView;
+  rootId: string;
+  /** `om_…` of a reply to scroll to and highlight (opened from a link, a search hit, a pin…). */
+  replyId?: string;
+  onClose: () => void;
+  onBack?: () => void;
+}
+
+/**
+ * Scrolls the thread to the reply it was opened at and marks it for a moment, once the thread has
+ * loaded and again for each new request (another navigation to the same reply). Answers the reply
+ * marked now.
+ */
+function useReplyFocus(scroller: RefObject<HTMLDivElement | null>, replyId: string | undefined, items: MessageView[] | undefined) {
+  const f = useMessages(forwardMessages);
+  const request = useLocation().key;
+  const [highlight, setHighlight] = useState<string | null>(null);
+  const done = useRef<string | null>(null);
+  useLayoutEffect(() => {
+    if (!replyId || !items || done.current === request) return;
+    done.current = request;
+    if (!items.some((message) => message.messageId === replyId)) {
+      Toast.warning(f('linkMessageMissing'));
+      return;
+    }
+    scroller.current?.querySelector(`[data-message-id="${CSS.escape(replyId)}"]`)?.scrollIntoView({ block: 'center' });
+    setHighlight(replyId);
+    setTimeout(() => setHighlight(null), 2400);
+  }, [replyId, items, request, scroller, f]);
+  return highlight;
+}
+
+function ThreadPanel({ chat, rootId, replyId, onClose, onBack }: ThreadPanelProps) {
   const t = useMessages(imMessages);
   const viewer = useViewer();
   const history = useMessageHistory(chat.id);
   const thread = useThread(chat.id, rootId);
+  const scroller = useRef<HTMLDivElement>(null);
+  const highlight = useReplyFocus(scroller, replyId, thread.data?.items);
   const { pending, send, resend, discard } = useSendMessage(chat, rootId);
   const attachments = useAttachments(chat, rootId);
   const viewerIds = myOpenIds(viewer.userId);
@@ -108,12 +145,13 @@ function ThreadPanel({ chat, rootId, onClose, onBack }: { chat: ChatView; rootId
       own={message.sender?.type === 'user' && message.sender.id === viewer.userId}
       viewerIds={viewerIds}
       inThread
+      highlighted={highlight === message.messageId}
     />
   );
   return (
     <PanelFrame title={t('panelThread')} onClose={onClose} onBack={onBack} testId="thread-panel">
       <div className="kite-im-thread">
-        <div className="kite-im-thread__scroll">
+        <div className="kite-im-thread__scroll" ref={scroller}>
           {root ? (
             <div className="kite-im-thread__root">{row(root, true)}</div>
           ) : (
@@ -646,7 +684,7 @@ export function SidePanelView({
 }) {
   switch (panel.kind) {
     case 'thread':
-      return <ThreadPanel key={panel.rootId} chat={chat} rootId={panel.rootId} onClose={onClose} onBack={onBack} />;
+      return <ThreadPanel key={panel.rootId} chat={chat} rootId={panel.rootId} replyId={panel.replyId} onClose={onClose} onBack={onBack} />;
     case 'members':
       return <MembersPanel chat={chat} onClose={onClose} onBack={onBack} />;
     case 'settings':
