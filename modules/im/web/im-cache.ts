@@ -145,9 +145,11 @@ const countedReplies = new Set<string>();
  */
 export function appendMessage(queryClient: QueryClient, chatKey: string, message: IncomingMessage): boolean {
   if (message.inThread && message.rootId) {
+    rereadIfReading(queryClient, imQueryKeys.thread(chatKey, message.rootId));
     appendThreadReply(queryClient, chatKey, message.rootId, message);
     return false;
   }
+  rereadIfReading(queryClient, imQueryKeys.messages(chatKey));
   let added = false;
   queryClient.setQueryData<HistoryPages>(imQueryKeys.messages(chatKey), (data) => {
     if (!data || historyHas(data, message)) return data;
@@ -158,6 +160,19 @@ export function appendMessage(queryClient: QueryClient, chatKey: string, message
     return { ...data, pages: [{ ...latest, items: [...latest.items, mergeMessage(undefined, message)] }, ...older] };
   });
   return added;
+}
+
+/**
+ * A read of this history that is under way may have started before the message committed: its
+ * answer would land without it (or, on a first load, there is nothing yet to add it to) and
+ * nothing would bring it back. Such a read is replaced by a fresh one, which has it. Loading an
+ * older page (`fetchMore`) leaves the newest messages alone and goes on.
+ */
+function rereadIfReading(queryClient: QueryClient, queryKey: readonly unknown[]): void {
+  const query = queryClient.getQueryCache().find({ queryKey, exact: true });
+  if (query?.state.fetchStatus !== 'fetching' || query.state.fetchMeta?.fetchMore) return;
+  // Cancelled first: a first load in flight would otherwise be joined, not replaced.
+  void queryClient.cancelQueries({ queryKey, exact: true }).then(() => queryClient.invalidateQueries({ queryKey, exact: true }));
 }
 
 function appendThreadReply(queryClient: QueryClient, chatKey: string, rootId: string, message: IncomingMessage): void {
