@@ -2,11 +2,13 @@
  * Profile cards in the messenger through real browsers: A (desktop, zh-CN) clicks B's avatar on B's
  * message in a group and sees B's card (name, English name, department path, title, e-mail); its
  * "Message" opens the 1:1 chat with B, where A writes and B (phone, en-US) sees it live. The card
- * also opens from an @mention, a system line and the members panel; a deactivated person's card
+ * also opens from an @mention, a system line, the members panel and a read receipt's list of
+ * readers (by mouse and keyboard, and as a sheet at phone width); a deactivated person's card
  * says so and offers no "Message"; a custom bot's card is the smaller bot card. At phone width the
  * card is a bottom sheet. "View in Contacts" opens the person on the Contacts page.
  *
- * Screenshots: artifacts/e2e/profile-card-*.png (desktop zh-CN popover, bot card, phone en-US sheet).
+ * Screenshots: artifacts/e2e/profile-card-*.png (desktop zh-CN popover, bot card, read receipt, phone
+ * en-US sheets).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -164,6 +166,30 @@ describe.skipIf(!existsSync(chromiumPath))('profile cards in the messenger', () 
     await pageA.keyboard.press('Escape');
   });
 
+  it('opens the card from the read receipt’s list of who has not read, by mouse and by keyboard', async () => {
+    // A's own message: B has not opened the group yet, so B is among who has not read it.
+    await messageRow(pageA, '今晚的发布由你来值守').getByTestId('read-receipt').click();
+    const readers = pageA.getByTestId('read-users');
+    const bobEntry = readers.getByTestId('people-list-profile').filter({ hasText: bob.name });
+    await bobEntry.click();
+    const card = pageA.getByTestId('profile-popover');
+    await expect(card.getByTestId('profile-name').textContent()).resolves.toBe(bob.name);
+    await expect(card.getByTestId('profile-message').count()).resolves.toBe(1);
+    await snap(pageA, '07-desktop-read-receipt');
+    await pageA.keyboard.press('Escape');
+    await card.waitFor({ state: 'detached' });
+
+    // By keyboard: the entry is a button with the person's name for screen readers.
+    if ((await readers.count()) === 0) await messageRow(pageA, '今晚的发布由你来值守').getByTestId('read-receipt').click();
+    await expect(bobEntry.getAttribute('aria-label')).resolves.toBe(`查看${bob.name}的名片`);
+    await bobEntry.focus();
+    await pageA.keyboard.press('Enter');
+    await expect(card.getByTestId('profile-name').textContent()).resolves.toBe(bob.name);
+    await pageA.keyboard.press('Escape');
+    await card.waitFor({ state: 'detached' });
+    if ((await readers.count()) > 0) await pageA.keyboard.press('Escape');
+  });
+
   it('opens the 1:1 chat with B from “Message”, where B sees A’s message live', async () => {
     await pageB.goto(`${baseUrl}/messenger`);
     await pageB.getByTestId('messenger-page').waitFor();
@@ -211,6 +237,21 @@ describe.skipIf(!existsSync(chromiumPath))('profile cards in the messenger', () 
     await sheet.getByTestId('bot-profile-card').waitFor();
     await expect(sheet.getByTestId('bot-profile-description').textContent()).resolves.toContain('Jenkins');
     await snap(pageB, '06-phone-bot-en-US');
+  });
+
+  it('opens a reader’s card as a bottom sheet at phone width', async () => {
+    await pageB.goto(`${baseUrl}/messenger/${groupId}`);
+    await pageB.getByTestId('conversation').waitFor();
+    // B's own message, which A has read (A opened the group above).
+    await messageRow(pageB, '发布清单我已经更新好了').getByTestId('read-receipt').click();
+    const readers = pageB.getByTestId('read-users');
+    await readers.getByRole('tab', { name: /^Read/ }).click();
+    await readers.getByTestId('people-list-profile').filter({ hasText: alice.name }).click();
+    const sheet = pageB.getByTestId('profile-sheet');
+    await expect(sheet.getByTestId('profile-name').textContent()).resolves.toBe(alice.name);
+    // The list gives way to the sheet rather than floating above it.
+    await readers.waitFor({ state: 'hidden' });
+    await snap(pageB, '08-phone-read-receipt-en-US');
   });
 
   it('opens B in Contacts from “View in Contacts”', async () => {

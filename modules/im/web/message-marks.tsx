@@ -3,10 +3,12 @@ import { Dropdown, Popover, Spin, Tabs, Toast } from '@douyinfe/semi-ui';
 import type { ChatView, MessageView, PinView, UrgentSummary, UserRef } from '@kite/im/contract';
 import { useErrorText } from '@kite/ui/error-text';
 import { useMessages } from '@kite/ui/i18n';
+import { useIsPhone } from '@kite/ui/use-is-phone';
 import { UserAvatar } from '@kite/ui/user-avatar';
 import { useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { BuzzDialog } from './buzz-dialog.tsx';
+import { ProfileTrigger } from './profile-card.tsx';
 import { pinMessage, removePin, unpinMessage, usePins, useUrgentStatus, useUrgentSummaries, writePin } from './urgent-pin-api.ts';
 import { urgentPinErrorTexts, urgentPinMessages } from './urgent-pin-messages.ts';
 import './urgent-pins.css';
@@ -27,15 +29,26 @@ function usePinOf(chatId: string, messageId: string): PinView | undefined {
   return usePins(chatId).data?.find((pin) => pin.message.id === messageId);
 }
 
-/** People with their avatars (who read a message, who acknowledged a buzz), or `empty` when none. */
-export function PeopleList({ people, empty }: { people: UserRef[]; empty: string }) {
+/**
+ * People with their avatars (who read a message, who acknowledged a buzz), each opening their
+ * profile card (`onOpenPerson` after), or `empty` when none.
+ */
+export function PeopleList({ people, empty, onOpenPerson }: { people: UserRef[]; empty: string; onOpenPerson?: () => void }) {
   if (people.length === 0) return <div className="kite-im-readers__empty">{empty}</div>;
   return (
     <ul className="kite-im-readers__list">
       {people.map((person) => (
         <li key={person.id}>
-          <UserAvatar name={person.name} color={person.avatarColor} size={24} />
-          <span>{person.name}</span>
+          <ProfileTrigger
+            target={{ kind: 'person', userId: person.id }}
+            label={person.name}
+            className="kite-im-profile-trigger--row"
+            testId="people-list-profile"
+            onOpen={onOpenPerson}
+          >
+            <UserAvatar name={person.name} color={person.avatarColor} size={24} />
+            <span>{person.name}</span>
+          </ProfileTrigger>
         </li>
       ))}
     </ul>
@@ -51,9 +64,23 @@ export interface PeopleTab {
 
 /**
  * Who is still due and who is done (unread / read, waiting / acknowledged) in two tabs, the first
- * shown while anyone is in it; a spinner until `tabs` arrive.
+ * shown while anyone is in it; a spinner until `tabs` arrive. `onClose` closes the popover they
+ * sit in.
  */
-export function PeopleTabs({ tabs, empty, testId }: { tabs: [PeopleTab, PeopleTab] | undefined; empty: string; testId: string }) {
+export function PeopleTabs({
+  tabs,
+  empty,
+  testId,
+  onClose,
+}: {
+  tabs: [PeopleTab, PeopleTab] | undefined;
+  empty: string;
+  testId: string;
+  onClose: () => void;
+}) {
+  // At phone width a person's card is a sheet over the page, and the list would float above it;
+  // on desktop the card opens beside the list, which stays for the next person.
+  const onOpenPerson = useIsPhone() ? onClose : undefined;
   if (!tabs) {
     return (
       <div className="kite-im-readers" data-testid={testId}>
@@ -68,7 +95,7 @@ export function PeopleTabs({ tabs, empty, testId }: { tabs: [PeopleTab, PeopleTa
       <Tabs key={defaultTab} size="small" type="line" defaultActiveKey={defaultTab}>
         {tabs.map((tab) => (
           <Tabs.TabPane key={tab.key} tab={tab.label} itemKey={tab.key}>
-            <PeopleList people={tab.people} empty={empty} />
+            <PeopleList people={tab.people} empty={empty} onOpenPerson={onOpenPerson} />
           </Tabs.TabPane>
         ))}
       </Tabs>
@@ -88,6 +115,7 @@ function BuzzMarker({ summary }: { summary: UrgentSummary }) {
   const content = (
     <PeopleTabs
       testId="buzz-status"
+      onClose={() => setOpen(false)}
       empty={t('buzzListEmpty')}
       tabs={
         recipients && [

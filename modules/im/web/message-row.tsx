@@ -57,6 +57,7 @@ function ReadReceipt({ message, chat }: { message: MessageView; chat: ChatView }
   const content = (
     <PeopleTabs
       testId="read-users"
+      onClose={() => setOpen(false)}
       empty={t('readUsersEmpty')}
       tabs={
         data && [

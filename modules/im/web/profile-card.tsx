@@ -270,6 +270,7 @@ export function ProfileTrigger({
   className,
   children,
   testId,
+  onOpen,
 }: {
   target: ProfileTarget | null;
   /** The name, for screen readers ("Open Bob's profile"). */
@@ -277,6 +278,8 @@ export function ProfileTrigger({
   className?: string;
   children: ReactNode;
   testId?: string;
+  /** Called after a click opened (or closed) the card, e.g. to close the list the trigger sits in. */
+  onOpen?: () => void;
 }) {
   const t = useMessages(profileCardMessages);
   const open = useContext(OpenProfileContext);
@@ -293,6 +296,7 @@ export function ProfileTrigger({
         // The row under it reacts to clicks too (selection, long press): this click is the card's.
         event.stopPropagation();
         open(target, event.currentTarget);
+        onOpen?.();
       }}
     >
       {children}
