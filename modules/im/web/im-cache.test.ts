@@ -2,7 +2,7 @@ import type { MessageView } from '@kite/im/contract';
 import { InfiniteQueryObserver, QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import { imQueryKeys, type MessagePage } from './im-api.ts';
-import { appendMessage } from './im-cache.ts';
+import { appendMessage, showHistoryAround } from './im-cache.ts';
 import { fakeMessage } from './view-fixtures.ts';
 
 /**
@@ -57,6 +57,16 @@ describe('appendMessage during a history read', () => {
     expect(appendMessage(h.queryClient, 'c', next)).toBe(true);
     expect(h.seqs()).toEqual([1, 2]);
     expect(h.reads()).toBe(1);
+    h.unsubscribe();
+  });
+
+  it('keeps a window around an older message when the read of the newest page answers after it', async () => {
+    const h = history();
+    const older = fakeMessage(7, 'alice', '2026-11-20T09:00:00Z');
+    showHistoryAround(h.queryClient, 'c', { items: [older], hasMore: true, hasNewer: true }, { aroundMessageId: older.messageId });
+    h.answerFirstRead(page([h.stored[0]!])); // the first load's answer, the newest page
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(h.seqs()).toEqual([7]);
     h.unsubscribe();
   });
 });

@@ -132,7 +132,11 @@ export function removeCachedMessage(queryClient: QueryClient, chatKey: string, m
  * unread far back); scrolling then loads older and newer pages from there.
  */
 export function showHistoryAround(queryClient: QueryClient, chatKey: string, page: MessagePage, cursor: HistoryCursor): void {
-  queryClient.setQueryData<HistoryPages>(imQueryKeys.messages(chatKey), { pages: [page], pageParams: [cursor] });
+  const queryKey = imQueryKeys.messages(chatKey);
+  // A read of the newest page under way (the first load, a refetch on reconnect) would land after
+  // this window and replace it: it is called off.
+  void queryClient.cancelQueries({ queryKey, exact: true });
+  queryClient.setQueryData<HistoryPages>(queryKey, { pages: [page], pageParams: [cursor] });
 }
 
 /** Replies already counted on their root (an own reply arrives as an answer and as an event). */
