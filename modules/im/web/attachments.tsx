@@ -4,6 +4,7 @@ import { type ChatView, type ResourceView, resourceUrl } from '@kite/im/contract
 import { ApiError, CLIENT_ERROR_CODES, currentCsrfToken } from '@kite/ui/api-client';
 import { useErrorText } from '@kite/ui/error-text';
 import { useMessages } from '@kite/ui/i18n';
+import { useWindowKeyDown } from '@kite/ui/use-window-key-down';
 import { useViewer } from '@kite/ui/viewer';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -183,14 +184,9 @@ export function ChatImage({ imageKey }: { imageKey: string }) {
   const t = useMessages(imMessages);
   const [open, setOpen] = useState(false);
   const [broken, setBroken] = useState(false);
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') setOpen(false);
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [open]);
+  useWindowKeyDown((event) => {
+    if (event.key === 'Escape') setOpen(false);
+  }, open);
   if (!imageKey || broken) {
     return (
       <span className="kite-im-attachment kite-im-attachment--image" data-testid="image-placeholder">

@@ -3,8 +3,9 @@ import { Button, Dropdown, Input, Skeleton } from '@douyinfe/semi-ui';
 import type { ChatView, MessageSearchHit } from '@kite/im/contract';
 import { useLocale, useMessages } from '@kite/ui/i18n';
 import { EmptyState, ErrorState } from '@kite/ui/states';
+import { useWindowKeyDown } from '@kite/ui/use-window-key-down';
 import { useViewer } from '@kite/ui/viewer';
-import { type KeyboardEvent, memo, type ReactNode, type RefObject, useEffect, useEffectEvent, useMemo, useState } from 'react';
+import { type KeyboardEvent, memo, type ReactNode, type RefObject, useMemo, useState } from 'react';
 import { ChatAvatar } from './chat-avatar.tsx';
 import { filterChats, isChat, stepChat } from './chat-list-model.ts';
 import { readLocalDraft, serverDraft } from './composer.tsx';
@@ -155,17 +156,11 @@ export function ChatListPane({ selectedId, onOpen, onNewChat, searchRef, onOpenM
   };
 
   // Anywhere on the page: Alt+↑/↓ steps to the chat above or below, Alt+Shift+↑/↓ to the next unread one.
-  // An effect event sees the chat opened by the previous press as soon as React has committed it, so
-  // two quick presses step twice (a listener re-added by a plain effect could still hold the old chat).
-  const onWindowKeyDown = useEffectEvent((event: globalThis.KeyboardEvent) => {
+  useWindowKeyDown((event) => {
     if (!event.altKey || event.ctrlKey || event.metaKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
     event.preventDefault();
     move(event.key === 'ArrowDown' ? 1 : -1, { unread: event.shiftKey });
   });
-  useEffect(() => {
-    window.addEventListener('keydown', onWindowKeyDown);
-    return () => window.removeEventListener('keydown', onWindowKeyDown);
-  }, []);
 
   const onKeyDown = (event: KeyboardEvent) => {
     if ((event.key === 'ArrowDown' || event.key === 'ArrowUp') && !event.altKey) {

@@ -2,7 +2,8 @@ import { IconTick } from '@douyinfe/semi-icons';
 import { Button, Toast } from '@douyinfe/semi-ui';
 import { type ChatView, MAX_MERGE_FORWARD_MESSAGES, type MessageView } from '@kite/im/contract';
 import { useMessages } from '@kite/ui/i18n';
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { useWindowKeyDown } from '@kite/ui/use-window-key-down';
+import { createContext, type ReactNode, useCallback, useContext, useMemo, useRef, useState } from 'react';
 import { ForwardDialog, type ForwardSubject } from './forward-dialog.tsx';
 import { forwardMessages } from './forward-messages.ts';
 import { MergedOpenerProvider } from './merged-card.tsx';
@@ -60,17 +61,12 @@ export function ForwardingProvider({ chat, children }: { chat: ChatView; childre
     [t],
   );
 
-  useEffect(() => {
-    if (!selected) return;
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && !event.defaultPrevented && !document.querySelector('.semi-modal-wrap')) {
-        event.preventDefault();
-        setSelected(null);
-      }
-    };
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, [selected]);
+  useWindowKeyDown((event) => {
+    if (event.key === 'Escape' && !event.defaultPrevented && !document.querySelector('.semi-modal-wrap')) {
+      event.preventDefault();
+      setSelected(null);
+    }
+  }, selected !== null);
 
   const value = useMemo<Forwarding>(
     () => ({

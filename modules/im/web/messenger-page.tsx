@@ -3,7 +3,8 @@ import type { ChatView, MessageSearchHit } from '@kite/im/contract';
 import { useMessages } from '@kite/ui/i18n';
 import { EmptyState, ErrorState } from '@kite/ui/states';
 import { useIsPhone } from '@kite/ui/use-is-phone';
-import { useEffect, useEffectEvent, useRef, useState } from 'react';
+import { useWindowKeyDown } from '@kite/ui/use-window-key-down';
+import { useRef, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { ChatListPane } from './chat-list-pane.tsx';
 import { Conversation } from './conversation.tsx';
@@ -112,8 +113,7 @@ export function MessengerPage() {
     setSearchParams((current) => panelParams(current, next), { replace: atReply || Boolean(panel && next) });
   };
 
-  // Page-wide keys, read against what is committed (an effect event), as Alt+arrow in the chat list.
-  const onKeyDown = useEffectEvent((event: KeyboardEvent) => {
+  useWindowKeyDown((event) => {
     if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
       event.preventDefault();
       if (isPhone && chatId) navigate('/messenger');
@@ -125,10 +125,6 @@ export function MessengerPage() {
       openPanel(null);
     }
   });
-  useEffect(() => {
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, []);
 
   const showList = !isPhone || !chatId;
   const className = ['kite-im', isPhone ? 'kite-im--phone' : '', panel && chatId ? 'kite-im--with-panel' : ''].filter(Boolean).join(' ');
