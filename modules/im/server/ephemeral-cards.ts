@@ -4,7 +4,7 @@ import { AppError, errors } from '@kite/kernel/errors';
 import { newId, publicId } from '@kite/kernel/ids';
 import type { CommandRunner, Emit } from '@kite/platform/outbox';
 import type { Kysely, Transaction } from 'kysely';
-import { asMessageRow, type EphemeralRow, ephemeralRepository as ephemerals } from './ephemeral-repository.ts';
+import { asMessageRow, type EphemeralRow, ephemeralRepository as ephemerals, ephemeralView } from './ephemeral-repository.ts';
 import { type ChatRow, type ImDb, type MessageRow, imRepository as repo } from './im-repository.ts';
 import type { Ctx, ImService } from './im-service.ts';
 import { assertMember, assertScope, imErrors, partyOf } from './policy.ts';
@@ -128,8 +128,7 @@ export class EphemeralCards {
 
   /** The cards as MessageViews (what the person's web shows), marked `ephemeral`; never unread. */
   async views(ctx: Ctx, rows: readonly EphemeralRow[]): Promise<MessageView[]> {
-    const views = await this.deps.im.messageViews(ctx, rows.map(asMessageRow));
-    return views.map((view) => ({ ...view, unreadCount: null, ephemeral: true }));
+    return (await this.deps.im.messageViews(ctx, rows.map(asMessageRow))).map(ephemeralView);
   }
 
   private async assertPersonIn(db: Transaction<ImDb>, chat: ChatRow, userId: string): Promise<void> {

@@ -1,3 +1,4 @@
+import type { MessageView } from '@kite/im/contract';
 import type { Selectable } from 'kysely';
 import type { MessageRow, Queryable } from './im-repository.ts';
 import { STANDALONE_MESSAGE } from './system-messages.ts';
@@ -67,4 +68,9 @@ export function asMessageRow(row: EphemeralRow): MessageRow {
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
+}
+
+/** A card for one person as that person's history shows it: marked, and never unread. */
+export function ephemeralView(view: MessageView): MessageView {
+  return { ...view, unreadCount: null, ephemeral: true };
 }

@@ -29,7 +29,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { cardViewRepository as cardViews } from './card-view-repository.ts';
 import { isSharedUpdate, withOwnCardViews } from './card-views.ts';
 import { contentInvalid, type ParsedContent, parseContent, type RawMention, type ResolvedMention } from './content.ts';
-import { asMessageRow, ephemeralRepository, type SeqRange } from './ephemeral-repository.ts';
+import { asMessageRow, ephemeralRepository, ephemeralView, type SeqRange } from './ephemeral-repository.ts';
 import {
   type ChatCursor,
   type ChatRow,
@@ -546,9 +546,7 @@ export class ImService {
     if (viewer.kind !== 'user' || chat.chat_type !== 'group') return items;
     const rows = await ephemeralRepository.forViewer(this.db, chat.id, viewer.id, range);
     if (rows.length === 0) return items;
-    const cards = (await this.messageViews(ctx, rows.map(asMessageRow))).map(
-      (view): MessageView => ({ ...view, unreadCount: null, ephemeral: true }),
-    );
+    const cards = (await this.messageViews(ctx, rows.map(asMessageRow))).map(ephemeralView);
     // Stable: each card after the message of its seq, cards of one seq in the order they came.
     return [...items, ...cards].sort((a, b) => a.seq - b.seq || Number(Boolean(a.ephemeral)) - Number(Boolean(b.ephemeral)));
   }
