@@ -17,7 +17,7 @@ import { previewText } from './message-content.ts';
 import type { NewChatMode } from './new-chat-modal.tsx';
 import { MessengerSettingsButton, NotificationBanner } from './notification-settings.tsx';
 import { searchMessages } from './search-messages.ts';
-import { shortcutLabel } from './shortcuts-dialog.tsx';
+import { withShortcutHint } from './shortcuts-dialog.tsx';
 import { useSystemText } from './system-line.tsx';
 
 function useChatPreview() {
@@ -272,7 +272,7 @@ export function ChatListPane({ selectedId, onOpen, onNewChat, searchRef, onOpenM
       <div className="kite-im-chats__search" ref={searchRef}>
         <Input
           prefix={<IconSearch />}
-          placeholder={`${s('searchPlaceholder')} (${shortcutLabel('K')})`}
+          placeholder={withShortcutHint(s('searchPlaceholder'), 'K')}
           value={query}
           onChange={setQuery}
           showClear

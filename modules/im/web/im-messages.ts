@@ -35,7 +35,7 @@ export const imMessages = defineMessages(
     previewSender: '{name}: {text}',
     // Conversation
     selectChatTitle: 'Pick a conversation',
-    selectChatHint: 'Choose a chat on the left, or start a new one. Ctrl/⌘+K jumps to search.',
+    selectChatHint: 'Choose a chat on the left, or start a new one. {keys} jumps to search.',
     memberCountLabel: '{count, plural, one {# member} other {# members}}',
     announcementLabel: 'Announcement',
     emptyConversationTitle: 'Say hello',
@@ -227,7 +227,7 @@ export const imMessages = defineMessages(
     previewYou: '我：{text}',
     previewSender: '{name}：{text}',
     selectChatTitle: '选择一个会话',
-    selectChatHint: '从左侧选择会话，或发起新的聊天。按 Ctrl/⌘+K 快速搜索。',
+    selectChatHint: '从左侧选择会话，或发起新的聊天。按 {keys} 快速搜索。',
     memberCountLabel: '{count} 人',
     announcementLabel: '群公告',
     emptyConversationTitle: '打个招呼吧',

@@ -16,7 +16,7 @@ import { HistorySkeleton } from './message-history.tsx';
 import { NewChatModal, type NewChatMode } from './new-chat-modal.tsx';
 import { panelFromParams, panelParams, type SidePanel, useOpenMessage } from './open-message.ts';
 import { ProfileCardHost } from './profile-card.tsx';
-import { ShortcutsDialog } from './shortcuts-dialog.tsx';
+import { ShortcutsDialog, shortcutLabel } from './shortcuts-dialog.tsx';
 import { SidePanelView } from './side-panels.tsx';
 import './messenger.css';
 
@@ -152,7 +152,7 @@ export function MessengerPage() {
           />
         ) : isPhone ? null : (
           <section className="kite-im-conversation kite-im-conversation--blank" data-testid="no-chat-selected">
-            <EmptyState illustration="empty" title={t('selectChatTitle')} description={t('selectChatHint')} />
+            <EmptyState illustration="empty" title={t('selectChatTitle')} description={t('selectChatHint', { keys: shortcutLabel('K') })} />
           </section>
         )}
         {newChat === 'department' ? (

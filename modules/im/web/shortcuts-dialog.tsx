@@ -44,6 +44,15 @@ export function shortcutLabel(key: string): string {
   return mod === '⌘' ? `⌘${key}` : `Ctrl+${key}`;
 }
 
+/**
+ * A search box's placeholder with its shortcut, `Search (Ctrl+K)`; on a touch-only device (a phone,
+ * a tablet without a keyboard) just the text, since there is no key to press.
+ */
+export function withShortcutHint(text: string, key: string): string {
+  const touchOnly = typeof matchMedia === 'function' && matchMedia('(hover: none) and (pointer: coarse)').matches;
+  return touchOnly ? text : `${text} (${shortcutLabel(key)})`;
+}
+
 /** The keys that open the shortcuts: Ctrl+/ (⌘/ on a Mac). */
 export function helpKeys(): string {
   return shortcutLabel('/');
