@@ -290,8 +290,11 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
   let ready = false;
   // Requests still running when the server stops finish before the database closes.
   let inFlight = 0;
-  app.addHook('onRequest', async () => {
+  app.addHook('onRequest', async (request, reply) => {
     inFlight++;
+    // Which events an answer already reflects: everything delivered before it was read. The web
+    // compares this with its first realtime hello and refetches only when events came in between.
+    if (request.url.startsWith('/api/')) reply.header('x-kite-seq', dispatcher.deliveredSeq());
   });
   app.addHook('onResponse', async () => {
     inFlight--;

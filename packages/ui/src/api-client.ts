@@ -58,6 +58,50 @@ export function onUnauthenticated(listener: UnauthenticatedListener): () => void
   return () => unauthenticatedListeners.delete(listener);
 }
 
+/**
+ * Where in the server's event stream the page's answers were read. Every `/api` answer carries the
+ * outbox position whose events it already reflects (`x-kite-seq`, docs/internal-api.md "Realtime");
+ * the realtime bridge compares them with its first `hello`, so a page refetches what it loaded only
+ * when events were committed in between (`whenAnswersOlderThan`). An answer that does not say
+ * counts as older than anything.
+ */
+const answerPositions = {
+  /** Requests started so far, numbering each one. */
+  started: 0,
+  /** The oldest position of any answer read so far. */
+  lowest: Number.POSITIVE_INFINITY,
+  listeners: new Set<(request: number, seq: number) => void>(),
+};
+
+function noteAnswerPosition(request: number, response: Response): void {
+  const header = Number(response.headers.get('x-kite-seq') ?? Number.NaN);
+  const seq = Number.isFinite(header) ? header : Number.NEGATIVE_INFINITY;
+  answerPositions.lowest = Math.min(answerPositions.lowest, seq);
+  for (const listener of answerPositions.listeners) listener(request, seq);
+}
+
+/**
+ * Calls `onOlder` (at most once, after the answer is handed on) if an answer read so far, or one of
+ * the requests already under way, reflects less than the stream position `seq`: those may lack
+ * events the stream will not send again. Returns a function that stops watching.
+ */
+export function whenAnswersOlderThan(seq: number, onOlder: () => void): () => void {
+  let called = false;
+  const call = () => {
+    if (called) return;
+    called = true;
+    answerPositions.listeners.delete(watch);
+    setTimeout(onOlder, 0);
+  };
+  const startedBefore = answerPositions.started;
+  const watch = (request: number, answered: number) => {
+    if (request <= startedBefore && answered < seq) call();
+  };
+  if (answerPositions.lowest < seq) call();
+  else answerPositions.listeners.add(watch);
+  return () => answerPositions.listeners.delete(watch);
+}
+
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 export interface RequestOptions {
@@ -102,6 +146,7 @@ export async function apiRequest<T>(method: Method, path: string, body?: unknown
     const token = currentCsrfToken();
     if (token) headers['x-csrf-token'] = token;
   }
+  const request = ++answerPositions.started;
   let response: Response;
   try {
     response = await fetch(buildUrl(path, options.query), {
@@ -124,7 +169,9 @@ export async function apiRequest<T>(method: Method, path: string, body?: unknown
   }
   if (response.status === 204) return {} as T;
   try {
-    return (await response.json()) as T;
+    const answer = (await response.json()) as T;
+    noteAnswerPosition(request, response);
+    return answer;
   } catch {
     throw new ApiError(CLIENT_ERROR_CODES.badResponse, 'The server sent an unreadable answer', response.status);
   }

@@ -33,12 +33,13 @@ describe('RealtimeConnection', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  function connect(): RealtimeConnection {
+  function connect(onFirstHello?: (seq: number) => void): RealtimeConnection {
     connection = new RealtimeConnection('/ws/client', {
       onEvent: (event) => seen.events.push(event),
       onReset: () => {
         seen.resets++;
       },
+      ...(onFirstHello ? { onFirstHello } : {}),
     });
     connection.start();
     return connection;
@@ -79,6 +80,26 @@ describe('RealtimeConnection', () => {
     say({ t: 'hello', seq: 12 });
     await until(() => seen.events.length === 2);
     expect(seen.events.map((event) => event.seq)).toEqual([11, 12]);
+    expect(seen.resets).toBe(1);
+  });
+
+  it('leaves the first stream to onFirstHello, and refetches after a reset all the same', async () => {
+    const firstHellos: number[] = [];
+    connect((seq) => firstHellos.push(seq));
+    await until(() => opened.length === 1);
+    say({ t: 'hello', seq: 7 });
+    say({ t: 'event', seq: 8, type: 'a', payload: null });
+    await until(() => seen.events.length === 1);
+    expect(firstHellos).toEqual([7]);
+    expect(seen.resets).toBe(0);
+    opened[0]!.socket.terminate();
+    await until(() => opened.length === 2);
+    expect(opened[1]!.query).toBe('?after=8');
+    say({ t: 'reset' });
+    say({ t: 'hello', seq: 500 });
+    say({ t: 'event', seq: 501, type: 'b', payload: null });
+    await until(() => seen.events.length === 2);
+    expect(firstHellos).toEqual([7]);
     expect(seen.resets).toBe(1);
   });
 

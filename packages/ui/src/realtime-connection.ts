@@ -2,7 +2,8 @@
  * The client side of `/ws/client` (docs/internal-api.md "Realtime"): one WebSocket carrying ordered
  * events with a sequence number. The client remembers the last sequence it applied and, after a
  * drop, reconnects with `?after=<seq>` so the server replays what was missed; when the server can
- * no longer replay (`reset`) or the client never learned a sequence, the app refetches everything.
+ * no longer replay (`reset`) the app refetches everything, and on the first stream it refetches
+ * unless it knows what it loaded is no older than the stream's start (`onFirstHello`).
  */
 
 export interface RealtimeEvent {
@@ -17,6 +18,11 @@ export interface RealtimeHandlers {
   onEvent: (event: RealtimeEvent) => void;
   /** Cached state may be stale in unknown ways: refetch all of it. */
   onReset: () => void;
+  /**
+   * The first stream of the page starts at `seq`: what the app loaded before may lack events up to
+   * there, which the stream will not send. Without this handler the app refetches (`onReset`).
+   */
+  onFirstHello?: (seq: number) => void;
   onStatusChange?: (status: RealtimeStatus) => void;
 }
 
@@ -43,6 +49,8 @@ const MAX_RETRY_MS = 30_000;
 export class RealtimeConnection {
   private socket: WebSocket | null = null;
   private lastSeq: number | null = null;
+  /** Whether a stream has started before: a later start without a sequence follows a `reset`. */
+  private started = false;
   private retryMs = MIN_RETRY_MS;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = true;
@@ -100,8 +108,11 @@ export class RealtimeConnection {
         if (this.lastSeq === null) {
           // The stream starts here, at the server's head. What the app fetched before it — while
           // the first socket was opening, or before a reconnect that could not resume — may lack
-          // events committed in between, so it refetches; from here on every event arrives.
-          this.handlers.onReset();
+          // events committed in between: after a reset it refetches; on the page's first stream
+          // the app may know better (onFirstHello). From here on every event arrives.
+          if (!this.started && this.handlers.onFirstHello) this.handlers.onFirstHello(frame.seq);
+          else this.handlers.onReset();
+          this.started = true;
           this.lastSeq = frame.seq;
         }
         return;

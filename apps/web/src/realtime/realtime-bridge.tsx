@@ -1,5 +1,6 @@
 import { IconWifi } from '@douyinfe/semi-icons';
 import { authQueryKeys, useSession } from '@kite/auth/web';
+import { whenAnswersOlderThan } from '@kite/ui/api-client';
 import { useMessages } from '@kite/ui/i18n';
 import { RealtimeConnection, type RealtimeEvent, type RealtimeStatus } from '@kite/ui/realtime-connection';
 import { type QueryKey, useQueryClient } from '@tanstack/react-query';
@@ -44,6 +45,7 @@ export function RealtimeBridge() {
       pending.set(JSON.stringify(queryKey), queryKey);
       flushTimer ??= setTimeout(flush, INVALIDATE_BATCH_MS);
     };
+    let stopWatchingAnswers: (() => void) | undefined;
     const connection = new RealtimeConnection('/ws/client', {
       onEvent: (event) => {
         for (const subscription of realtimeSubscriptions) {
@@ -56,6 +58,10 @@ export function RealtimeBridge() {
         }
       },
       onReset: () => void queryClient.invalidateQueries(),
+      // Most page loads read everything before any event comes: then nothing is fetched twice.
+      onFirstHello: (seq) => {
+        stopWatchingAnswers = whenAnswersOlderThan(seq, () => void queryClient.invalidateQueries());
+      },
       onStatusChange: (next) => {
         setStatus(next);
         if (next === 'open') setWasOpen(true);
@@ -64,6 +70,7 @@ export function RealtimeBridge() {
     connection.start();
     return () => {
       connection.stop();
+      stopWatchingAnswers?.();
       if (flushTimer) clearTimeout(flushTimer);
     };
   }, [queryClient, tenant.id]);
