@@ -17,9 +17,15 @@
  * open minus RSS with the first half, so one-off growth (JIT, caches, WASM heap) is not counted.
  * `--profile` writes a CPU profile of Kite per group size to bench/results/ and prints its top
  * functions (bench/tools/cpuprofile-summary.ts); profiling slows Kite, so its ratios are not figures.
+ *
+ * A third server takes its turns too, unless `--without-floor`: the durable floor
+ * (bench/servers/sql-ws-chat.ts with prepared sends), bare `ws` plus ONE prepared SQL statement per
+ * send that stores the message on the same engine before broadcasting it. It shows how much of the
+ * bare-ws rate any server that writes each message before delivering it can keep, Kite or not.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -46,6 +52,7 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '3' },
     pg: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    'without-floor': { type: 'boolean', default: false },
   },
 });
 const userCount = Number(values.users);
@@ -243,6 +250,53 @@ async function startBaseline(): Promise<{ target: Target; child: ChildProcess }>
   return { target, child };
 }
 
+const FLOOR = 'ws + 1 SQL insert';
+
+/** The durable floor: bare ws plus one prepared statement storing each message (bench/servers/sql-ws-chat.ts). */
+async function startFloor(databaseUrl: string | undefined, backends: BackendCpu | undefined) {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'kite-fanout-floor-'));
+  const seedFile = join(dataDir, 'seed.json');
+  const child = await startProcess(
+    ['--expose-gc', '--import', 'tsx', 'bench/servers/sql-ws-chat.ts'],
+    {
+      PORT: String(port),
+      BENCH_GROUPS: groupSizes.join(','),
+      BENCH_USERS: String(userCount),
+      BENCH_PREPARED: '1',
+      BENCH_DATA_DIR: join(dataDir, 'pg'),
+      BENCH_SEED_FILE: seedFile,
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    },
+    `http://127.0.0.1:${port}/healthz`,
+    300_000,
+    () => existsSync(seedFile),
+  );
+  const { groups } = JSON.parse(readFileSync(seedFile, 'utf8')) as { groups: Record<string, string> };
+  const base = `http://127.0.0.1:${port}`;
+  const target: Target = {
+    name: FLOOR,
+    pid: child.pid!,
+    groupCount: (size) => Math.floor(userCount / size),
+    async send(size, group, text) {
+      const response = await fetch(`${base}/send?chat=${groups[`${size}-${group}`]}`, {
+        method: 'POST',
+        body: JSON.stringify({ sender: `user-${group}`, text }),
+      });
+      await response.arrayBuffer();
+      if (!response.ok) throw new Error(`floor send failed: ${response.status}`);
+    },
+    socket: (index) => ({
+      url: `ws://127.0.0.1:${port}/?${groupSizes.map((size) => `chat=${groups[`${size}-${Math.floor(index / size)}`]}`).join('&')}`,
+    }),
+    async collectGarbage() {
+      return ((await (await fetch(`${base}/gc`, { method: 'POST' })).json()) as { rss: number }).rss;
+    },
+    backends,
+  };
+  return { target, child, dataDir };
+}
+
 interface Seed {
   sessions: Array<{ cookie: string; csrf: string }>;
   chats: Array<{ chatId: string; members: number[] }>;
@@ -346,32 +400,33 @@ function costPerSend(base: Row, kite: Row) {
 async function main() {
   const database = values.pg ? await createBenchDatabase('kite_fanout') : undefined;
   const backends = database ? new BackendCpu(database.url) : undefined;
+  const floorDatabase = values.pg && !values['without-floor'] ? await createBenchDatabase('kite_fanout_floor') : undefined;
+  const floorBackends = floorDatabase ? new BackendCpu(floorDatabase.url) : undefined;
   const baseline = await startBaseline();
   const kite = await startKite(database?.url, backends);
   progress(`Kite seeded: ${userCount} people with sessions, ${groupSizes.join(' / ')}-member chats`);
+  const floor = values['without-floor'] ? undefined : await startFloor(floorDatabase?.url, floorBackends);
+  const targets = [baseline.target, kite.target, ...(floor ? [floor.target] : [])];
   const clients = Array.from({ length: CLIENT_PROCESSES }, () => new ClientProcess());
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const rows: Row[] = [];
-  const costs: Array<ReturnType<typeof costPerSend> & { groupSize: number }> = [];
+  const costs: Cost[] = [];
   const rss: Record<string, number> = {};
   const profiles: string[] = [];
   try {
-    rss[baseline.target.name] = await connectAndWeigh(baseline.target, clients);
-    rss[kite.target.name] = await connectAndWeigh(kite.target, clients);
+    for (const target of targets) rss[target.name] = await connectAndWeigh(target, clients);
     progress(`connected ${userCount} sockets to each; RSS per idle connection: ${JSON.stringify(rss)}`);
     for (const [index, size] of groupSizes.entries()) {
       const rate = rates[index] ?? rates[rates.length - 1]!;
       // Warm-up: at least until every group's sender has sent once (a first send fills caches).
       const warmup = Math.max(warmupSeconds, Math.ceil(kite.target.groupCount(size) / rate));
-      for (const target of [baseline.target, kite.target]) await runPhase(target, clients, size, rate, warmup);
+      for (const target of targets) await runPhase(target, clients, size, rate, warmup);
       progress(`groups of ${size}: warmed up (${warmup} s each)`);
       if (values.profile) await kite.control('/profile/start');
-      const phases = new Map<Target, Phase[]>([
-        [baseline.target, []],
-        [kite.target, []],
-      ]);
+      const phases = new Map<Target, Phase[]>(targets.map((target) => [target, []]));
       for (let round = 0; round < phaseCount; round++) {
-        const order = round % 2 === 0 ? [baseline.target, kite.target] : [kite.target, baseline.target];
+        // Each round starts with the next server, so none always follows the same one.
+        const order = targets.map((_, index) => targets[(index + round) % targets.length]!);
         for (const target of order) phases.get(target)!.push(await runPhase(target, clients, size, rate, seconds));
         progress(`groups of ${size}: round ${round + 1} of ${phaseCount}`);
       }
@@ -387,9 +442,15 @@ async function main() {
       const ours = summariseRow(kite.target.name, size, rate, phases.get(kite.target)!);
       rows.push(base, ours);
       if (backends) rows.push(summariseRow('Kite + PostgreSQL backends', size, rate, phases.get(kite.target)!, true));
-      costs.push({ groupSize: size, ...costPerSend(base, ours) });
+      const floorRow = floor ? summariseRow(FLOOR, size, rate, phases.get(floor.target)!) : undefined;
+      if (floor && floorRow) {
+        rows.push(floorRow);
+        if (floorBackends) rows.push(summariseRow(`${FLOOR} + PostgreSQL backends`, size, rate, phases.get(floor.target)!, true));
+      }
+      costs.push({ groupSize: size, ...costPerSend(base, ours), floorExtraMs: floorRow ? costPerSend(base, floorRow).extraMs : undefined });
+      const ratio = (row: Row) => (row.deliveredPerCpuSecond / base.deliveredPerCpuSecond).toFixed(2);
       progress(
-        `group ${size}: bare ws ${base.deliveredPerCpuSecond}/CPU-s, Kite ${ours.deliveredPerCpuSecond}/CPU-s (${(ours.deliveredPerCpuSecond / base.deliveredPerCpuSecond).toFixed(2)})`,
+        `group ${size}: bare ws ${base.deliveredPerCpuSecond}/CPU-s, Kite ${ours.deliveredPerCpuSecond}/CPU-s (${ratio(ours)})${floorRow ? `, ${FLOOR} ${floorRow.deliveredPerCpuSecond}/CPU-s (${ratio(floorRow)})` : ''}`,
       );
     }
     const closed = await Promise.all(clients.map((c) => c.call<Record<string, number>>('closed')));
@@ -397,6 +458,10 @@ async function main() {
   } finally {
     await Promise.all(clients.map((c) => c.call('exit').catch(() => null)));
     baseline.child.kill('SIGKILL');
+    floor?.child.kill('SIGKILL');
+    if (floor) rmSync(floor.dataDir, { recursive: true, force: true });
+    await floorBackends?.close();
+    await floorDatabase?.drop();
     await stopProcess(kite.started.child);
     rmSync(kite.started.dataDir, { recursive: true, force: true });
     await backends?.close();
@@ -404,13 +469,10 @@ async function main() {
   }
 }
 
-function report(
-  rows: Row[],
-  costs: Array<ReturnType<typeof costPerSend> & { groupSize: number }>,
-  rss: Record<string, number>,
-  closed: Array<Record<string, number>>,
-  profiles: string[],
-) {
+/** Per group size: the CPU per send beyond delivery of Kite (and of the durable floor), and the budget. */
+type Cost = ReturnType<typeof costPerSend> & { groupSize: number; floorExtraMs?: number };
+
+function report(rows: Row[], costs: Cost[], rss: Record<string, number>, closed: Array<Record<string, number>>, profiles: string[]) {
   const baseOf = (row: Row) => rows.find((r) => r.groupSize === row.groupSize && r.server === 'bare ws')!;
   const table = [
     '| group | sends/s | server | delivered / expected | CPU s | delivered per CPU-s | ratio (per phase) | p50 / p99 ms | SQL per send | RSS/idle conn KB |',
@@ -424,9 +486,12 @@ function report(
     }),
   ].join('\n');
   const costTable = [
-    '| group | bare ws CPU per delivery µs | Kite CPU per send beyond delivery ms | at most, for 70 % ms |',
-    '|---:|---:|---:|---:|',
-    ...costs.map((c) => `| ${c.groupSize} | ${c.deliveryUs.toFixed(1)} | ${c.extraMs.toFixed(2)} | ${c.budgetMs.toFixed(2)} |`),
+    `| group | bare ws CPU per delivery µs | Kite CPU per send beyond delivery ms | ${FLOOR}: the same, ms | at most, for 70 % ms |`,
+    '|---:|---:|---:|---:|---:|',
+    ...costs.map(
+      (c) =>
+        `| ${c.groupSize} | ${c.deliveryUs.toFixed(1)} | ${c.extraMs.toFixed(2)} | ${c.floorExtraMs?.toFixed(2) ?? ''} | ${c.budgetMs.toFixed(2)} |`,
+    ),
   ].join('\n');
   const mixes = rows
     .filter((r) => r.server === 'Kite' && r.statementMix)
@@ -434,7 +499,7 @@ function report(
       (r) =>
         `SQL per send, groups of ${r.groupSize}:\n${r.statementMix!.map(([text, count]) => `  ${count.toFixed(2)}  ${text}`).join('\n')}`,
     );
-  const heading = `Messenger fan-out — ${engine}, ${userCount} sockets per server (both running), ${PAYLOAD_BYTES}-byte texts, ${phaseCount} × ${seconds}s per server and group size after ${warmupSeconds}s warm-up${values.profile ? ' — PROFILED (Kite slowed; ratios are not figures)' : ''}`;
+  const heading = `Messenger fan-out — ${engine}, ${userCount} sockets per server (all running at once), ${PAYLOAD_BYTES}-byte texts, ${phaseCount} × ${seconds}s per server and group size after ${warmupSeconds}s warm-up${values.profile ? ' — PROFILED (Kite slowed; ratios are not figures)' : ''}`;
   const notes = [
     closed.some((c) => Object.keys(c).length > 0) ? `Sockets closed during the run: ${JSON.stringify(closed)}` : '',
     firstError ? `First send error: ${firstError}` : '',
