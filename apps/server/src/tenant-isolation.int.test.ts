@@ -378,6 +378,7 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
         internal('messages/:id/reactions', 'POST', `messages/${id}/reactions`, { emojiType: 'OK' }),
         internal('messages/:id/reactions', 'DELETE', `messages/${id}/reactions`, { emojiType: 'OK' }),
         internal('messages/:id/read-users', 'GET', `messages/${id}/read-users`),
+        internal('messages/:id/reactors', 'GET', `messages/${id}/reactors?emojiType=OK`),
         internal('messages/:id/card-actions', 'POST', `messages/${id}/card-actions`, { tag: 'button', value: {} }),
         internal('messages/:id/urgent', 'GET', `messages/${id}/urgent`),
         internal('messages/:id/urgent', 'POST', `messages/${id}/urgent`, { userIds: [uA.id] }),

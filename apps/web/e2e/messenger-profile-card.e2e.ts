@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  type ApiSession,
   addPerson,
   animationsSettled,
   apiCall,
@@ -36,6 +37,10 @@ describe.skipIf(!existsSync(chromiumPath))('profile cards in the messenger', () 
   let pageB: Page;
   let groupId = '';
   let bobId = '';
+  let adminSession: ApiSession;
+  let bobSession: ApiSession;
+  /** A's message with an @mention of B: the one people react to. */
+  let mentionId = '';
 
   async function snap(page: Page, name: string) {
     await animationsSettled(page);
@@ -71,12 +76,19 @@ describe.skipIf(!existsSync(chromiumPath))('profile cards in the messenger', () 
     groupId = group.id;
     const say = (session: { cookie: string; csrf: string }, text: string) =>
       apiCall(baseUrl, session, 'POST', `/api/im/chats/${groupId}/messages`, { msgType: 'text', content: JSON.stringify({ text }) });
-    const bobSession = await apiSignIn(baseUrl, bob.email, bob.password);
+    adminSession = admin;
+    bobSession = await apiSignIn(baseUrl, bob.email, bob.password);
     const carolSession = await apiSignIn(baseUrl, carol.email, carol.password);
     await say(carolSession, '我下周起转岗，交接文档已放在群公告里');
-    await say(bobSession, '发布清单我已经更新好了，请大家过目');
+    const checklist = (await say(bobSession, '发布清单我已经更新好了，请大家过目')) as { messageId: string };
     const bobOpenId = added.openId;
-    await say(admin, `<at user_id="${bobOpenId}">${bob.name}</at> 今晚的发布由你来值守`);
+    mentionId = ((await say(admin, `<at user_id="${bobOpenId}">${bob.name}</at> 今晚的发布由你来值守`)) as { id: string }).id;
+    // A quotes B's checklist later on (a reply in the timeline).
+    await apiCall(baseUrl, admin, 'POST', `/api/im/chats/${groupId}/messages`, {
+      msgType: 'text',
+      content: JSON.stringify({ text: '第三项我来跟进' }),
+      parentId: checklist.messageId,
+    });
     // Carol leaves the company: her card must say so.
     await apiCall(baseUrl, admin, 'POST', `/api/contact/users/${carolId}/deactivate`, {});
 
@@ -254,6 +266,126 @@ describe.skipIf(!existsSync(chromiumPath))('profile cards in the messenger', () 
     await snap(pageB, '08-phone-read-receipt-en-US');
   });
 
+  it('shows who reacted, live, and opens a reactor’s card from the list (desktop, keyboard, phone)', async () => {
+    // Three more colleagues join, to react after B.
+    const others = [] as ApiSession[];
+    const otherIds = [] as string[];
+    for (const [index, name] of ['赵六', '钱七', '孙八'].entries()) {
+      const person = { name, email: `react${index}@kite-card-e2e.test`, password: 'reacting horse battery' };
+      otherIds.push((await addPerson(baseUrl, adminSession, person)).id);
+      others.push(await apiSignIn(baseUrl, person.email, person.password));
+    }
+    await apiCall(baseUrl, adminSession, 'POST', `/api/im/chats/${groupId}/members`, { userIds: otherIds });
+    const react = (session: ApiSession) =>
+      apiCall(baseUrl, session, 'POST', `/api/im/messages/${mentionId}/reactions`, { emojiType: 'THUMBSUP' });
+
+    await pageA.goto(`${baseUrl}/messenger/${groupId}`);
+    await pageA.getByTestId('conversation').waitFor();
+    const row = messageRow(pageA, '今晚的发布由你来值守');
+    // B reacts; the chip comes live, and resting the pointer on it names B.
+    await react(bobSession);
+    const chip = row.getByTestId('reaction-THUMBSUP');
+    await expect.poll(() => chip.getAttribute('data-count'), { timeout: 15_000 }).toBe('1');
+    await chip.hover();
+    const popover = pageA.getByTestId('reactors-popover');
+    const summary = popover.getByTestId('reactors-summary');
+    await expect.poll(() => summary.textContent()).toBe(`${bob.name}回复了👍`);
+
+    // While it is open the others react: the list follows live.
+    for (const session of others) await react(session);
+    await expect.poll(() => summary.textContent(), { timeout: 15_000 }).toBe(`${bob.name}、赵六、钱七和孙八回复了👍`);
+
+    // A reacts too (a click on the chip): "you" first, then the first reactors, then a count.
+    await pageA.mouse.move(0, 0);
+    await popover.waitFor({ state: 'detached' });
+    await chip.click();
+    await expect.poll(() => chip.getAttribute('data-count')).toBe('5');
+    await pageA.mouse.move(0, 0);
+    await chip.hover();
+    await expect.poll(() => summary.textContent(), { timeout: 15_000 }).toBe(`你、${bob.name}、赵六和其他2人回复了👍`);
+    await popover.getByTestId('reactors-others').click();
+    await expect.poll(() => popover.getByTestId('reactor-row').count()).toBe(5);
+    await snap(pageA, '09-desktop-reactors-zh-CN');
+
+    // B's name opens B's card.
+    await summary.getByTestId('reactor-name').filter({ hasText: bob.name }).click();
+    const card = pageA.getByTestId('profile-popover');
+    await expect(card.getByTestId('profile-name').textContent()).resolves.toBe(bob.name);
+    await expect(card.getByTestId('profile-message').count()).resolves.toBe(1);
+    await snap(pageA, '10-desktop-reactor-card');
+    await pageA.keyboard.press('Escape');
+    await card.waitFor({ state: 'detached' });
+    await pageA.mouse.move(0, 0);
+    await popover.waitFor({ state: 'detached' });
+
+    // By keyboard: ↓ on the chip opens the list at its first name; Escape gives the chip back.
+    await chip.focus();
+    await pageA.keyboard.press('ArrowDown');
+    await summary.waitFor();
+    await expect.poll(() => pageA.evaluate(() => document.activeElement?.textContent)).toBe('你');
+    await pageA.keyboard.press('Tab');
+    await expect.poll(() => pageA.evaluate(() => document.activeElement?.textContent)).toBe(bob.name);
+    await pageA.keyboard.press('Enter');
+    await expect(card.getByTestId('profile-name').textContent()).resolves.toBe(bob.name);
+    await pageA.keyboard.press('Escape');
+    await card.waitFor({ state: 'detached' });
+
+    // B takes the reaction back: the count and the list follow.
+    await apiCall(baseUrl, bobSession, 'DELETE', `/api/im/messages/${mentionId}/reactions`, { emojiType: 'THUMBSUP' });
+    await expect.poll(() => chip.getAttribute('data-count'), { timeout: 15_000 }).toBe('4');
+
+    // Phone (B, en-US): holding the chip shows the people; a name opens the card as a sheet.
+    await pageB.goto(`${baseUrl}/messenger/${groupId}`);
+    await pageB.getByTestId('conversation').waitFor();
+    const phoneChip = messageRow(pageB, '今晚的发布由你来值守').getByTestId('reaction-THUMBSUP');
+    await phoneChip.dispatchEvent('contextmenu');
+    const phoneSummary = pageB.getByTestId('reactors-popover').getByTestId('reactors-summary');
+    await expect.poll(() => phoneSummary.textContent(), { timeout: 15_000 }).toBe(`赵六, 钱七, 孙八, and ${alice.name} reacted with 👍`);
+    // The hold neither toggled the reaction nor opened the message's actions.
+    await expect(phoneChip.getAttribute('data-count')).resolves.toBe('4');
+    await snap(pageB, '11-phone-reactors-en-US');
+    await phoneSummary.getByTestId('reactor-name').filter({ hasText: alice.name }).click();
+    const sheet = pageB.getByTestId('profile-sheet');
+    await expect(sheet.getByTestId('profile-name').textContent()).resolves.toBe(alice.name);
+    await pageB.getByTestId('reactors-popover').waitFor({ state: 'detached' });
+    await pageB.keyboard.press('Escape');
+  });
+
+  it('opens the quoted sender’s card from a reply’s quote, while the rest of the quote shows the original', async () => {
+    await pageA.goto(`${baseUrl}/messenger/${groupId}`);
+    await pageA.getByTestId('conversation').waitFor();
+    const quote = messageRow(pageA, '第三项我来跟进').getByTestId('message-quote');
+    await expect.poll(() => quote.textContent()).toBe(`回复 ${bob.name}发布清单我已经更新好了，请大家过目`);
+    // No button inside a button: the name and the jump are siblings.
+    await expect(quote.locator('button button').count()).resolves.toBe(0);
+    await snap(pageA, '12-desktop-reply-quote-zh-CN');
+
+    await quote.getByTestId('quote-sender').click();
+    const card = pageA.getByTestId('profile-popover');
+    await expect(card.getByTestId('profile-name').textContent()).resolves.toBe(bob.name);
+    await pageA.keyboard.press('Escape');
+    await card.waitFor({ state: 'detached' });
+    // The card did not jump anywhere; Tab from the name reaches the jump, Enter shows the original.
+    await expect(pageA.locator('.kite-im-row--highlight').count()).resolves.toBe(0);
+    await pageA.keyboard.press('Tab');
+    await expect.poll(() => pageA.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('message-quote-jump');
+    await pageA.keyboard.press('Enter');
+    await pageA.locator('.kite-im-row--highlight').filter({ hasText: '发布清单我已经更新好了' }).waitFor();
+    // A click on the quote's line of text does the same.
+    await quote.getByTestId('message-quote-jump').click();
+    await pageA.locator('.kite-im-row--highlight').filter({ hasText: '发布清单我已经更新好了' }).waitFor();
+
+    // Phone (B, en-US): the name opens the sheet.
+    await pageB.goto(`${baseUrl}/messenger/${groupId}`);
+    await pageB.getByTestId('conversation').waitFor();
+    const phoneQuote = messageRow(pageB, '第三项我来跟进').getByTestId('message-quote');
+    await expect.poll(() => phoneQuote.textContent()).toBe(`Reply to ${bob.name}发布清单我已经更新好了，请大家过目`);
+    await snap(pageB, '13-phone-reply-quote-en-US');
+    await phoneQuote.getByTestId('quote-sender').click();
+    await expect(pageB.getByTestId('profile-sheet').getByTestId('profile-name').textContent()).resolves.toBe(bob.name);
+    await pageB.keyboard.press('Escape');
+  });
+
   it('opens B in Contacts from “View in Contacts”', async () => {
     await pageA.goto(`${baseUrl}/messenger/${groupId}`);
     await messageRow(pageA, '发布清单我已经更新好了').getByTestId('sender-avatar').click();
@@ -262,5 +394,46 @@ describe.skipIf(!existsSync(chromiumPath))('profile cards in the messenger', () 
     expect(new URL(pageA.url()).searchParams.get('person')).toBe(bobId);
     await expect(pageA.getByTestId('contacts-page').getByTestId('profile-name').textContent()).resolves.toBe(bob.name);
     await expect(pageA.getByTestId('profile-popover').count()).resolves.toBe(0);
+  });
+  it('opens a search hit’s sender card from the name, while the rest of the hit opens the message', async () => {
+    await pageA.goto(`${baseUrl}/messenger/${groupId}`);
+    await pageA.getByTestId('conversation').waitFor();
+    await pageA.getByTestId('open-chat-search').click();
+    const panel = pageA.getByTestId('chat-search-panel');
+    await panel.getByTestId('chat-search-input').fill('清单');
+    const hit = panel.locator('[data-testid^="search-hit-om_"]').filter({ hasText: '发布清单我已经更新好了' });
+    await hit.waitFor();
+    await expect(hit.locator('button button').count()).resolves.toBe(0);
+    await hit.getByTestId('hit-sender').click();
+    const card = pageA.getByTestId('profile-popover');
+    await expect(card.getByTestId('profile-name').textContent()).resolves.toBe(bob.name);
+    await snap(pageA, '14-desktop-search-hit-card');
+    await pageA.keyboard.press('Escape');
+    await card.waitFor({ state: 'detached' });
+    await hit.getByTestId('hit-open').click();
+    await pageA.locator('.kite-im-row--highlight').filter({ hasText: '发布清单我已经更新好了' }).waitFor();
+    await pageA.getByTestId('close-panel').click();
+  });
+
+  it('shows who reacted in both languages at both widths (screenshots)', async () => {
+    const show = async (page: Page, phone: boolean) => {
+      await page.goto(`${baseUrl}/messenger/${groupId}`);
+      await page.getByTestId('conversation').waitFor();
+      const chip = messageRow(page, '今晚的发布由你来值守').getByTestId('reaction-THUMBSUP');
+      if (phone) await chip.dispatchEvent('contextmenu');
+      else await chip.hover();
+      await page.getByTestId('reactors-popover').getByTestId('reactors-summary').waitFor();
+    };
+    // A in English on a desktop, then in Chinese at phone width.
+    await pageA.evaluate(() => window.localStorage.setItem('kite.locale', 'en-US'));
+    await show(pageA, false);
+    await expect(pageA.getByTestId('reactors-summary').textContent()).resolves.toBe('You, 赵六, 钱七, and 孙八 reacted with 👍');
+    await snap(pageA, '15-desktop-reactors-en-US');
+    await pageA.evaluate(() => window.localStorage.setItem('kite.locale', 'zh-CN'));
+    await pageA.setViewportSize({ width: 390, height: 844 });
+    await show(pageA, true);
+    await expect(pageA.getByTestId('reactors-summary').textContent()).resolves.toBe('你、赵六、钱七和孙八回复了👍');
+    await snap(pageA, '16-phone-reactors-zh-CN');
+    await pageA.setViewportSize({ width: 1440, height: 900 });
   });
 });

@@ -120,6 +120,14 @@ export const EditMessageInput = z.object({
     .max(4 * MAX_CONTENT_BYTES),
 });
 export const ReactionInput = z.object({ emojiType: z.string().trim().min(1).max(50) });
+/** `GET /api/im/messages/:id/reactors`: who reacted to a message with one emoji, first reactors first. */
+export const ReactorsQuery = z.object({
+  emojiType: z.string().trim().min(1).max(50),
+  /** `nextCursor` of the page before. */
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+export type ReactorsQuery = z.infer<typeof ReactorsQuery>;
 /** `GET /api/im/search`: messages the caller may read that contain `q` (case-insensitive), newest first. */
 export const SearchQuery = z
   .object({
@@ -570,6 +578,16 @@ export interface PartyRef {
   id: string;
   name: string;
   avatarColor: string;
+}
+
+/** A page of the people and bots who reacted to a message with one emoji (`GET …/reactors`). */
+export interface ReactorsPage {
+  emojiType: string;
+  /** Everyone who reacted with it, also those beyond this page. */
+  count: number;
+  /** In the order they reacted; anyone the directory no longer knows is left out. */
+  items: Array<{ reactor: PartyRef; reactedAt: string }>;
+  nextCursor: string | null;
 }
 
 /** A buzz the viewer has not acknowledged yet: the alert the web keeps on screen. */

@@ -6,6 +6,8 @@ import { randomHex } from '@kite/kernel/ids';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { cardTokenRepository as tokens } from './card-token-repository.ts';
+import type { EphemeralCards } from './ephemeral-cards.ts';
+import type { EphemeralRow } from './ephemeral-repository.ts';
 import { type ImDb, imRepository as repo } from './im-repository.ts';
 import type { Ctx, ImService } from './im-service.ts';
 import { imErrors } from './policy.ts';
@@ -75,6 +77,8 @@ function splitOpenIds(card: Record<string, unknown>): { card: Record<string, unk
 export interface DelayedCardUpdateDeps {
   db: Kysely<ImDb>;
   im: Pick<ImService, 'edit'>;
+  /** Cards only one person sees: a click on one gives a token too, and the update replaces it for that person. */
+  ephemeral?: Pick<EphemeralCards, 'find' | 'updateByToken'>;
   /** Resolves `open_ids` to people. */
   users: Pick<UserLookup, 'usersByPublicIds'>;
   clock: Clock;
@@ -104,8 +108,9 @@ export class DelayedCardUpdates {
    * Replaces the card a token's click was on, as the app that got the token — the path of the open
    * API's `message.patch` (the same checks). A shared card (before and after) changes for everyone
    * (`im.message.updated` to the whole chat live); a non-shared one becomes the own view of the
-   * people in `open_ids`, or of the clicker when it names nobody (Feishu's 独享卡片). A refused card
-   * gives its use back.
+   * people in `open_ids`, or of the clicker when it names nobody (Feishu's 独享卡片). A card only one
+   * person sees is replaced for that person (`im.ephemeral.updated` to them alone; `open_ids` may name
+   * only them). A refused card gives its use back.
    * @throws AppError `card_token_invalid` (unknown, another app's or another tenant's),
    *   `card_token_expired`, `card_token_used_up`, `card_update_open_ids_invalid`, and whatever
    *   `message.patch` refuses (recalled 230011, not in the chat, content 230001/230025/230099)
@@ -118,16 +123,32 @@ export class DelayedCardUpdates {
     if (!row || row.app_id !== ctx.actor.appId || row.tenant_id !== ctx.tenantId) throw updateErrors.invalid();
     const now = this.deps.clock.now();
     if (row.expires_at <= now) throw updateErrors.expired();
-    const viewers = openIds ? await this.peopleOfCard(ctx.tenantId, row.message_id, openIds) : [row.user_id];
+    const ephemeral = await this.deps.ephemeral?.find(ctx.tenantId, row.message_id);
+    let viewers = [row.user_id];
+    if (ephemeral) await this.assertOnlyItsPerson(ctx.tenantId, ephemeral, openIds);
+    else if (openIds) viewers = await this.peopleOfCard(ctx.tenantId, row.message_id, openIds);
     if (!(await tokens.takeUse(this.deps.db, tokenHash, CARD_TOKEN_MAX_USES, now))) {
       throw row.expires_at <= this.deps.clock.now() ? updateErrors.expired() : updateErrors.usedUp();
     }
     try {
-      await this.deps.im.edit(ctx, row.message_id, { content: JSON.stringify(card), card: true, viewers });
+      if (ephemeral) await this.deps.ephemeral!.updateByToken(ctx, ephemeral.id, JSON.stringify(card));
+      else await this.deps.im.edit(ctx, row.message_id, { content: JSON.stringify(card), card: true, viewers });
     } catch (error) {
       await tokens.returnUse(this.deps.db, tokenHash);
       throw error;
     }
+  }
+
+  /**
+   * A card only one person sees reaches that person alone: `open_ids`, when given, may name nobody else.
+   * @throws AppError `card_update_open_ids_invalid` naming the others
+   */
+  private async assertOnlyItsPerson(tenantId: string, card: EphemeralRow, openIds: readonly string[] | null): Promise<void> {
+    if (!openIds) return;
+    const people = await this.deps.users.usersByPublicIds(tenantId, 'open_id', openIds);
+    const itsOpenIds = new Set(people.filter((person) => person.id === card.user_id).map((person) => person.openId));
+    const strangers = openIds.filter((openId) => !itsOpenIds.has(openId));
+    if (strangers.length > 0) throw updateErrors.notInChat(strangers);
   }
 
   /**

@@ -57,7 +57,7 @@ describe.each(testEngines())('cards only one person sees (%s)', (engine) => {
   let chatId: string;
   const sockets: WebSocket[] = [];
   const wsClients: lark.WSClient[] = [];
-  const clicks: Array<{ operator?: { open_id: string }; context?: { open_message_id: string } }> = [];
+  const clicks: Array<{ token?: string; operator?: { open_id: string }; context?: { open_message_id: string } }> = [];
   const received: string[] = [];
 
   /** The whole answer with its HTTP status (the SDK throws on non-2xx; Feishu answers errors with 400). */
@@ -88,6 +88,22 @@ describe.each(testEngines())('cards only one person sees (%s)', (engine) => {
     return frames;
   }
   const ofType = (frames: Frame[], type: string) => frames.filter((frame) => frame.type === type);
+  /** A delayed card update (`interactive/v1/card/update`) as an app calls it: `client.request`, the SDK has no method. */
+  const updateCard = (app: SdkBot, token: string, card: Record<string, unknown>) =>
+    sdkFailureWithMsg(app.client.request({ method: 'POST', url: '/open-apis/interactive/v1/card/update', data: { token, card } }));
+  const titled = (title: string) => ({
+    header: { title: plain(title), template: 'green' },
+    elements: [{ tag: 'markdown', content: title }],
+  });
+  const titleOf = (message: MessageView | undefined) => (JSON.parse(message?.content ?? '{}') as typeof doneCard).header?.title.content;
+  /** A person clicks their card's button; the app gets the click's token. */
+  async function clickForToken(who: WebClient, id: string): Promise<string> {
+    const before = clicks.length;
+    const answer = await who.post<CardActionResult>(`/api/im/messages/${id}/card-actions`, { tag: 'button', value: { when: 'tomorrow' } });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    expect(clicks).toHaveLength(before + 1);
+    return clicks.at(-1)!.token!;
+  }
 
   beforeAll(async () => {
     server = await startTestServer({ engine });
@@ -220,6 +236,127 @@ describe.each(testEngines())('cards only one person sees (%s)', (engine) => {
     expect(gone.payload).toMatchObject({ userId: people.alice.user.id });
     expect((await history(people.alice.client)).some((message) => message.messageId === messageId)).toBe(false);
     expect(await remove(bot.client, messageId)).toMatchObject({ code: 231_003 });
+  });
+
+  it('takes a delayed update with its click’s token, for its person alone, twice', async () => {
+    const aliceFrames = await connect(people.alice.client);
+    const bobFrames = await connect(people.bob.client);
+    const sent = await send(bot.client, { chat_id: chatId, msg_type: 'interactive', open_id: people.alice.user.openId, card: askCard });
+    const messageId = sent.data!.message_id!;
+    const card = (await history(people.alice.client)).find((message) => message.messageId === messageId)!;
+    const token = await clickForToken(people.alice.client, card.id);
+    expect(token).toMatch(/^c-/);
+    const current = async () => (await history(people.alice.client)).find((message) => message.id === card.id);
+    expect(titleOf(await current())).toBe('Reminder set');
+
+    // Refused: naming someone else, another app (before any use is taken), a card too big.
+    const naming = await updateCard(bot, token, { ...titled('For Bob too'), open_ids: [people.bob.user.openId] });
+    expect(naming).toMatchObject({ status: 400, code: 230_001 });
+    expect(naming.msg).toContain(people.bob.user.openId);
+    expect(await updateCard(listener, token, titled('Not mine'))).toMatchObject({ status: 400, code: 230_001 });
+    // An oversized card is refused after the use was taken, and gives it back.
+    expect(await updateCard(bot, token, titled('x'.repeat(31 * 1024)))).toMatchObject({ status: 400 });
+    expect(titleOf(await current())).toBe('Reminder set');
+
+    // Two updates: live on Alice's socket and in her history; the third is one too many.
+    expect(await updateCard(bot, token, titled('Moved to Friday'))).toMatchObject({ status: 200, code: 0 });
+    const live = await waitFor(
+      () => ofType(aliceFrames, 'im.ephemeral.updated').find((frame) => titleOf(frame.payload?.message) === 'Moved to Friday'),
+      'the delayed update on Alice’s socket',
+    );
+    expect(live.payload).toMatchObject({ userId: people.alice.user.id, message: { id: card.id, ephemeral: true, messageId } });
+    expect(titleOf(await current())).toBe('Moved to Friday');
+    expect(await updateCard(bot, token, { ...titled('Friday 10:00'), open_ids: [people.alice.user.openId] })).toMatchObject({ code: 0 });
+    expect(titleOf(await current())).toBe('Friday 10:00');
+    const third = await updateCard(bot, token, titled('Once more'));
+    expect(third).toMatchObject({ status: 400, code: 230_001 });
+    expect(third.msg).toContain('2 times');
+    expect(titleOf(await current())).toBe('Friday 10:00');
+
+    // Bob heard and sees nothing of it; the app still cannot read it as a message.
+    expect(bobFrames.some((frame) => frame.type?.startsWith('im.ephemeral'))).toBe(false);
+    expect((await history(people.bob.client)).some((message) => message.messageId === messageId)).toBe(false);
+
+    // A card its app deleted takes no update, and the token's use is given back.
+    const next = await send(bot.client, { chat_id: chatId, msg_type: 'interactive', open_id: people.alice.user.openId, card: askCard });
+    const nextCard = (await history(people.alice.client)).find((message) => message.messageId === next.data!.message_id)!;
+    const nextToken = await clickForToken(people.alice.client, nextCard.id);
+    expect(await remove(bot.client, next.data!.message_id!)).toMatchObject({ code: 0 });
+    expect(await updateCard(bot, nextToken, titled('Too late'))).toMatchObject({ status: 400, code: 231_003 });
+    expect((await history(people.alice.client)).some((message) => message.id === nextCard.id)).toBe(false);
+  });
+
+  it('stops showing a person’s cards once they leave or are removed, and deletes them', async () => {
+    const stored = async (userId: string) =>
+      Number(
+        (
+          await sql<{
+            n: number;
+          }>`select count(*) as n from im_ephemeral_message where chat_id = (select id from im_chat where chat_id = ${chatId}) and user_id = ${userId}`.execute(
+            server.kite.database.db,
+          )
+        ).rows[0]!.n,
+      );
+    const carol = people.carol;
+    const join = async () =>
+      expect(
+        (
+          await bot.client.im.v1.chatMembers.create({
+            path: { chat_id: chatId },
+            params: { member_id_type: 'open_id' },
+            data: { id_list: [carol.user.openId] },
+          })
+        ).code,
+      ).toBe(0);
+    await join();
+    const carolFrames = await connect(carol.client);
+    const aliceFrames = await connect(people.alice.client);
+    const forCarol = async () => {
+      const sent = await send(bot.client, { chat_id: chatId, msg_type: 'interactive', open_id: carol.user.openId, card: askCard });
+      expect(sent.code, sent.msg).toBe(0);
+      return (await history(carol.client)).find((message) => message.messageId === sent.data!.message_id)!;
+    };
+    const first = await forCarol();
+    const token = await clickForToken(carol.client, first.id);
+    const second = await forCarol();
+    const forAlice = await send(bot.client, { chat_id: chatId, msg_type: 'interactive', open_id: people.alice.user.openId, card: askCard });
+    expect(await stored(carol.user.id)).toBe(2);
+
+    // Carol leaves: her cards go, each announced to her alone; Alice's card stays.
+    expect((await carol.client.post(`/api/im/chats/${chatId}/leave`, {})).status).toBe(200);
+    const gone = await waitFor(
+      () => (ofType(carolFrames, 'im.ephemeral.deleted').length >= 2 ? ofType(carolFrames, 'im.ephemeral.deleted') : undefined),
+      'both deletions on Carol’s socket',
+    );
+    expect(gone.map((frame) => frame.payload!.messageId).sort()).toEqual([first.id, second.id].sort());
+    expect(ofType(aliceFrames, 'im.ephemeral.deleted')).toHaveLength(0);
+    expect(await stored(carol.user.id)).toBe(0);
+    expect((await history(people.alice.client)).some((message) => message.messageId === forAlice.data!.message_id)).toBe(true);
+    // Not served any more: not clickable, not updatable with the token she got before leaving.
+    expect(
+      (await carol.client.post(`/api/im/messages/${first.id}/card-actions`, { tag: 'button', value: { when: 'tomorrow' } })).status,
+    ).toBe(404);
+    expect(await updateCard(bot, token, titled('After she left'))).toMatchObject({ status: 400, code: 231_003 });
+
+    // Back in the chat, she finds none of them.
+    await join();
+    const back = await history(carol.client);
+    expect(back.some((message) => message.id === first.id || message.id === second.id)).toBe(false);
+
+    // Removed by the chat's owner (the bot): the same.
+    const third = await forCarol();
+    expect(await stored(carol.user.id)).toBe(1);
+    const removed = await bot.client.im.v1.chatMembers.delete({
+      path: { chat_id: chatId },
+      params: { member_id_type: 'open_id' },
+      data: { id_list: [carol.user.openId] },
+    });
+    expect(removed.code).toBe(0);
+    await waitFor(
+      () => ofType(carolFrames, 'im.ephemeral.deleted').find((frame) => frame.payload!.messageId === third.id),
+      'the deletion on Carol’s socket',
+    );
+    expect(await stored(carol.user.id)).toBe(0);
   });
 
   it('refuses what Feishu refuses, with its codes, storing nothing', async () => {

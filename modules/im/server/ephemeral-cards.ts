@@ -120,10 +120,34 @@ export class EphemeralCards {
     const updated = { ...row, content: rendered, updated_at: this.deps.clock.now() };
     const [view] = await this.views(ctx, [updated]);
     await this.deps.commands.run(ctx, async (db, emit) => {
-      await ephemerals.updateContent(db as unknown as Transaction<ImDb>, row.id, rendered, updated.updated_at);
+      // Deleted meanwhile (by its app, or its person left the chat): nothing to replace.
+      if (!(await ephemerals.updateContent(db as unknown as Transaction<ImDb>, row.id, rendered, updated.updated_at))) {
+        throw imErrors.messageNotFound();
+      }
       await this.emit(emit, imEvents.ephemeralUpdated, updated, view);
     });
     return view!;
+  }
+
+  /** A card for one person by its `om_…` or id, as the delayed update's token names it; undefined when none. */
+  find(tenantId: string, messageRef: string): Promise<EphemeralRow | undefined> {
+    return ephemerals.find(this.deps.db, tenantId, messageRef);
+  }
+
+  /**
+   * A delayed update (`interactive/v1/card/update`) with the token of a click on a card for one
+   * person: the app that sent it replaces it for that person, as `message.patch` would a card of
+   * its own — its bot still in the chat, the card checked as any card. A card that is gone (deleted,
+   * or its person left the chat) is not found.
+   */
+  async updateByToken(ctx: Ctx, messageId: string, content: string): Promise<MessageView> {
+    const app = partyOf(ctx);
+    const row = await ephemerals.find(this.deps.db, ctx.tenantId, messageId);
+    if (!row || app.kind !== 'app' || row.app_id !== app.id) throw imErrors.messageNotFound();
+    const standing = await repo.findChatAndMember(this.deps.db, ctx.tenantId, row.chat_id, app);
+    if (!standing) throw imErrors.messageNotFound();
+    assertMember(standing.chat, standing.member, 'message');
+    return this.replace(ctx, row.id, content);
   }
 
   /** The cards as MessageViews (what the person's web shows), marked `ephemeral`; never unread. */

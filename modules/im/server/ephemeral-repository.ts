@@ -36,12 +36,25 @@ export const ephemeralRepository = {
     return query.orderBy('after_seq').orderBy('created_at').execute();
   },
 
-  async updateContent(db: Queryable, id: string, content: string, now: Date): Promise<void> {
-    await db.updateTable('im_ephemeral_message').set({ content, updated_at: now }).where('id', '=', id).execute();
+  /** Whether the card was still there to update. */
+  async updateContent(db: Queryable, id: string, content: string, now: Date): Promise<boolean> {
+    const result = await db.updateTable('im_ephemeral_message').set({ content, updated_at: now }).where('id', '=', id).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   },
 
   async delete(db: Queryable, id: string): Promise<void> {
     await db.deleteFrom('im_ephemeral_message').where('id', '=', id).execute();
+  },
+
+  /** The cards of people who left a chat (or were removed from it): gone with their membership. */
+  async deleteForPeople(db: Queryable, chatId: string, userIds: readonly string[]): Promise<EphemeralRow[]> {
+    if (userIds.length === 0) return [];
+    return db
+      .deleteFrom('im_ephemeral_message')
+      .where('chat_id', '=', chatId)
+      .where('user_id', 'in', [...userIds])
+      .returningAll()
+      .execute();
   },
 
   /** Retention: a tenant's cards sent before `cutoff`. */

@@ -725,6 +725,33 @@ export const imRepository = {
       .execute();
   },
 
+  /** Who reacted to a message with one emoji, in the order they did, after `after`. */
+  async reactorsPage(
+    db: Queryable,
+    messageId: string,
+    emojiType: string,
+    options: { after?: { createdAt: Date; id: string }; limit: number },
+  ): Promise<ReactionRow[]> {
+    let query = db.selectFrom('im_reaction').selectAll().where('message_id', '=', messageId).where('emoji_type', '=', emojiType);
+    const after = options.after;
+    if (after) {
+      query = query.where((eb) =>
+        eb.or([eb('created_at', '>', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)])]),
+      );
+    }
+    return query.orderBy('created_at').orderBy('id').limit(options.limit).execute();
+  },
+
+  async reactionCount(db: Queryable, messageId: string, emojiType: string): Promise<number> {
+    const row = await db
+      .selectFrom('im_reaction')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .where('message_id', '=', messageId)
+      .where('emoji_type', '=', emojiType)
+      .executeTakeFirst();
+    return Number(row?.count ?? 0);
+  },
+
   async listReactions(db: Queryable, messageId: string, options: { emojiType?: string; afterId?: string; limit: number }) {
     let query = db.selectFrom('im_reaction').selectAll().where('message_id', '=', messageId);
     if (options.emojiType) query = query.where('emoji_type', '=', options.emojiType);

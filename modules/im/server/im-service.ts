@@ -5,6 +5,7 @@ import {
   type ChatSettings,
   type ChatView,
   type CreateChatInput,
+  type EphemeralEventPayload,
   type ImParty,
   imEvents,
   type MembersEventPayload,
@@ -14,6 +15,8 @@ import {
   type MessageView,
   type MsgType,
   type ReactionEventPayload,
+  type ReactorsPage,
+  type ReactorsQuery,
   type ReadEventPayload,
   type SearchQuery,
   type UserRef,
@@ -54,6 +57,7 @@ import {
   presentMessage,
   presentMessageEvent,
   presentParty,
+  presentPartyRef,
   presentReactions,
   presentUserRef,
 } from './presenters.ts';
@@ -178,6 +182,23 @@ const READ_EVENT_WINDOW = 200;
 
 function encodeChatCursor(cursor: ChatCursor): string {
   return Buffer.from(JSON.stringify([cursor.pinned, cursor.activity, cursor.id])).toString('base64url');
+}
+
+function encodeReactorCursor(createdAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt.toISOString(), id]), 'utf8').toString('base64url');
+}
+
+function decodeReactorCursor(token: string | undefined): { createdAt: Date; id: string } | undefined {
+  if (!token) return undefined;
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as [unknown, unknown];
+    if (typeof createdAt === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(createdAt))) {
+      return { createdAt: new Date(createdAt), id };
+    }
+  } catch {
+    // a malformed cursor is the caller's bad input, reported below
+  }
+  throw errors.validation('Invalid cursor');
 }
 
 function decodeChatCursor(token: string | undefined): ChatCursor | undefined {
@@ -758,6 +779,35 @@ export class ImService {
     };
   }
 
+  /**
+   * Internal API: who reacted to a message with `emojiType`, first reactors first, as people and
+   * bots the web can open cards of. Anyone who can read the message's chat may ask.
+   */
+  async reactors(ctx: Ctx, messageRef: string, query: ReactorsQuery): Promise<ReactorsPage> {
+    assertScope(ctx, 'im:message');
+    const { message } = await this.messageStanding(ctx, messageRef);
+    const after = decodeReactorCursor(query.cursor);
+    const rows = await repo.reactorsPage(this.db, message.id, query.emojiType, { after, limit: query.limit + 1 });
+    const page = rows.slice(0, query.limit);
+    const count = page.length < query.limit && !after ? page.length : await repo.reactionCount(this.db, message.id, query.emojiType);
+    const parties = await this.parties(
+      ctx.tenantId,
+      page.map((row) => ({ kind: row.reactor_kind, id: row.reactor_id })),
+    );
+    const last = page[page.length - 1];
+    return {
+      emojiType: query.emojiType,
+      count,
+      items: page
+        .filter((row) => parties.has(partyKey(row.reactor_kind, row.reactor_id)))
+        .map((row) => ({
+          reactor: presentPartyRef({ kind: row.reactor_kind, id: row.reactor_id }, parties),
+          reactedAt: new Date(row.created_at).toISOString(),
+        })),
+      nextCursor: rows.length > query.limit && last ? encodeReactorCursor(new Date(last.created_at), last.id) : null,
+    };
+  }
+
   async reactionList(ctx: Ctx, messageRef: string, query: { emojiType?: string; afterId?: string; limit: number }) {
     assertScope(ctx, 'im:message');
     const { message } = await this.messageStanding(ctx, messageRef);
@@ -1149,6 +1199,7 @@ export class ImService {
       }
       if (removed.length > 0) {
         await this.emitMembers(trx, emit, imEvents.membersRemoved, chat, removed, infos, operator);
+        await this.dropEphemeralCards(trx, emit, chat.id, removed);
         await this.systemMessage(trx, emit, chat, membershipContent('removed', party, removed), infos);
       }
       return removed;
@@ -1165,9 +1216,23 @@ export class ImService {
       const removed = await repo.deleteMembers(trx, chat.id, party.kind, [party.id]);
       if (removed.length > 0) {
         await this.emitMembers(trx, emit, imEvents.membersRemoved, chat, [party], infos, operator);
+        await this.dropEphemeralCards(trx, emit, chat.id, [party]);
         await this.systemMessage(trx, emit, chat, systemContent('member_left', { operator: party }), infos);
       }
     });
+  }
+
+  /**
+   * People who left a chat (or were removed) lose the cards apps sent them alone there: deleted in
+   * the removal's transaction, each announced to its person (`im.ephemeral.deleted`), so no device
+   * keeps showing one and a later return to the chat brings none back.
+   */
+  private async dropEphemeralCards(trx: Transaction<ImDb>, emit: Emit, chatId: string, parties: readonly Party[]): Promise<void> {
+    const userIds = parties.filter((party) => party.kind === 'user').map((party) => party.id);
+    for (const row of await ephemeralRepository.deleteForPeople(trx, chatId, userIds)) {
+      const payload: EphemeralEventPayload = { chatId: row.chat_id, userId: row.user_id, messageId: row.id };
+      await emit({ type: imEvents.ephemeralDeleted, subjectType: 'message', subjectId: row.id, payload });
+    }
   }
 
   private async emitMembers(
@@ -1236,6 +1301,7 @@ export class ImService {
       );
       if (removed.length > 0) {
         await this.emitMembers(trx, emit, imEvents.membersRemoved, locked, people(removed), infos, null);
+        await this.dropEphemeralCards(trx, emit, chatId, people(removed));
         await this.systemMessage(trx, emit, head, membershipContent('removed', null, people(removed)), infos);
       }
     });

@@ -249,6 +249,85 @@ describe.each(testEngines())('messenger internal API (%s)', (engine) => {
     expect((await carol.client.post(`/api/im/messages/${message.body.id}/reactions`, { emojiType: 'OK' })).status).toBe(403);
   });
 
+  it('lists who reacted with an emoji, in order, paged, to members only', async () => {
+    type Reactors = {
+      emojiType: string;
+      count: number;
+      items: Array<{ reactor: { type: string; id: string; name: string; avatarColor: string }; reactedAt: string }>;
+      nextCursor: string | null;
+    };
+    const chat = await group(alice.client, [bob.user.id, carol.user.id], 'Who reacted');
+    const message = await send(alice.client, chat.id, text('lunch?'));
+    const path = `/api/im/messages/${message.body.id}/reactors`;
+    for (const person of [carol, alice, bob]) {
+      clock.advance(1000);
+      await person.client.post(`/api/im/messages/${message.body.id}/reactions`, { emojiType: 'THUMBSUP' });
+    }
+    await bob.client.post(`/api/im/messages/${message.body.id}/reactions`, { emojiType: 'OK' });
+
+    // Everyone in the chat may ask, by id or by om_…; first reactors first, names from the directory.
+    const all = await bob.client.get<Reactors>(`${path}?emojiType=THUMBSUP`);
+    expect(all.status).toBe(200);
+    expect(all.body.count).toBe(3);
+    expect(all.body.nextCursor).toBeNull();
+    expect(all.body.items.map((item) => [item.reactor.type, item.reactor.id, item.reactor.name])).toEqual([
+      ['user', carol.user.id, '王小明'],
+      ['user', alice.user.id, 'Alice'],
+      ['user', bob.user.id, 'Bob'],
+    ]);
+    expect(all.body.items[0]!.reactedAt < all.body.items[1]!.reactedAt).toBe(true);
+    const byOpenId = await carol.client.get<Reactors>(`/api/im/messages/${message.body.messageId}/reactors?emojiType=OK`);
+    expect(byOpenId.body).toMatchObject({ emojiType: 'OK', count: 1, items: [{ reactor: { id: bob.user.id } }] });
+
+    // Pages of one: the cursor walks the same order, each page knowing the total.
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+      const page: Reactors = (await alice.client.get<Reactors>(`${path}?emojiType=THUMBSUP&limit=1${query}`)).body;
+      expect(page.count).toBe(3);
+      expect(page.items).toHaveLength(1);
+      seen.push(page.items[0]!.reactor.id);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([carol.user.id, alice.user.id, bob.user.id]);
+
+    // A reaction taken back leaves the list; an emoji nobody used is an empty list.
+    await alice.client.delete(`/api/im/messages/${message.body.id}/reactions`, { emojiType: 'THUMBSUP' });
+    const after = (await bob.client.get<Reactors>(`${path}?emojiType=THUMBSUP`)).body;
+    expect(after.items.map((item) => item.reactor.id)).toEqual([carol.user.id, bob.user.id]);
+    expect(after.count).toBe(2);
+    expect((await bob.client.get<Reactors>(`${path}?emojiType=HEART`)).body).toEqual({
+      emojiType: 'HEART',
+      count: 0,
+      items: [],
+      nextCursor: null,
+    });
+
+    // Bad input: clear codes.
+    for (const query of [
+      '',
+      '?emojiType=',
+      `?emojiType=${'x'.repeat(51)}`,
+      '?emojiType=OK&limit=0',
+      '?emojiType=OK&limit=101',
+      '?emojiType=OK&cursor=nope',
+    ]) {
+      const refused = await bob.client.get<ErrorBody>(`${path}${query}`);
+      expect(refused.status, query).toBe(400);
+      expect(refused.body.error.code, query).toBe('validation_failed');
+    }
+    expect((await bob.client.get<ErrorBody>('/api/im/messages/om_nope/reactors?emojiType=OK')).status).toBe(404);
+
+    // Someone who cannot read the chat cannot see who reacted: never in it, or no longer.
+    const outsider = await group(bob.client, [alice.user.id], 'Elsewhere');
+    const elsewhere = await send(bob.client, outsider.id, text('private'));
+    await bob.client.post(`/api/im/messages/${elsewhere.body.id}/reactions`, { emojiType: 'OK' });
+    expect((await carol.client.get<ErrorBody>(`/api/im/messages/${elsewhere.body.id}/reactors?emojiType=OK`)).status).toBe(403);
+    expect((await alice.client.delete(`/api/im/chats/${chat.id}/members`, { userIds: [carol.user.id] })).status).toBe(200);
+    expect((await carol.client.get<ErrorBody>(`${path}?emojiType=THUMBSUP`)).status).toBe(403);
+  });
+
   it('parses mentions, counts unread mentions, and enforces the @all policy', async () => {
     const chat = await group(alice.client, [bob.user.id, carol.user.id], 'Mentions');
     const mention = await send(

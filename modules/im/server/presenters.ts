@@ -1,5 +1,15 @@
-import type { ChatEventRef, ChatEventView, ChatView, ImParty, MessageEventView, MessageView, MsgType, UserRef } from '@kite/im/contract';
-import type { ChatRow, MemberRow, MessageRow, ReactionRow } from './im-repository.ts';
+import type {
+  ChatEventRef,
+  ChatEventView,
+  ChatView,
+  ImParty,
+  MessageEventView,
+  MessageView,
+  MsgType,
+  PartyRef,
+  UserRef,
+} from '@kite/im/contract';
+import type { ChatRow, MemberRow, MessageRow, Party, ReactionRow } from './im-repository.ts';
 import { chatPermissions, settingsOf } from './policy.ts';
 import { presentSystem } from './system-messages.ts';
 
@@ -17,6 +27,12 @@ export function partyKey(kind: string, id: string): string {
 
 export function presentUserRef(party: PartyInfo): UserRef {
   return { id: party.id, openId: party.openId, name: party.name, avatarColor: party.avatarColor };
+}
+
+/** A person or bot as the web shows them; one the directory no longer knows keeps its id. */
+export function presentPartyRef(party: Party, parties: ReadonlyMap<string, PartyInfo>): PartyRef {
+  const info = parties.get(partyKey(party.kind, party.id));
+  return { type: party.kind, id: party.id, name: info?.name ?? '', avatarColor: info?.avatarColor ?? BOT_AVATAR_COLOR };
 }
 
 export function presentParty(party: PartyInfo): ImParty {

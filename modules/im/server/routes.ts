@@ -7,6 +7,7 @@ import {
   MembersInput,
   MembersPageQuery,
   ReactionInput,
+  ReactorsQuery,
   ReadInput,
   SearchQuery,
   SendMessageInput,
@@ -127,6 +128,11 @@ export function registerImRoutes(app: FastifyInstance, deps: { im: ImService; au
     const { id } = parseInput(IdParam, request.params);
     const { message } = await im.react(ctx, id, parseInput(ReactionInput, request.body).emojiType, false);
     return im.getMessage(ctx, message.id);
+  });
+  app.get('/api/im/messages/:id/reactors', async (request) => {
+    const ctx = await authenticate.user(request);
+    const { id } = parseInput(IdParam, request.params);
+    return im.reactors(ctx, id, parseInput(ReactorsQuery, request.query));
   });
   app.get('/api/im/messages/:id/read-users', async (request) => {
     const ctx = await authenticate.user(request);

@@ -1,14 +1,8 @@
-import type { MessageEventView, PartyRef, PinView, UrgentAlertView, UrgentStatusView, UrgentSummary } from '@kite/im/contract';
+import type { MessageEventView, PinView, UrgentAlertView, UrgentStatusView, UrgentSummary } from '@kite/im/contract';
 import type { Party } from './im-repository.ts';
 import { idOf } from './open-presenters.ts';
-import { BOT_AVATAR_COLOR, type PartyInfo, partyKey, presentUserRef } from './presenters.ts';
+import { type PartyInfo, partyKey, presentPartyRef, presentUserRef } from './presenters.ts';
 import type { PinRow, UrgentRow } from './urgent-pin-tables.ts';
-
-/** A person or bot as the web shows them; one the directory no longer knows keeps its id. */
-export function presentPartyRef(party: Party, parties: ReadonlyMap<string, PartyInfo>): PartyRef {
-  const info = parties.get(partyKey(party.kind, party.id));
-  return { type: party.kind, id: party.id, name: info?.name ?? '', avatarColor: info?.avatarColor ?? BOT_AVATAR_COLOR };
-}
 
 /** The alert a buzzed person sees: the message, its chat, who buzzed and when. */
 export function presentUrgentAlert(

@@ -7,6 +7,7 @@ import type {
   CreateChatInput,
   CreateDepartmentChatInput,
   MessageView,
+  ReactorsPage,
   RetentionInput,
   SendMessageInput,
   UserRef,
@@ -73,6 +74,9 @@ export const imQueryKeys = {
   thread: (chatId: string, rootId: string) => ['im', 'thread', chatId, rootId] as const,
   members: (chatId: string) => ['im', 'members', chatId] as const,
   readUsers: (messageId: string) => ['im', 'read-users', messageId] as const,
+  /** Who reacted to a message: every emoji's list (`reactorsOf`) is stale after any reaction event. */
+  reactorsOf: (messageId: string) => ['im', 'reactors', messageId] as const,
+  reactors: (messageId: string, emojiType: string) => ['im', 'reactors', messageId, emojiType] as const,
   people: (q: string) => ['im', 'people', q] as const,
 };
 
@@ -159,6 +163,13 @@ export function postCardAction(id: string, input: CardActionInput): Promise<Card
 export function fetchReadUsers(id: string): Promise<ReadUsers> {
   return api.get(`${messagePath(id)}/read-users`);
 }
+
+/** Who reacted to a message with `emojiType`, first reactors first (`cursor`: the page before's `nextCursor`). */
+export function fetchReactors(messageId: string, emojiType: string, cursor?: string | null): Promise<ReactorsPage> {
+  return api.get(`${messagePath(messageId)}/reactors`, { query: { emojiType, cursor: cursor ?? undefined, limit: REACTOR_PAGE_SIZE } });
+}
+
+export const REACTOR_PAGE_SIZE = 50;
 
 export function markRead(chatId: string, seq: number): Promise<{ lastReadSeq: number; unreadCount: number }> {
   return api.post(`${chatPath(chatId)}/read`, { seq });

@@ -7,6 +7,7 @@ import {
   fetchChats,
   fetchMembers,
   fetchMessages,
+  fetchReactors,
   fetchReadUsers,
   type HistoryCursor,
   imQueryKeys,
@@ -98,6 +99,20 @@ export function useMembers(chatId: string, enabled = true) {
 
 export function useReadUsers(messageId: string, enabled: boolean) {
   return useQuery({ queryKey: imQueryKeys.readUsers(messageId), queryFn: () => fetchReadUsers(messageId), enabled, staleTime: 0 });
+}
+
+/**
+ * Who reacted to a message with one emoji, page by page, while `enabled` (its popover is open).
+ * Reaction events mark it stale (`imRealtime`), so an open list refetches when someone reacts.
+ */
+export function useReactors(messageId: string, emojiType: string, enabled: boolean) {
+  return useInfiniteQuery({
+    queryKey: imQueryKeys.reactors(messageId, emojiType),
+    queryFn: ({ pageParam }) => fetchReactors(messageId, emojiType, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.nextCursor,
+    enabled,
+  });
 }
 
 /** Directory search for the people pickers (pinyin and initials work server-side). */

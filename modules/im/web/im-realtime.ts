@@ -144,6 +144,10 @@ function staleQueries(event: RealtimeEvent): ReadonlyArray<readonly unknown[]> {
     case 'im.webhook.updated':
     case 'im.webhook.removed':
       return chatId ? [webhookQueryKey(chatId)] : [];
+    // Counts arrive in the event; the lists of who reacted refetch where they are open.
+    case 'im.reaction.added':
+    case 'im.reaction.removed':
+      return [imQueryKeys.reactorsOf((event.payload as ReactionEventPayload).messageId)];
     default:
       return [];
   }

@@ -367,7 +367,11 @@ export function MessageHistory({
                 viewerIds={viewerIds}
                 replyTo={
                   item.message.parentId
-                    ? { name: parent?.sender?.name ?? '…', text: parent ? previewText(parent, previewLabels(t)) : '…' }
+                    ? {
+                        name: parent?.sender?.name ?? '…',
+                        text: parent ? previewText(parent, previewLabels(t)) : '…',
+                        sender: parent?.sender ?? null,
+                      }
                     : null
                 }
                 highlighted={highlight === item.message.messageId}

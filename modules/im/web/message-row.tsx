@@ -1,5 +1,5 @@
 import { IconComment, IconEmoji, IconEyeOpened, IconForward, IconLink, IconMore, IconReply } from '@douyinfe/semi-icons';
-import { Dropdown, Modal, Popover, Toast, Tooltip } from '@douyinfe/semi-ui';
+import { Dropdown, Modal, Popover, Toast } from '@douyinfe/semi-ui';
 import type { ChatView, MessageView } from '@kite/im/contract';
 import { isApiError } from '@kite/ui/api-client';
 import { copyToClipboard } from '@kite/ui/copy-to-clipboard';
@@ -23,7 +23,8 @@ import { MessageBody } from './message-body.tsx';
 import { plainText } from './message-content.ts';
 import { MessageMarks, PeopleTabs, useMessageMarkActions } from './message-marks.tsx';
 import { ProfileTrigger } from './profile-card.tsx';
-import { profileTargetOfParty } from './profile-target.ts';
+import { type PartyLike, profileTargetOfParty } from './profile-target.ts';
+import { ReactionChip } from './reaction-chip.tsx';
 import { SystemLine } from './system-line.tsx';
 import { useDismissOutside, useLongPress } from './use-long-press.ts';
 
@@ -157,6 +158,48 @@ function safeText(content: string): string {
   }
 }
 
+/** What a reply's quote shows of the message it answers; `sender` opens their card (null: unknown yet). */
+export interface ReplyTo {
+  name: string;
+  text: string;
+  sender: PartyLike | null;
+}
+
+/**
+ * A reply's quote: "Reply to Alice" and a line of the original. The name opens Alice's card; the
+ * rest of the quote (a button stretched over it, under the name) shows the original. Two sibling
+ * buttons, so neither sits inside the other, and both are reached by Tab.
+ */
+function ReplyQuote({ replyTo, onOpen }: { replyTo: ReplyTo; onOpen: () => void }) {
+  const t = useMessages(imMessages);
+  const [before = '', after = ''] = t('inReplyTo', { name: '\u0000' }).split('\u0000');
+  return (
+    <div className="kite-im-quote" data-testid="message-quote">
+      <span className="kite-im-quote__name">
+        {before}
+        <ProfileTrigger
+          target={profileTargetOfParty(replyTo.sender)}
+          label={replyTo.name}
+          className="kite-im-quote__who"
+          testId="quote-sender"
+        >
+          {replyTo.name}
+        </ProfileTrigger>
+        {after}
+      </span>
+      <button
+        type="button"
+        className="kite-im-quote__jump"
+        onClick={onOpen}
+        aria-label={t('openQuoted', { name: replyTo.name, text: replyTo.text })}
+        data-testid="message-quote-jump"
+      >
+        <span className="kite-im-quote__text">{replyTo.text}</span>
+      </button>
+    </div>
+  );
+}
+
 export interface MessageRowProps {
   message: MessageView;
   chat: ChatView;
@@ -164,7 +207,7 @@ export interface MessageRowProps {
   own: boolean;
   viewerIds: ReadonlySet<string>;
   /** The message this one quotes: its sender and a line of it ('…' until it is loaded). */
-  replyTo?: { name: string; text: string } | null;
+  replyTo?: ReplyTo | null;
   highlighted?: boolean;
   /** Shown inside the thread panel: no "reply" actions or reply count there. */
   inThread?: boolean;
@@ -344,15 +387,7 @@ export const MessageRow = memo(function MessageRow({
           ) : (
             <div className={isCard ? 'kite-im-bubble kite-im-bubble--card' : 'kite-im-bubble'} data-testid="message-bubble">
               {replyTo && message.parentId && !inThread ? (
-                <button
-                  type="button"
-                  className="kite-im-quote"
-                  onClick={() => onOpenQuoted?.(message.parentId!)}
-                  data-testid="message-quote"
-                >
-                  <span className="kite-im-quote__name">{t('inReplyTo', { name: replyTo.name })}</span>
-                  <span className="kite-im-quote__text">{replyTo.text}</span>
-                </button>
+                <ReplyQuote replyTo={replyTo} onOpen={() => onOpenQuoted?.(message.parentId!)} />
               ) : null}
               <div className="kite-im-bubble__text" data-testid="message-text">
                 <MessageBody
@@ -484,22 +519,13 @@ export const MessageRow = memo(function MessageRow({
         {message.reactions.length > 0 ? (
           <div className="kite-im-reactions" data-testid="reactions">
             {message.reactions.map((reaction) => (
-              <Tooltip
+              <ReactionChip
                 key={reaction.emojiType}
-                content={reaction.reactedByMe ? t('reactionTooltipYou', { emoji: emojiFor(reaction.emojiType) }) : reaction.emojiType}
-              >
-                <button
-                  type="button"
-                  className={reaction.reactedByMe ? 'kite-im-reaction kite-im-reaction--mine' : 'kite-im-reaction'}
-                  onClick={() => void react(reaction.emojiType)}
-                  aria-pressed={reaction.reactedByMe}
-                  data-testid={`reaction-${reaction.emojiType}`}
-                  data-count={reaction.count}
-                >
-                  <span className="kite-im-reaction__emoji">{emojiFor(reaction.emojiType)}</span>
-                  <span className="kite-im-reaction__count">{reaction.count}</span>
-                </button>
-              </Tooltip>
+                messageId={message.id}
+                reaction={reaction}
+                own={own}
+                onToggle={(emojiType) => void react(emojiType)}
+              />
             ))}
             <Popover
               trigger="click"

@@ -3,10 +3,12 @@ import type { MessageSearchHit } from '@kite/im/contract';
 import { useLocale, useMessages } from '@kite/ui/i18n';
 import { UserAvatar } from '@kite/ui/user-avatar';
 import { useViewer } from '@kite/ui/viewer';
-import type { ReactNode } from 'react';
+import { type ReactNode, useId } from 'react';
 import { ChatAvatar } from './chat-avatar.tsx';
 import { imMessages } from './im-messages.ts';
 import { formatListTime } from './im-time.ts';
+import { ProfileTrigger } from './profile-card.tsx';
+import { profileTargetOfParty } from './profile-target.ts';
 import { searchMessages } from './search-messages.ts';
 import './message-search.css';
 
@@ -33,25 +35,58 @@ export interface SearchHitRowProps {
   onOpen: (hit: MessageSearchHit) => void;
 }
 
-/** One message found: avatar, who or where, when, and the snippet with the query marked. */
+/**
+ * One message found: avatar, who or where, when, and the snippet with the query marked. The row
+ * opens the message through a button laid over all of it; the sender's name sits above that button
+ * and opens their profile card (two sibling buttons: neither inside the other, both reached by Tab).
+ */
 export function SearchHitRow({ hit, showChat, active = false, onOpen }: SearchHitRowProps) {
   const t = useMessages(searchMessages);
   const im = useMessages(imMessages);
   const { locale } = useLocale();
   const viewer = useViewer();
+  const labelId = useId();
   const { message, chat } = hit;
   const mine = message.sender?.type === 'user' && message.sender.id === viewer.userId;
   const senderName = mine ? t('you') : (message.sender?.name ?? '');
+  const senderCard = profileTargetOfParty(message.sender);
   const kind = message.msgType === 'file' ? t('fileLabel') : message.msgType === 'interactive' ? t('cardLabel') : null;
-  const prefix = showChat && chat.chatType === 'group' && senderName ? t('senderPrefix', { name: senderName }) : '';
+  const sender = (
+    <ProfileTrigger
+      target={senderCard}
+      label={message.sender?.name ?? senderName}
+      className="kite-im-search-hit__sender"
+      testId="hit-sender"
+    >
+      {senderName}
+    </ProfileTrigger>
+  );
+  // "Alice: …" in a group's hit of the global search: the name is the card's, the rest the sentence's.
+  let prefix: ReactNode = null;
+  if (showChat && chat.chatType === 'group' && senderName) {
+    const [before = '', after = ''] = t('senderPrefix', { name: '\u0000' }).split('\u0000');
+    prefix = (
+      <>
+        {before}
+        {sender}
+        {after}
+      </>
+    );
+  }
   return (
-    <button
-      type="button"
+    <div
       className={active ? 'kite-im-chat kite-im-search-hit kite-im-chat--selected' : 'kite-im-chat kite-im-search-hit'}
-      onClick={() => onOpen(hit)}
       data-testid={`search-hit-${message.messageId}`}
       aria-current={active ? 'true' : undefined}
     >
+      <button
+        type="button"
+        className="kite-im-search-hit__open"
+        onClick={() => onOpen(hit)}
+        aria-labelledby={labelId}
+        aria-current={active ? 'true' : undefined}
+        data-testid="hit-open"
+      />
       <span className="kite-im-chat__avatar">
         {showChat ? (
           <ChatAvatar chat={chat} size={40} />
@@ -59,9 +94,9 @@ export function SearchHitRow({ hit, showChat, active = false, onOpen }: SearchHi
           <UserAvatar name={message.sender?.name ?? '?'} color={message.sender?.avatarColor} size={32} />
         )}
       </span>
-      <span className="kite-im-chat__text">
+      <span className="kite-im-chat__text" id={labelId}>
         <span className="kite-im-chat__top">
-          <span className="kite-im-chat__name">{showChat ? chat.name : senderName}</span>
+          <span className="kite-im-chat__name">{showChat ? chat.name : sender}</span>
           <time className="kite-im-chat__time" dateTime={message.createdAt}>
             {formatListTime(message.createdAt, locale, im('yesterday'))}
           </time>
@@ -73,7 +108,7 @@ export function SearchHitRow({ hit, showChat, active = false, onOpen }: SearchHi
           {message.edited ? <span className="kite-im-search-hit__edited"> · {t('edited')}</span> : null}
         </span>
       </span>
-    </button>
+    </div>
   );
 }
 
