@@ -325,10 +325,10 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
   registerImOpenRoutes(app, { api: openIm, authenticate });
   registerImChatAdminOpenRoutes(app, { admin: new OpenChatAdmin(openIm), authenticate });
   registerImResourceRoutes(app, { resources, authenticate });
-  // Card clicks go back to the app that sent the card; its answer may replace the card, and so may
-  // a delayed update with the click's token.
   // Cards only one person sees: sent and deleted by apps, clicked like any card.
   const ephemeral = new EphemeralCards({ db: db as never, commands, im, clock });
+  // Card clicks go back to the app that sent the card; its answer may replace the card, and so may
+  // a delayed update with the click's token (of an ephemeral card too).
   const cardUpdates = new DelayedCardUpdates({ db: db as never, im, users: contacts, clock, ephemeral });
   const cards = new CardCallbacks({
     db: db as never,
