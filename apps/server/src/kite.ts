@@ -162,9 +162,9 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
 
   const dispatcher = new OutboxDispatcher(db, logger);
   const commands = createCommandRunner(db, dispatcher);
-  // Chat content stays out of the audit log (buzzes and people's own settings too); recalls, pins
-  // and every chat administration stay in.
-  const everydayContent = /^im\.(message\.(created|updated)|card_view\.|reaction\.|read$|urgent\.|user_settings\.)/;
+  // Chat content stays out of the audit log (buzzes, chat and thread read marks, and people's own
+  // settings too); recalls, pins and every chat administration stay in.
+  const everydayContent = /^im\.(message\.(created|updated)|card_view\.|reaction\.|read$|thread\.read$|urgent\.|user_settings\.)/;
   const isAudited = (type: string) => !everydayContent.test(type);
   dispatcher.addDurable('platform.audit', createAuditConsumer(isAudited), { wants: (event) => isAudited(event.type) });
   // Caches of sessions and tokens on every node follow changes made on any node.

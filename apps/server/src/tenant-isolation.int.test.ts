@@ -354,6 +354,7 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
         internal('chats/:id/admins', 'DELETE', `chats/${id}/admins`, { userIds: [uA.id] }),
         internal('chats/:id/me', 'PATCH', `chats/${id}/me`, { pinned: true }),
         internal('chats/:id/read', 'POST', `chats/${id}/read`, { seq: 1 }),
+        ...messages.map((root) => internal('chats/:id/threads/:rootId/read', 'POST', `chats/${id}/threads/${root}/read`, { seq: 99 })),
         internal('chats/:id/messages', 'GET', `chats/${id}/messages`),
         internal('chats/:id/messages', 'POST', `chats/${id}/messages`, { msgType: 'text', content: text }),
         internal('chats/:id/webhooks', 'GET', `chats/${id}/webhooks`),
@@ -388,6 +389,8 @@ describe.each(testEngines())('tenant isolation (%s)', (engine) => {
         internal('messages/:id/forward', 'POST', `messages/${id}/forward`, { chatIds: [b.chat.id] }),
         internal('messages/:id/merged', 'GET', `messages/${id}/merged`),
         internal('messages/merge-forward', 'POST', 'messages/merge-forward', { messageIds: [id], chatIds: [b.chat.id] }),
+        // A's thread root read through B's own chat.
+        internal('chats/:id/threads/:rootId/read', 'POST', `chats/${b.chat.id}/threads/${id}/read`, { seq: 99 }),
       ]),
       internal('urgent', 'GET', 'urgent', undefined, 200),
       // Forwarding B's own message into A's chat or to A's person.

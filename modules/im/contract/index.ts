@@ -91,7 +91,10 @@ export const ListMessagesQuery = z.object({
   before: z.coerce.number().int().positive().optional(),
   /** Messages with `seq` above this (newer page, for catching up). */
   after: z.coerce.number().int().nonnegative().optional(),
-  /** Only the thread of this root message: the root and its thread replies. */
+  /**
+   * Only the thread of this root message: the root and its thread replies (`before` / `after` page
+   * it by seq; with `around` / `aroundMessageId` of one of its replies, the page around that reply).
+   */
   threadRootId: z.string().max(64).optional(),
   /** A page with the message at this `seq` in its middle (`hasNewer` says whether newer ones follow). */
   around: z.coerce.number().int().positive().optional(),
@@ -179,9 +182,14 @@ export interface ChatView {
   lastMessage: MessageView | null;
   /** Highest message sequence in the chat. */
   lastSeq: number;
-  /** The caller's read position and derived unread count. */
+  /**
+   * The caller's read position in the timeline, and the unread count: unread timeline messages
+   * plus unread replies in the caller's threads (`unreadThreadReplyCount`).
+   */
   lastReadSeq: number;
   unreadCount: number;
+  /** Unread replies in threads the caller takes part in (wrote the root, replied, @mentioned); part of `unreadCount`. */
+  unreadThreadReplyCount: number;
   /** Unread messages that mention the caller (or @all). */
   unreadMentionCount: number;
   muted: boolean;
@@ -225,6 +233,8 @@ export interface MessageView {
   inThread: boolean;
   /** Thread replies to this message (quote replies are not counted). */
   replyCount: number;
+  /** A thread root: its replies the caller has not read ("N new replies"; 0 unless the caller takes part in the thread). */
+  unreadReplyCount: number;
   mentions: Array<{ key: string; id: string; name: string }>;
   mentionsAll: boolean;
   reactions: Array<{ emojiType: string; count: number; reactedByMe: boolean }>;
@@ -259,7 +269,7 @@ export interface MessageSearchAnswer {
 }
 
 /** A message as realtime events carry it: the fields that are the same for every viewer. */
-export type MessageEventView = Omit<MessageView, 'reactions' | 'unreadCount'>;
+export type MessageEventView = Omit<MessageView, 'reactions' | 'unreadCount' | 'unreadReplyCount'>;
 
 /** A chat as realtime events carry it: no per-viewer fields (read state, prefs, permissions). */
 export type ChatEventView = Pick<
@@ -365,12 +375,36 @@ export interface ReadEventPayload {
   /** Senders of the messages just read (the last 200 of them at most), the reader excluded. */
   senderUserIds: string[];
   lastReadSeq: number;
+  /** The reader's unread count of the chat after the read (`ChatView.unreadCount`) and its thread part. */
   unreadCount: number;
+  unreadThreadReplyCount: number;
   reader: ImParty;
   readAt: string;
   /** Bot messages this read covered, per app (among the last 200 messages it covered). */
   appMessages: Array<{ appId: string; messageIds: string[] }>;
 }
+
+/**
+ * `im.thread.read`: a person read a thread (opened it, scrolled to its end) on one tab or device; to
+ * their own connections alone. Counts are the reader's after the read.
+ */
+export interface ThreadReadEventPayload {
+  chatId: string;
+  userId: string;
+  /** The root's `id` (MessageView.id). */
+  rootId: string;
+  /** The reader's position in the thread (a seq of the chat). */
+  lastReadSeq: number;
+  /** The thread's replies still unread for the reader (`MessageView.unreadReplyCount` of the root). */
+  unreadReplyCount: number;
+  /** The chat's `ChatView.unreadCount`, `unreadThreadReplyCount` and `unreadMentionCount` for the reader. */
+  chatUnreadCount: number;
+  chatUnreadThreadReplyCount: number;
+  chatUnreadMentionCount: number;
+}
+
+/** What `POST /api/im/chats/:id/threads/:rootId/read` answers: the read's counts (`ThreadReadEventPayload`). */
+export type ThreadReadAnswer = Omit<ThreadReadEventPayload, 'userId'>;
 
 /**
  * `im.card_view.updated`: a click's update of a non-shared card (Feishu's 独享卡片) made `message`
@@ -411,6 +445,8 @@ export const imEvents = {
   reactionAdded: 'im.reaction.added',
   reactionRemoved: 'im.reaction.removed',
   read: 'im.read',
+  /** A person read a thread (`ThreadReadEventPayload`): to their own connections alone. */
+  threadRead: 'im.thread.read',
   /** Tenant messenger settings (retention) changed; audited, not delivered to clients. */
   settingsUpdated: 'im.settings.updated',
   /** A person's own messenger settings (notifications) changed; to their own connections only. */

@@ -129,23 +129,67 @@ function unreadOf(db: Queryable, party: Party, chatIds: readonly string[]) {
 }
 
 /**
- * Whether message `alias` leaves a read position's count alone although it comes after it: a
- * system line, or a thread reply in a thread the party takes no part in. As Feishu counts a
- * thread's replies for those in it, a thread reply counts for whoever wrote the root, replied in the
- * thread or is @mentioned (or @all) in the reply; the others see it only as "N replies" on the root.
- * Each arm matches a partial index on (chat_id, seq) (`im_message_system`, `im_message_in_thread`),
- * the participation checks go through `im_message_root`.
+ * Whether message `alias` leaves the chat's read position's count alone although it comes after
+ * it: a system line, or a thread reply — thread replies count against their thread's own read
+ * position instead (`unreadThreadReply`). Each arm matches a partial index on (chat_id, seq)
+ * (`im_message_system`, `im_message_in_thread`).
  */
-function notCountedUnread(alias: 'msg' | 's', party: Party) {
+function notCountedUnread(alias: 'msg' | 's') {
   const col = (name: string) => sql.ref(`${alias}.${name}`);
-  const isParty = (table: string) =>
-    sql`${sql.ref(`${table}.sender_kind`)} = ${party.kind} and ${sql.ref(`${table}.sender_id`)} = ${party.id}`;
-  const mentioned = party.kind === 'user' ? sql`(${col('mentions_all')} or ${party.id} = any(${col('mention_user_ids')}))` : sql`false`;
-  return sql<boolean>`(${col('msg_type')} = 'system' or (${col('in_thread')} and not (
-    ${mentioned}
-    or exists (select 1 from im_message r where r.id = ${col('root_id')} and ${isParty('r')})
-    or exists (select 1 from im_message o where o.root_id = ${col('root_id')} and o.in_thread and ${isParty('o')})
-  )))`;
+  return sql<boolean>`(${col('msg_type')} = 'system' or ${col('in_thread')})`;
+}
+
+/**
+ * Whether thread reply `alias` is unread for the person: as Feishu counts a thread's replies for
+ * those in it, it counts for whoever wrote the root, replied in the thread or is @mentioned (or
+ * @all) in the reply — when someone else wrote it after the person's read position in that thread
+ * (`im_thread_read`, none: 0) and the person has not replied after it (replying reads what came
+ * before, without a write on the send path). The others see it only as "N replies" on the root.
+ * Computed at read time from the partial index `im_message_in_thread` and `im_message_root`.
+ */
+function unreadThreadReply(alias: 'r', userId: string) {
+  const col = (name: string) => sql.ref(`${alias}.${name}`);
+  const isUser = (table: string) => sql`${sql.ref(`${table}.sender_kind`)} = 'user' and ${sql.ref(`${table}.sender_id`)} = ${userId}`;
+  return sql<boolean>`(${col('in_thread')} and not (${isUser(alias)})
+    and ${col('seq')} > coalesce((select t.last_read_seq from im_thread_read t where t.root_id = ${col('root_id')} and t.user_id = ${userId}), 0)
+    and not exists (select 1 from im_message later where later.root_id = ${col('root_id')} and later.in_thread and later.seq > ${col('seq')} and ${isUser('later')})
+    and (${col('mentions_all')} or ${userId} = any(${col('mention_user_ids')})
+      or exists (select 1 from im_message rt where rt.id = ${col('root_id')} and ${isUser('rt')})
+      or exists (select 1 from im_message own where own.root_id = ${col('root_id')} and own.in_thread and ${isUser('own')})))`;
+}
+
+/**
+ * The unread thread replies (`unreadThreadReply`) of the chats `chats` (a `chat_id in …` condition
+ * on alias `m`), per chat, with how many mention the person — found from where the person is, not
+ * by reading every thread reply: the threads they wrote in (their own roots and replies, partial
+ * index `im_message_thread_sender`), each read from their position in it (`im_thread_read` or
+ * their last reply there, whichever is later) through `im_message_root`; and replies naming them
+ * (partial index `im_message_thread_mention`, replies with mentions only).
+ */
+function threadUnreadPerChat(userId: string, chats: (alias: 'm' | 'r') => ReturnType<typeof sql>) {
+  const mentioned = sql`(r.mentions_all or ${userId} = any(r.mention_user_ids))`;
+  return sql<{ chat_id: string; replies: number; mentions: number }>`
+    with mine as (
+      select case when m.in_thread then m.root_id else m.id end as root_id,
+        max(case when m.in_thread then m.seq else 0 end) as own_seq
+      from im_message m
+      where m.sender_id = ${userId} and m.sender_kind = 'user' and m.thread_id is not null and ${chats('m')}
+      group by 1
+    ),
+    unread as (
+      select r.chat_id, r.id, ${mentioned} and not r.recalled as mentions
+      from mine
+      join im_message r on r.root_id = mine.root_id and r.in_thread
+      left join im_thread_read t on t.root_id = mine.root_id and t.user_id = ${userId}
+      where r.seq > greatest(coalesce(t.last_read_seq, 0), mine.own_seq)
+        and not (r.sender_kind = 'user' and r.sender_id = ${userId})
+      union
+      select r.chat_id, r.id, not r.recalled
+      from im_message r
+      where r.in_thread and (r.mentions_all or r.mention_user_ids <> '{}') and ${chats('r')} and ${mentioned}
+        and ${unreadThreadReply('r', userId)}
+    )
+    select chat_id, count(*) as replies, count(*) filter (where mentions) as mentions from unread group by chat_id`;
 }
 
 /** How many rows of `query` each chat has (none asked for: no query). */
@@ -364,16 +408,21 @@ export const imRepository = {
 
   /**
    * Unread messages across a user's chats, muted chats excluded (they do not ask for attention).
-   * What does not count (`notCountedUnread`: system lines, others' threads) is looked for only where
-   * something is unread.
+   * What does not count (`notCountedUnread`: system lines, thread replies) is looked for only where
+   * something is unread; unread replies in the person's threads (`unreadThreadReply`) are added.
    */
   async totalUnread(db: Queryable, tenantId: string, userId: string): Promise<number> {
+    const inCountedChats = (alias: 'm' | 'r') => sql`${sql.ref(`${alias}.chat_id`)} in (
+      select cm.chat_id from im_member cm join im_chat cc on cc.id = cm.chat_id
+      where cm.tenant_id = ${tenantId} and cm.member_kind = 'user' and cm.member_id = ${userId} and not cm.muted and not cc.dissolved)`;
+    const threads = await threadUnreadPerChat(userId, inCountedChats).execute(db);
+    const threadTotal = threads.rows.reduce((sum, row) => sum + Number(row.replies), 0);
     const row = await db
       .selectFrom('im_member as m')
       .innerJoin('im_chat as c', 'c.id', 'm.chat_id')
       .select(
         sql<number>`coalesce(sum(case when c.last_seq > m.last_read_seq then greatest(c.last_seq - m.last_read_seq - (
-          select count(*) from im_message s where s.chat_id = c.id and s.seq > m.last_read_seq and ${notCountedUnread('s', { kind: 'user', id: userId })}
+          select count(*) from im_message s where s.chat_id = c.id and s.seq > m.last_read_seq and ${notCountedUnread('s')}
         ), 0) else 0 end), 0)`.as('total'),
       )
       .where('m.tenant_id', '=', tenantId)
@@ -382,7 +431,7 @@ export const imRepository = {
       .where('m.muted', '=', false)
       .where('c.dissolved', '=', false)
       .executeTakeFirst();
-    return Number(row?.total ?? 0);
+    return Number(row?.total ?? 0) + threadTotal;
   },
 
   // Members ---------------------------------------------------------------------------------------
@@ -532,14 +581,14 @@ export const imRepository = {
       .execute();
   },
 
-  /** Messages after `seq` that do not count as unread for the party (`notCountedUnread`). */
-  async notCountedAfter(db: Queryable, chatId: string, party: Party, seq: number): Promise<number> {
+  /** Messages after `seq` that the chat's read position does not count (`notCountedUnread`). */
+  async notCountedAfter(db: Queryable, chatId: string, seq: number): Promise<number> {
     const row = await db
       .selectFrom('im_message as msg')
       .select((eb) => eb.fn.countAll<number>().as('count'))
       .where('msg.chat_id', '=', chatId)
       .where('msg.seq', '>', seq)
-      .where(notCountedUnread('msg', party))
+      .where(notCountedUnread('msg'))
       .executeTakeFirst();
     return Number(row?.count ?? 0);
   },
@@ -645,19 +694,87 @@ export const imRepository = {
     return new Map(rows.map((row) => [row.root_id!, Number(row.count)]));
   },
 
-  /** Unread messages mentioning the user (or @all), per chat, for the chat list. */
+  /** Unread timeline messages mentioning the user (or @all), per chat, for the chat list (threads: `threadUnreadCounts`). */
   async unreadMentionCounts(db: Queryable, userId: string, chatIds: readonly string[]): Promise<Map<string, number>> {
     return countPerChat(
       unreadOf(db, { kind: 'user', id: userId }, chatIds)
         .where('msg.recalled', '=', false)
+        .where('msg.in_thread', '=', false)
         .where((eb) => eb.or([eb('msg.mentions_all', '=', true), eb(sql.val(userId), '=', eb.fn.any('msg.mention_user_ids'))])),
       chatIds,
     );
   },
 
-  /** Messages after the party's read position that do not count (`notCountedUnread`), per chat: the chat list leaves them out. */
+  /** Messages after the party's read position that it does not count (`notCountedUnread`), per chat: the chat list leaves them out. */
   async unreadNotCountedCounts(db: Queryable, party: Party, chatIds: readonly string[]): Promise<Map<string, number>> {
-    return countPerChat(unreadOf(db, party, chatIds).where(notCountedUnread('msg', party)), chatIds);
+    return countPerChat(unreadOf(db, party, chatIds).where(notCountedUnread('msg')), chatIds);
+  },
+
+  /** Unread replies in the person's threads (`unreadThreadReply`) per chat, and how many of them mention the person. */
+  async threadUnreadCounts(
+    db: Queryable,
+    userId: string,
+    chatIds: readonly string[],
+  ): Promise<Map<string, { replies: number; mentions: number }>> {
+    if (chatIds.length === 0) return new Map();
+    const list = sql.join(chatIds.map((id) => sql`${id}`));
+    const { rows } = await threadUnreadPerChat(userId, (alias) => sql`${sql.ref(`${alias}.chat_id`)} in (${list})`).execute(db);
+    return new Map(rows.map((row) => [row.chat_id, { replies: Number(row.replies), mentions: Number(row.mentions) }]));
+  },
+
+  /** Unread replies for the person (`unreadThreadReply`) per thread root; roots without any are absent. */
+  async unreadRepliesOfRoots(db: Queryable, userId: string, rootIds: readonly string[]): Promise<Map<string, number>> {
+    if (rootIds.length === 0) return new Map();
+    const rows = await db
+      .selectFrom('im_message as r')
+      .select(['r.root_id', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('r.root_id', 'in', [...rootIds])
+      .where(unreadThreadReply('r', userId))
+      .groupBy('r.root_id')
+      .execute();
+    return new Map(rows.map((row) => [row.root_id!, Number(row.count)]));
+  },
+
+  /** The newest thread reply's seq (0: none). */
+  async lastReplySeq(db: Queryable, rootId: string): Promise<number> {
+    const row = await db
+      .selectFrom('im_message')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .where('root_id', '=', rootId)
+      .where('in_thread', '=', true)
+      .executeTakeFirst();
+    return Number(row?.seq ?? 0);
+  },
+
+  /** Moves a person's read position in a thread to `seq` (never back); answers the position before. */
+  async advanceThreadRead(
+    db: Queryable,
+    row: { tenantId: string; chatId: string; rootId: string; userId: string; seq: number; now: Date },
+  ): Promise<number> {
+    const before = await db
+      .selectFrom('im_thread_read')
+      .select('last_read_seq')
+      .where('root_id', '=', row.rootId)
+      .where('user_id', '=', row.userId)
+      .executeTakeFirst();
+    await db
+      .insertInto('im_thread_read')
+      .values({
+        tenant_id: row.tenantId,
+        chat_id: row.chatId,
+        root_id: row.rootId,
+        user_id: row.userId,
+        last_read_seq: row.seq,
+        read_at: row.now,
+      })
+      .onConflict((oc) =>
+        oc.columns(['root_id', 'user_id']).doUpdateSet({
+          last_read_seq: sql`greatest(im_thread_read.last_read_seq, excluded.last_read_seq)`,
+          read_at: sql`excluded.read_at`,
+        }),
+      )
+      .execute();
+    return Number(before?.last_read_seq ?? 0);
   },
 
   async updateMessage(db: Queryable, id: string, patch: Updateable<ImTables['im_message']>): Promise<void> {

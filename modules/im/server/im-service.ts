@@ -19,6 +19,8 @@ import {
   type ReactorsQuery,
   type ReadEventPayload,
   type SearchQuery,
+  type ThreadReadAnswer,
+  type ThreadReadEventPayload,
   type UserRef,
 } from '@kite/im/contract';
 import type { Clock } from '@kite/kernel/clock';
@@ -463,6 +465,7 @@ export class ImService {
     const lastViews = new Map((await this.messageViews(ctx, lastRows)).map((view) => [view.chatId, view]));
     const mentionCounts = party.kind === 'user' ? await repo.unreadMentionCounts(this.db, party.id, ids) : new Map<string, number>();
     const notCounted = await repo.unreadNotCountedCounts(this.db, party, ids);
+    const threadCounts = party.kind === 'user' ? await repo.threadUnreadCounts(this.db, party.id, ids) : new Map();
     const peerParties = await this.parties(
       ctx.tenantId,
       peers
@@ -478,8 +481,9 @@ export class ImService {
         memberCount: counts.get(row.id) ?? 0,
         peer: peer ? peerParties.get(partyKey(peer.member_kind, peer.member_id)) : undefined,
         lastMessage: lastViews.get(row.id) ?? null,
-        unreadMentionCount: mentionCounts.get(row.id) ?? 0,
+        unreadMentionCount: (mentionCounts.get(row.id) ?? 0) + (threadCounts.get(row.id)?.mentions ?? 0),
         unreadNotCounted: notCounted.get(row.id) ?? 0,
+        unreadThreadReplies: threadCounts.get(row.id)?.replies ?? 0,
       });
     });
   }
@@ -538,12 +542,14 @@ export class ImService {
     assertScope(ctx, 'im:message');
     const { chat, member } = await this.standing(ctx, chatRef);
     assertMember(chat, member, 'message');
-    if (query.around !== undefined || query.aroundMessageId !== undefined) return this.messagesAround(ctx, chat, query);
     let rootId: string | undefined;
     if (query.threadRootId) {
       const root = await repo.findMessage(this.db, ctx.tenantId, query.threadRootId);
       if (!root || root.chat_id !== chat.id) throw imErrors.messageNotFound();
       rootId = root.id;
+    }
+    if (query.around !== undefined || query.aroundMessageId !== undefined) {
+      return rootId ? this.threadAround(ctx, chat, rootId, query) : this.messagesAround(ctx, chat, query);
     }
     const rows = await repo.listMessages(this.db, chat.id, { before: query.before, after: query.after, rootId, limit: query.limit + 1 });
     const forwards = query.after !== undefined && query.before === undefined;
@@ -570,6 +576,38 @@ export class ImService {
     const cards = (await this.messageViews(ctx, rows.map(asMessageRow))).map(ephemeralView);
     // Stable: each card after the message of its seq, cards of one seq in the order they came.
     return [...items, ...cards].sort((a, b) => a.seq - b.seq || Number(Boolean(a.ephemeral)) - Number(Boolean(b.ephemeral)));
+  }
+
+  /**
+   * The page of a thread around one of its messages (a reply opened from a link deep in a long
+   * thread): `hasMore` says older replies exist, `hasNewer` newer ones; page on with `before` /
+   * `after` and `threadRootId`. A message outside the thread is not found.
+   */
+  private async threadAround(
+    ctx: Ctx,
+    chat: ChatRow,
+    rootId: string,
+    query: { around?: number; aroundMessageId?: string; before?: number; after?: number; limit: number },
+  ): Promise<{ items: MessageView[]; hasMore: boolean; hasNewer: boolean; threadRootId: string }> {
+    if (query.before !== undefined || query.after !== undefined) throw errors.validation('around cannot be combined with before or after');
+    let seq = query.around ?? 0;
+    if (query.aroundMessageId !== undefined) {
+      const target = await repo.findMessage(this.db, ctx.tenantId, query.aroundMessageId);
+      const inThread = target && (target.id === rootId || (target.in_thread && target.root_id === rootId));
+      if (!target || target.chat_id !== chat.id || !inThread) throw imErrors.messageNotFound();
+      seq = Number(target.seq);
+    }
+    const olderCount = Math.floor(query.limit / 2);
+    const newerCount = query.limit - olderCount;
+    const older = await repo.listMessages(this.db, chat.id, { before: seq, rootId, limit: olderCount + 1 });
+    const newer = await repo.listMessages(this.db, chat.id, { after: seq - 1, rootId, limit: newerCount + 1 });
+    const page = [...older.slice(older.length > olderCount ? 1 : 0), ...newer.slice(0, newerCount)];
+    return {
+      items: await this.messageViews(ctx, page),
+      hasMore: older.length > olderCount,
+      hasNewer: newer.length > newerCount,
+      threadRootId: rootId,
+    };
   }
 
   /**
@@ -667,6 +705,9 @@ export class ImService {
     );
     const histograms = new Map<string, Array<{ seq: number; count: number }>>();
     for (const chatId of new Set(rows.map((row) => row.chat_id))) histograms.set(chatId, await repo.readHistogram(this.db, chatId));
+    // "N new replies" under the roots of threads: one statement, only for a page with thread roots.
+    const roots = rows.filter((row) => row.thread_id !== null && !row.in_thread).map((row) => row.id);
+    const unreadReplies = viewer.kind === 'user' ? await repo.unreadRepliesOfRoots(this.db, viewer.id, roots) : new Map<string, number>();
     return rows.map((row, index) => {
       const histogram = histograms.get(row.chat_id) ?? [];
       const seq = Number(row.seq);
@@ -683,6 +724,7 @@ export class ImService {
           viewer,
         ),
         unread,
+        unreadReplies.get(row.id) ?? 0,
       );
     });
   }
@@ -1821,10 +1863,15 @@ export class ImService {
       if (!before) throw imErrors.notMember('chat');
       const target = Math.min(seq, lastSeq);
       const previous = Number(before.last_read_seq);
-      // System messages and others' thread replies have seqs but are not unread (notCountedUnread).
+      // System messages and thread replies have seqs but the timeline does not count them
+      // (notCountedUnread); unread replies in the reader's threads count against each thread's own
+      // read position, whatever the chat's is.
+      const threadReplies = (await repo.threadUnreadCounts(trx, party.id, [chat.id])).get(chat.id)?.replies ?? 0;
       const unreadAfter = async (readSeq: number) =>
-        readSeq >= lastSeq ? 0 : lastSeq - readSeq - (await repo.notCountedAfter(trx, chat.id, party, readSeq));
-      if (target <= previous) return { lastReadSeq: previous, unreadCount: await unreadAfter(previous) };
+        (readSeq >= lastSeq ? 0 : lastSeq - readSeq - (await repo.notCountedAfter(trx, chat.id, readSeq))) + threadReplies;
+      if (target <= previous) {
+        return { lastReadSeq: previous, unreadCount: await unreadAfter(previous), unreadThreadReplyCount: threadReplies };
+      }
       const now = this.deps.clock.now();
       await repo.advanceRead(trx, chat.id, party, target, now);
       const read = await repo.messagesRead(trx, chat.id, previous, target, READ_EVENT_WINDOW);
@@ -1842,12 +1889,67 @@ export class ImService {
         senderUserIds: [...senderUserIds],
         lastReadSeq: target,
         unreadCount: await unreadAfter(target),
+        unreadThreadReplyCount: threadReplies,
         reader: presentParty(reader),
         readAt: now.toISOString(),
         appMessages: [...byApp].map(([appId, messageIds]) => ({ appId, messageIds })),
       };
       await emit({ type: imEvents.read, subjectType: 'chat', subjectId: chat.id, payload });
-      return { lastReadSeq: target, unreadCount: payload.unreadCount };
+      return { lastReadSeq: target, unreadCount: payload.unreadCount, unreadThreadReplyCount: threadReplies };
+    });
+  }
+
+  /** A person's unread counts of one chat, as `ChatView` has them (`presentChat`), read through `db`. */
+  private async chatUnread(db: Queryable, tenantId: string, chatId: string, userId: string) {
+    const party: Party = { kind: 'user', id: userId };
+    const found = await repo.findChatAndMember(db, tenantId, chatId, party);
+    if (!found?.member) return { chatUnreadCount: 0, chatUnreadThreadReplyCount: 0, chatUnreadMentionCount: 0 };
+    const lastSeq = Number(found.chat.last_seq);
+    const readSeq = Math.min(Number(found.member.last_read_seq), lastSeq);
+    const notCounted = readSeq >= lastSeq ? 0 : await repo.notCountedAfter(db, chatId, readSeq);
+    const thread = (await repo.threadUnreadCounts(db, userId, [chatId])).get(chatId) ?? { replies: 0, mentions: 0 };
+    const mentions = (await repo.unreadMentionCounts(db, userId, [chatId])).get(chatId) ?? 0;
+    return {
+      chatUnreadCount: Math.max(lastSeq - readSeq - notCounted, 0) + thread.replies,
+      chatUnreadThreadReplyCount: thread.replies,
+      chatUnreadMentionCount: mentions + thread.mentions,
+    };
+  }
+
+  /**
+   * Moves the caller's read position in a thread forward to `seq` (capped at its newest reply;
+   * never back): its replies up to there stop counting in the chat's unread count and the root's
+   * "N new replies". The reader's other tabs and devices hear of it (`im.thread.read`).
+   */
+  async markThreadRead(ctx: Ctx, chatRef: string, rootRef: string, seq: number): Promise<ThreadReadAnswer> {
+    const { chat, member, party } = await this.standing(ctx, chatRef);
+    assertMember(chat, member, 'chat');
+    if (party.kind !== 'user') throw errors.forbidden('Only people read messages');
+    const root = await repo.findMessage(this.db, ctx.tenantId, rootRef);
+    if (!root || root.chat_id !== chat.id || root.in_thread) throw imErrors.messageNotFound();
+    return this.run(ctx, async ({ trx, emit }) => {
+      const target = Math.min(seq, await repo.lastReplySeq(trx, root.id));
+      const previous = await repo.advanceThreadRead(trx, {
+        tenantId: ctx.tenantId,
+        chatId: chat.id,
+        rootId: root.id,
+        userId: party.id,
+        seq: target,
+        now: this.deps.clock.now(),
+      });
+      const answer: ThreadReadAnswer = {
+        chatId: chat.id,
+        rootId: root.id,
+        lastReadSeq: Math.max(previous, target),
+        unreadReplyCount: (await repo.unreadRepliesOfRoots(trx, party.id, [root.id])).get(root.id) ?? 0,
+        ...(await this.chatUnread(trx, ctx.tenantId, chat.id, party.id)),
+      };
+      // Nothing moved: the other tabs have nothing to learn.
+      if (target > previous) {
+        const payload: ThreadReadEventPayload = { ...answer, userId: party.id };
+        await emit({ type: imEvents.threadRead, subjectType: 'message', subjectId: root.id, payload });
+      }
+      return answer;
     });
   }
 

@@ -82,7 +82,7 @@ describe.each(testEngines())('messenger internal API (%s)', (engine) => {
     expect(aliceView.unreadCount).toBe(0);
 
     const read = await carol.client.post<{ lastReadSeq: number; unreadCount: number }>(`/api/im/chats/${chat.id}/read`, { seq: 99 });
-    expect(read.body).toEqual({ lastReadSeq: 2, unreadCount: 0 });
+    expect(read.body).toEqual({ lastReadSeq: 2, unreadCount: 0, unreadThreadReplyCount: 0 });
     // Never backwards.
     const back = await carol.client.post<{ lastReadSeq: number }>(`/api/im/chats/${chat.id}/read`, { seq: 1 });
     expect(back.body.lastReadSeq).toBe(2);

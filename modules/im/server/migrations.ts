@@ -15,6 +15,7 @@ import * as cardViews from './migrations/202611251200_im_card_views.ts';
 import * as threads from './migrations/202611251300_im_threads.ts';
 import * as threadUnread from './migrations/202611251500_im_thread_unread.ts';
 import * as ephemeral from './migrations/202611251600_im_ephemeral.ts';
+import * as threadReads from './migrations/202611261000_im_thread_reads.ts';
 
 export const imMigrations: MigrationSet = {
   '202611221000_im_init': init,
@@ -33,4 +34,5 @@ export const imMigrations: MigrationSet = {
   '202611251300_im_threads': threads,
   '202611251500_im_thread_unread': threadUnread,
   '202611251600_im_ephemeral': ephemeral,
+  '202611261000_im_thread_reads': threadReads,
 };

@@ -101,8 +101,14 @@ export function presentReactions(reactions: readonly ReactionRow[], viewer: { ki
   return [...byType.values()];
 }
 
-export function presentMessage(base: MessageEventView, reactions: MessageView['reactions'], unreadCount: number | null): MessageView {
-  return { ...base, reactions, unreadCount };
+/** A message for one viewer: `unreadReplyCount` is the viewer's unread replies when it roots a thread. */
+export function presentMessage(
+  base: MessageEventView,
+  reactions: MessageView['reactions'],
+  unreadCount: number | null,
+  unreadReplyCount = 0,
+): MessageView {
+  return { ...base, reactions, unreadCount, unreadReplyCount };
 }
 
 export function presentChatEvent(row: ChatRow, memberCount: number): ChatEventView {
@@ -130,8 +136,10 @@ export function presentChat(
     peer: PartyInfo | undefined;
     lastMessage: MessageView | null;
     unreadMentionCount: number;
-    /** Messages after the read position that have seqs but are not unread: system lines, others' thread replies. */
+    /** Messages after the read position that it does not count: system lines, thread replies. */
     unreadNotCounted: number;
+    /** Unread replies in the caller's threads (counted against each thread's read position). */
+    unreadThreadReplies: number;
   },
 ): ChatView {
   const { member } = options;
@@ -145,7 +153,8 @@ export function presentChat(
     peer: row.chat_type === 'p2p' && options.peer ? presentUserRef(options.peer) : null,
     lastMessage: options.lastMessage,
     lastReadSeq,
-    unreadCount: member ? Math.max(lastSeq - lastReadSeq - options.unreadNotCounted, 0) : 0,
+    unreadCount: member ? Math.max(lastSeq - lastReadSeq - options.unreadNotCounted, 0) + options.unreadThreadReplies : 0,
+    unreadThreadReplyCount: member ? options.unreadThreadReplies : 0,
     unreadMentionCount: options.unreadMentionCount,
     muted: member?.muted ?? false,
     pinned: member?.pinned ?? false,

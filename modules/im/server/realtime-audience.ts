@@ -5,6 +5,7 @@ import {
   imEvents,
   type MembersEventPayload,
   type ReadEventPayload,
+  type ThreadReadEventPayload,
   type UrgentEventPayload,
   type UserSettingsEventPayload,
 } from '@kite/im/contract';
@@ -20,7 +21,7 @@ export function chatTopic(chatId: string): string {
  * Who sees an im event on `/ws/client`: the chat's members, through its topic. Membership events
  * move the topic: new members follow it before the event (they see it), removed members stop after
  * it (they see their removal, also via their own user topic on a replay). `im.read` goes to the
- * reader's own connections (other tabs and devices) and to the senders of what was read (live receipts). A buzz (`im.urgent.*`) goes to the people it
+ * reader's own connections (other tabs and devices) and to the senders of what was read (live receipts); `im.thread.read` to the reader's alone. A buzz (`im.urgent.*`) goes to the people it
  * is about and those watching it, through their own user topics: nobody else in the chat hears of it.
  * A person's own settings (`im.user_settings.updated`) go to their connections alone, and so does
  * their own view of a non-shared card (`im.card_view.updated`), and an app's card meant for them alone
@@ -36,6 +37,8 @@ export function imEventAudience(event: DomainEvent): EventAudience | null {
       const read = payload as ReadEventPayload;
       return { topics: [read.userId, ...read.senderUserIds].map(userTopic) };
     }
+    case imEvents.threadRead:
+      return { topics: [userTopic((payload as ThreadReadEventPayload).userId)] };
     case imEvents.cardViewUpdated:
       return { topics: (payload as CardViewEventPayload).userIds.map(userTopic) };
     case imEvents.ephemeralCreated:

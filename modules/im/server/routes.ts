@@ -22,6 +22,7 @@ import { z } from 'zod';
 import type { ImService } from './im-service.ts';
 
 const IdParam = z.object({ id: z.string().min(1).max(64) });
+const ThreadParams = z.object({ id: z.string().min(1).max(64), rootId: z.string().min(1).max(64) });
 
 /** The messenger's internal API (docs/internal-api.md § Messenger). */
 export function registerImRoutes(app: FastifyInstance, deps: { im: ImService; authenticate: Authenticators }): void {
@@ -96,6 +97,11 @@ export function registerImRoutes(app: FastifyInstance, deps: { im: ImService; au
     const ctx = await authenticate.user(request);
     const { id } = parseInput(IdParam, request.params);
     return im.markRead(ctx, id, parseInput(ReadInput, request.body).seq);
+  });
+  app.post('/api/im/chats/:id/threads/:rootId/read', async (request) => {
+    const ctx = await authenticate.user(request);
+    const { id, rootId } = parseInput(ThreadParams, request.params);
+    return im.markThreadRead(ctx, id, rootId, parseInput(ReadInput, request.body).seq);
   });
 
   app.get('/api/im/chats/:id/messages', async (request) => {

@@ -67,6 +67,15 @@ export interface ImTables {
     draft: Defaulted<string>;
     joined_at: CreatedAt;
   };
+  /** A person's read position in one thread (migration 202611261000); none: nothing of it read. */
+  im_thread_read: {
+    tenant_id: string;
+    chat_id: string;
+    root_id: string;
+    user_id: string;
+    last_read_seq: Defaulted<number>;
+    read_at: Defaulted<Date>;
+  };
   im_message: {
     id: string;
     tenant_id: string;

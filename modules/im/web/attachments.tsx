@@ -10,7 +10,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { chatWithNewMessage } from './chat-list-model.ts';
 import { sendMessage } from './im-api.ts';
-import { appendMessage, updateCachedChat, writeMessage } from './im-cache.ts';
+import { appendMessage, findCachedMessage, updateCachedChat, writeMessage } from './im-cache.ts';
 import { imErrorTexts, imMessages } from './im-messages.ts';
 import { myOpenIds } from './viewer-state.ts';
 
@@ -114,10 +114,15 @@ export function useAttachments(chat: ChatView, parentId: string | null = null) {
               uuid: typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : id,
               ...(parentId ? { parentId, replyInThread: true } : {}),
             });
-            appendMessage(queryClient, chat.id, sent);
+            const root = sent.rootId ? findCachedMessage(queryClient, chat.id, sent.rootId) : undefined;
+            appendMessage(queryClient, chat.id, sent, 'clear');
             writeMessage(queryClient, chat.id, sent);
             updateCachedChat(queryClient, chat.id, (current) =>
-              chatWithNewMessage(current, sent, { userId: viewer.userId, ids: myOpenIds(viewer.userId) }),
+              chatWithNewMessage(current, sent, {
+                userId: viewer.userId,
+                ids: myOpenIds(viewer.userId),
+                readThreadReplies: root?.unreadReplyCount ?? 0,
+              }),
             );
             setUploads((list) => list.filter((item) => item.id !== id));
           } catch (error) {

@@ -8,6 +8,7 @@ import {
   reactionsAfterEvent,
   sortChats,
   stepChat,
+  timelineUnread,
   totalUnread,
 } from './chat-list-model.ts';
 import { fakeMessage } from './view-fixtures.ts';
@@ -36,6 +37,7 @@ function chat(id: string, overrides: Partial<ChatView> = {}): ChatView {
     lastSeq: 0,
     lastReadSeq: 0,
     unreadCount: 0,
+    unreadThreadReplyCount: 0,
     unreadMentionCount: 0,
     muted: false,
     pinned: false,
@@ -105,6 +107,17 @@ describe('chatWithNewMessage', () => {
     const mention = reply({ mentions: [{ key: '@_user_1', id: 'ou_me', name: 'Me' }] });
     expect(counts(chatWithNewMessage(before, mention, viewer))).toEqual([5, 1, 1]);
     expect(counts(chatWithNewMessage(before, reply({ mentionsAll: true }), viewer))).toEqual([5, 1, 1]);
+  });
+
+  it('keeps unread thread replies apart: an own timeline message reads the timeline only, an own thread reply its thread', () => {
+    const before = chat('c', { lastSeq: 6, lastReadSeq: 3, unreadCount: 5, unreadThreadReplyCount: 2 });
+    const reply = chatWithNewMessage(before, message(7, 'other', { inThread: true, rootId: 'root' }), { ...viewer, inViewersThread: true });
+    expect([reply.unreadCount, reply.unreadThreadReplyCount, reply.lastReadSeq]).toEqual([6, 3, 3]);
+    expect(timelineUnread(reply)).toBe(3);
+    const own = chatWithNewMessage(reply, message(8, 'me'), viewer);
+    expect([own.unreadCount, own.unreadThreadReplyCount, own.lastReadSeq]).toEqual([3, 3, 8]);
+    const ownReply = chatWithNewMessage(own, message(9, 'me', { inThread: true, rootId: 'root' }), { ...viewer, readThreadReplies: 2 });
+    expect([ownReply.unreadCount, ownReply.unreadThreadReplyCount]).toEqual([1, 1]);
   });
 
   it('ignores a message it has already counted', () => {

@@ -60,32 +60,65 @@ export function mentionsViewer(message: Pick<MessageView, 'mentions' | 'mentions
   return message.mentionsAll || message.mentions.some((mention) => viewerIds.has(mention.id));
 }
 
+/** Whether a thread reply counts for the viewer: they wrote the root, replied in the thread (`inViewersThread`) or are named in it. */
+export function countsInViewersThread(
+  message: IncomingMessage,
+  viewer: { userId: string; ids: ReadonlySet<string>; inViewersThread?: boolean },
+): boolean {
+  const own = message.sender?.type === 'user' && message.sender.id === viewer.userId;
+  return message.inThread && !own && (viewer.inViewersThread === true || mentionsViewer(message, viewer.ids));
+}
+
 /**
- * The chat after a new message arrived: last message and sequence move on; a message from someone
- * else counts as unread (and as a mention when it names the viewer), one of the viewer's own marks
- * everything up to it read. A system line counts for nothing, nor does a thread reply unless it
- * names the viewer or the viewer takes part in its thread (`inViewersThread`: wrote the root, or
- * replied as far as the loaded thread knows) — the server counts the same way (`notCountedUnread`).
+ * The chat after a new message arrived: last message and sequence move on. The unread count is
+ * the timeline's part (after `lastReadSeq`) plus unread replies in the viewer's threads
+ * (`unreadThreadReplyCount`), as the server counts them. A timeline message from someone else adds
+ * to the first (and to the mentions when it names the viewer); a thread reply adds to the second
+ * when it counts for the viewer (`countsInViewersThread`); a system line counts for nothing. One of
+ * the viewer's own marks the timeline read up to it, and an own thread reply also reads the
+ * `readThreadReplies` replies of its thread that were unread.
  */
 export function chatWithNewMessage(
   chat: ChatView,
   message: IncomingMessage,
-  viewer: { userId: string; ids: ReadonlySet<string>; inViewersThread?: boolean },
+  viewer: { userId: string; ids: ReadonlySet<string>; inViewersThread?: boolean; readThreadReplies?: number },
 ): ChatView {
   if (message.seq <= chat.lastSeq && chat.lastMessage && chat.lastMessage.seq >= message.seq) return chat;
   const own = message.sender?.type === 'user' && message.sender.id === viewer.userId;
-  const counted =
-    message.msgType !== 'system' && (!message.inThread || viewer.inViewersThread === true || mentionsViewer(message, viewer.ids));
-  const unreadDelta = own || !counted || message.seq <= chat.lastReadSeq ? 0 : 1;
+  const threads = chat.unreadThreadReplyCount;
+  const timeline = Math.max(chat.unreadCount - threads, 0);
+  const named = mentionsViewer(message, viewer.ids);
+  let nextTimeline = timeline;
+  let nextThreads = threads;
+  let mentions = chat.unreadMentionCount;
+  if (own) {
+    nextTimeline = 0;
+    if (message.inThread) nextThreads = Math.max(threads - (viewer.readThreadReplies ?? 0), 0);
+    mentions = nextThreads === 0 ? 0 : mentions;
+  } else if (message.msgType !== 'system' && message.inThread) {
+    if (countsInViewersThread(message, viewer)) {
+      nextThreads += 1;
+      if (named) mentions += 1;
+    }
+  } else if (message.msgType !== 'system' && message.seq > chat.lastReadSeq) {
+    nextTimeline += 1;
+    if (named) mentions += 1;
+  }
   return {
     ...chat,
     lastMessage: mergeMessage(undefined, message),
     lastSeq: Math.max(chat.lastSeq, message.seq),
     lastReadSeq: own ? Math.max(chat.lastReadSeq, message.seq) : chat.lastReadSeq,
-    unreadCount: own ? 0 : chat.unreadCount + unreadDelta,
-    unreadMentionCount: own ? 0 : chat.unreadMentionCount + (unreadDelta && mentionsViewer(message, viewer.ids) ? 1 : 0),
+    unreadCount: nextTimeline + nextThreads,
+    unreadThreadReplyCount: nextThreads,
+    unreadMentionCount: mentions,
     updatedAt: message.createdAt > chat.updatedAt ? message.createdAt : chat.updatedAt,
   };
+}
+
+/** The chat's unread timeline messages (its unread count without the thread replies). */
+export function timelineUnread(chat: Pick<ChatView, 'unreadCount' | 'unreadThreadReplyCount'>): number {
+  return Math.max(chat.unreadCount - (chat.unreadThreadReplyCount ?? 0), 0);
 }
 
 /** Whether `chat` is the one an event or route names (internal id or `oc_…`). */
@@ -94,7 +127,8 @@ export function isChat(chat: Pick<ChatView, 'id' | 'chatId'>, id: string): boole
 }
 
 /** A message as events carry it: no reactions or read count, which differ per reader. */
-export type IncomingMessage = Omit<MessageView, 'reactions' | 'unreadCount'> & Partial<Pick<MessageView, 'reactions' | 'unreadCount'>>;
+export type IncomingMessage = Omit<MessageView, 'reactions' | 'unreadCount' | 'unreadReplyCount'> &
+  Partial<Pick<MessageView, 'reactions' | 'unreadCount' | 'unreadReplyCount'>>;
 
 /**
  * A message from an answer or a realtime event merged over the cached copy. Events leave out what
@@ -105,6 +139,7 @@ export function mergeMessage(cached: MessageView | undefined, incoming: Incoming
     ...incoming,
     reactions: incoming.reactions ?? cached?.reactions ?? [],
     unreadCount: incoming.unreadCount !== undefined ? incoming.unreadCount : (cached?.unreadCount ?? null),
+    unreadReplyCount: incoming.unreadReplyCount ?? cached?.unreadReplyCount ?? 0,
   };
 }
 

@@ -7,6 +7,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { UploadTray, useAttachments } from './attachments.tsx';
 import { ChatAvatar } from './chat-avatar.tsx';
+import { timelineUnread } from './chat-list-model.ts';
 import { Composer } from './composer.tsx';
 import { type EditRequest, EditRequestContext, focusComposer, lastEditableMessage } from './edit-last.ts';
 import { SelectionBar, useForwarding } from './forwarding.tsx';
@@ -43,7 +44,8 @@ function useMarkReadWhileVisible(chat: ChatView) {
 
   useEffect(() => {
     if (!visible) return;
-    const unread = chat.lastSeq > chat.lastReadSeq || chat.unreadCount > 0;
+    // Thread replies count against their threads' own read positions (the thread panel reads them).
+    const unread = chat.lastSeq > chat.lastReadSeq || timelineUnread(chat) > 0;
     if (!unread || requested.current >= chat.lastSeq) return;
     requested.current = chat.lastSeq;
     const seq = chat.lastSeq;
@@ -53,13 +55,14 @@ function useMarkReadWhileVisible(chat: ChatView) {
           ...current,
           lastReadSeq: Math.max(current.lastReadSeq, answer.lastReadSeq),
           unreadCount: answer.unreadCount,
+          unreadThreadReplyCount: answer.unreadThreadReplyCount,
           unreadMentionCount: answer.unreadCount === 0 ? 0 : current.unreadMentionCount,
         })),
       )
       .catch(() => {
         requested.current = 0;
       });
-  }, [chat.id, chat.lastSeq, chat.lastReadSeq, chat.unreadCount, visible, queryClient]);
+  }, [chat, visible, queryClient]);
 
   useEffect(() => {
     requested.current = 0;
@@ -112,8 +115,8 @@ export function Conversation({ chat, panel, onOpenPanel, focusMessageId, onBack 
   };
   // Captured when the chat opens: where the unread part began and how long it was.
   const [opened] = useState(() => ({
-    firstUnreadSeq: chat.unreadCount > 0 ? chat.lastReadSeq + 1 : null,
-    unreadCount: chat.unreadCount,
+    firstUnreadSeq: timelineUnread(chat) > 0 ? chat.lastReadSeq + 1 : null,
+    unreadCount: timelineUnread(chat),
   }));
   const viewerIds = myOpenIds(viewer.userId);
   const name = chat.chatType === 'p2p' ? (chat.peer?.name ?? chat.name) : chat.name;

@@ -10,6 +10,7 @@ import type {
   ReactorsPage,
   RetentionInput,
   SendMessageInput,
+  ThreadReadAnswer,
   UserRef,
 } from '@kite/im/contract';
 import { api } from '@kite/ui/api-client';
@@ -86,6 +87,8 @@ const messagePath = (id: string) => `/api/im/messages/${encodeURIComponent(id)}`
 /** The chat list is short for most people; one generous page covers it, the cursor the rest. */
 export const CHAT_PAGE_SIZE = 100;
 export const MESSAGE_PAGE_SIZE = 50;
+/** Replies per page of a thread panel. */
+export const THREAD_PAGE_SIZE = 100;
 
 export function fetchChats(cursor?: string | null): Promise<ChatListAnswer> {
   return api.get('/api/im/chats', { query: { cursor, limit: CHAT_PAGE_SIZE } });
@@ -171,8 +174,16 @@ export function fetchReactors(messageId: string, emojiType: string, cursor?: str
 
 export const REACTOR_PAGE_SIZE = 50;
 
-export function markRead(chatId: string, seq: number): Promise<{ lastReadSeq: number; unreadCount: number }> {
+export function markRead(
+  chatId: string,
+  seq: number,
+): Promise<{ lastReadSeq: number; unreadCount: number; unreadThreadReplyCount: number }> {
   return api.post(`${chatPath(chatId)}/read`, { seq });
+}
+
+/** Reads a thread up to `seq` (its newest reply at most): its "N new replies" and its part of the chat's unread go. */
+export function markThreadRead(chatId: string, rootId: string, seq: number): Promise<ThreadReadAnswer> {
+  return api.post(`${chatPath(chatId)}/threads/${encodeURIComponent(rootId)}/read`, { seq });
 }
 
 export function createDepartmentChat(input: CreateDepartmentChatInput): Promise<ChatView> {

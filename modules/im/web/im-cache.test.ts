@@ -1,8 +1,8 @@
-import type { MessageView } from '@kite/im/contract';
+import type { ChatView, MessageView } from '@kite/im/contract';
 import { InfiniteQueryObserver, QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import { imQueryKeys, type MessagePage } from './im-api.ts';
-import { appendMessage, showHistoryAround } from './im-cache.ts';
+import { appendMessage, applyThreadRead, findCachedMessage, showHistoryAround } from './im-cache.ts';
 import { fakeMessage } from './view-fixtures.ts';
 
 /**
@@ -68,5 +68,58 @@ describe('appendMessage during a history read', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(h.seqs()).toEqual([7]);
     h.unsubscribe();
+  });
+});
+
+/** A thread's pages and its root's "N new replies" as replies and reads arrive. */
+describe('thread replies and thread reads in the caches', () => {
+  const root = fakeMessage(1, 'alice', '2026-11-21T09:00:00Z', { threadId: 'omt_1', replyCount: 1, unreadReplyCount: 1 });
+  const reply = (seq: number, sender: string) =>
+    fakeMessage(seq, sender, '2026-11-21T09:01:00Z', { inThread: true, rootId: root.id, parentId: root.id, threadId: 'omt_1' });
+
+  function caches(threadPages: MessagePage[]) {
+    const queryClient = new QueryClient();
+    queryClient.setQueryData(imQueryKeys.messages('c'), { pages: [{ items: [root], hasMore: false }], pageParams: [{}] });
+    queryClient.setQueryData(imQueryKeys.thread('c', root.id), { pages: threadPages, pageParams: threadPages.map(() => ({})) });
+    const historyRoot = () =>
+      queryClient.getQueryData<{ pages: MessagePage[] }>(imQueryKeys.messages('c'))!.pages[0]!.items.find((m) => m.id === root.id)!;
+    const threadSeqs = () =>
+      queryClient.getQueryData<{ pages: MessagePage[] }>(imQueryKeys.thread('c', root.id))!.pages.flatMap((p) => p.items.map((m) => m.seq));
+    return { queryClient, historyRoot, threadSeqs };
+  }
+
+  it('counts a reply on its root once, adds to the new replies, and clears them on an own reply', () => {
+    const { queryClient, historyRoot, threadSeqs } = caches([{ items: [reply(2, 'bob')], hasMore: true }]);
+    const third = reply(3, 'bob');
+    appendMessage(queryClient, 'c', third, 'add');
+    appendMessage(queryClient, 'c', third, 'add');
+    expect([historyRoot().replyCount, historyRoot().unreadReplyCount, threadSeqs()]).toEqual([2, 2, [2, 3]]);
+    appendMessage(queryClient, 'c', reply(4, 'alice'), 'clear');
+    expect([historyRoot().replyCount, historyRoot().unreadReplyCount]).toEqual([3, 0]);
+  });
+
+  it('leaves a page around an older reply alone (the reply loads with the newer pages)', () => {
+    const { queryClient, threadSeqs } = caches([{ items: [reply(2, 'bob')], hasMore: true, hasNewer: true }]);
+    appendMessage(queryClient, 'c', reply(9, 'bob'), 'add');
+    expect(threadSeqs()).toEqual([2]);
+  });
+
+  it('applies a thread read to the root wherever it is cached and to the chat', () => {
+    const { queryClient, historyRoot } = caches([{ items: [root, reply(2, 'bob')], hasMore: false }]);
+    const chat = { id: 'c', chatId: 'oc_c', unreadCount: 3, unreadThreadReplyCount: 1, unreadMentionCount: 1 } as ChatView;
+    queryClient.setQueryData(imQueryKeys.chat('c'), chat);
+    applyThreadRead(queryClient, {
+      chatId: 'c',
+      rootId: root.id,
+      lastReadSeq: 2,
+      unreadReplyCount: 0,
+      chatUnreadCount: 2,
+      chatUnreadThreadReplyCount: 0,
+      chatUnreadMentionCount: 0,
+    });
+    expect(historyRoot().unreadReplyCount).toBe(0);
+    expect(findCachedMessage(queryClient, 'c', root.id)?.unreadReplyCount).toBe(0);
+    const after = queryClient.getQueryData<ChatView>(imQueryKeys.chat('c'))!;
+    expect([after.unreadCount, after.unreadThreadReplyCount, after.unreadMentionCount]).toEqual([2, 0, 0]);
   });
 });

@@ -1,4 +1,4 @@
-import type { ChatView, MessageView } from '@kite/im/contract';
+import type { ChatView, MessageView, ThreadReadEventPayload } from '@kite/im/contract';
 import type { InfiniteData, QueryClient } from '@tanstack/react-query';
 import { type IncomingMessage, isChat, mergeMessage } from './chat-list-model.ts';
 import { type ChatListAnswer, type HistoryCursor, imQueryKeys, type MessagePage } from './im-api.ts';
@@ -24,8 +24,25 @@ export function cachedHistory(queryClient: QueryClient, chatKey: string): Messag
 
 /** Whether the viewer has replied in a thread, as far as its loaded copy knows. */
 export function repliedInThread(queryClient: QueryClient, chatKey: string, rootId: string, userId: string): boolean {
-  const thread = queryClient.getQueryData<MessagePage>(imQueryKeys.thread(chatKey, rootId))?.items ?? [];
-  return thread.some((message) => message.id !== rootId && message.sender?.type === 'user' && message.sender.id === userId);
+  const pages = queryClient.getQueryData<HistoryPages>(imQueryKeys.thread(chatKey, rootId))?.pages ?? [];
+  return pages.some((page) =>
+    page.items.some((message) => message.id !== rootId && message.sender?.type === 'user' && message.sender.id === userId),
+  );
+}
+
+/** A cached copy of a message (history or its thread), if any. */
+export function findCachedMessage(queryClient: QueryClient, chatKey: string, messageId: string): MessageView | undefined {
+  const all = [
+    queryClient.getQueryData<HistoryPages>(imQueryKeys.messages(chatKey)),
+    ...queryClient.getQueriesData<HistoryPages>({ queryKey: ['im', 'thread', chatKey] }).map(([, data]) => data),
+  ];
+  for (const data of all) {
+    for (const page of data?.pages ?? []) {
+      const found = page.items.find((message) => message.id === messageId);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 export function findCachedChat(queryClient: QueryClient, id: string): ChatView | undefined {
@@ -104,9 +121,9 @@ export function updateCachedMessage(
 /** Every cached message of a chat (history and threads) through `apply`; return the same object to keep one. */
 export function updateCachedMessages(queryClient: QueryClient, chatKey: string, apply: (message: MessageView) => MessageView): void {
   queryClient.setQueryData<HistoryPages>(imQueryKeys.messages(chatKey), (data) => mapHistory(data, apply));
-  for (const [key, data] of queryClient.getQueriesData<MessagePage>({ queryKey: ['im', 'thread', chatKey] })) {
-    if (!data) continue;
-    queryClient.setQueryData<MessagePage>(key, { ...data, items: data.items.map(apply) });
+  for (const [key, data] of queryClient.getQueriesData<HistoryPages>({ queryKey: ['im', 'thread', chatKey] })) {
+    const next = mapHistory(data, apply);
+    if (next !== data) queryClient.setQueryData<HistoryPages>(key, next);
   }
 }
 
@@ -139,6 +156,44 @@ export function showHistoryAround(queryClient: QueryClient, chatKey: string, pag
   queryClient.setQueryData<HistoryPages>(queryKey, { pages: [page], pageParams: [cursor] });
 }
 
+/** Replaces the loaded pages of a thread with the page around one of its replies (opened deep in a long thread). */
+export function showThreadAround(
+  queryClient: QueryClient,
+  chatKey: string,
+  rootId: string,
+  page: MessagePage,
+  cursor: HistoryCursor,
+): void {
+  const queryKey = imQueryKeys.thread(chatKey, rootId);
+  void queryClient.cancelQueries({ queryKey, exact: true });
+  queryClient.setQueryData<HistoryPages>(queryKey, { pages: [page], pageParams: [cursor] });
+}
+
+/** The root's "N new replies" for the viewer, wherever it is cached. */
+export function setUnreadReplies(queryClient: QueryClient, chatKey: string, rootId: string, unreadReplyCount: number): void {
+  updateCachedMessage(queryClient, chatKey, rootId, (root) =>
+    root.unreadReplyCount === unreadReplyCount ? root : { ...root, unreadReplyCount },
+  );
+}
+
+/** A thread read (an answer or `im.thread.read`) in the caches: the root's "N new replies" and the chat's counts. */
+export function applyThreadRead(queryClient: QueryClient, read: Omit<ThreadReadEventPayload, 'userId'>): void {
+  setUnreadReplies(queryClient, read.chatId, read.rootId, read.unreadReplyCount);
+  updateCachedChat(queryClient, read.chatId, (chat) =>
+    chat.unreadCount === read.chatUnreadCount && chat.unreadThreadReplyCount === read.chatUnreadThreadReplyCount
+      ? chat
+      : {
+          ...chat,
+          unreadCount: read.chatUnreadCount,
+          unreadThreadReplyCount: read.chatUnreadThreadReplyCount,
+          unreadMentionCount: read.chatUnreadMentionCount,
+        },
+  );
+}
+
+/** What a new thread reply does to its root's "N new replies" for the viewer: one more, read (their own reply), or nothing. */
+export type RootUnreadChange = 'add' | 'clear' | null;
+
 /** Replies already counted on their root (an own reply arrives as an answer and as an event). */
 const countedReplies = new Set<string>();
 
@@ -147,10 +202,15 @@ const countedReplies = new Set<string>();
  * (the timeline only counts it on the root); answers whether it was new to the history (false when
  * the sender's own answer or an earlier event already put it there, and for thread replies).
  */
-export function appendMessage(queryClient: QueryClient, chatKey: string, message: IncomingMessage): boolean {
+export function appendMessage(
+  queryClient: QueryClient,
+  chatKey: string,
+  message: IncomingMessage,
+  rootUnread: RootUnreadChange = null,
+): boolean {
   if (message.inThread && message.rootId) {
     rereadIfReading(queryClient, imQueryKeys.thread(chatKey, message.rootId));
-    appendThreadReply(queryClient, chatKey, message.rootId, message);
+    appendThreadReply(queryClient, chatKey, message.rootId, message, rootUnread);
     return false;
   }
   rereadIfReading(queryClient, imQueryKeys.messages(chatKey));
@@ -179,10 +239,19 @@ function rereadIfReading(queryClient: QueryClient, queryKey: readonly unknown[])
   void queryClient.cancelQueries({ queryKey, exact: true }).then(() => queryClient.invalidateQueries({ queryKey, exact: true }));
 }
 
-function appendThreadReply(queryClient: QueryClient, chatKey: string, rootId: string, message: IncomingMessage): void {
-  queryClient.setQueryData<MessagePage>(imQueryKeys.thread(chatKey, rootId), (data) => {
-    if (!data || data.items.some((item) => item.id === message.id)) return data;
-    return { ...data, items: [...data.items, mergeMessage(undefined, message)] };
+function appendThreadReply(
+  queryClient: QueryClient,
+  chatKey: string,
+  rootId: string,
+  message: IncomingMessage,
+  rootUnread: RootUnreadChange,
+): void {
+  queryClient.setQueryData<HistoryPages>(imQueryKeys.thread(chatKey, rootId), (data) => {
+    if (!data || historyHas(data, message)) return data;
+    const [latest, ...older] = data.pages;
+    // A page around an older reply does not reach the end: the reply loads with the rest.
+    if (!latest || latest.hasNewer) return data;
+    return { ...data, pages: [{ ...latest, items: [...latest.items, mergeMessage(undefined, message)] }, ...older] };
   });
   // The root's reply count moves on once per reply, however many times the reply arrives; its
   // first reply also names the thread.
@@ -192,5 +261,6 @@ function appendThreadReply(queryClient: QueryClient, chatKey: string, rootId: st
     ...root,
     replyCount: root.replyCount + 1,
     threadId: root.threadId ?? message.threadId,
+    unreadReplyCount: rootUnread === 'clear' ? 0 : root.unreadReplyCount + (rootUnread === 'add' ? 1 : 0),
   }));
 }

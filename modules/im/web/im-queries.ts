@@ -13,6 +13,7 @@ import {
   imQueryKeys,
   type MessagePage,
   searchPeople,
+  THREAD_PAGE_SIZE,
 } from './im-api.ts';
 
 /** The viewer's chats, pinned first then by activity, with the unread total for the rail. */
@@ -78,13 +79,29 @@ async function fetchHistoryPage(chatId: string, cursor: HistoryCursor): Promise<
   return cursor.after !== undefined ? { items: page.items, hasMore: false, hasNewer: page.hasMore } : page;
 }
 
-/** The replies of one thread (root excluded or included, as the server answers). */
-export function useThread(chatId: string, rootId: string) {
-  return useQuery({
+/**
+ * One thread, paged like the history (newest page first, each page oldest first; the root is in its
+ * oldest page): its newest replies, or with `replyId` (`om_…`) the page around that reply.
+ * `fetchNextPage` loads older replies, `fetchPreviousPage` newer ones after a page around a reply.
+ */
+export function useThread(chatId: string, rootId: string, replyId?: string) {
+  return useInfiniteQuery({
     queryKey: imQueryKeys.thread(chatId, rootId),
-    queryFn: () => fetchMessages(chatId, { threadRootId: rootId, limit: 100 }),
+    queryFn: ({ pageParam }) => fetchThreadPage(chatId, rootId, pageParam),
+    initialPageParam: (replyId ? { aroundMessageId: replyId } : {}) as HistoryCursor,
+    getNextPageParam: (page): HistoryCursor | undefined => (page.hasMore && page.items[0] ? { before: page.items[0].seq } : undefined),
+    getPreviousPageParam: (page): HistoryCursor | undefined => {
+      const newest = page.items[page.items.length - 1];
+      return page.hasNewer && newest ? { after: newest.seq } : undefined;
+    },
     staleTime: 5 * 60_000,
   });
+}
+
+/** One page of a thread (`fetchHistoryPage`'s rules). */
+export async function fetchThreadPage(chatId: string, rootId: string, cursor: HistoryCursor): Promise<MessagePage> {
+  const page = await fetchMessages(chatId, { ...cursor, threadRootId: rootId, limit: THREAD_PAGE_SIZE });
+  return cursor.after !== undefined ? { items: page.items, hasMore: false, hasNewer: page.hasMore } : page;
 }
 
 export function useMembers(chatId: string, enabled = true) {

@@ -4,15 +4,18 @@ import {
   type MessageEventPayload,
   type ReactionEventPayload,
   type ReadEventPayload,
+  type ThreadReadEventPayload,
   type UserSettingsEventPayload,
 } from '@kite/im/contract';
 import type { RealtimeEvent } from '@kite/ui/realtime-connection';
 import type { RealtimeApplyContext, RealtimeSubscription } from '@kite/ui/web-module';
-import { chatWithNewMessage, reactionsAfterEvent } from './chat-list-model.ts';
+import { chatWithNewMessage, countsInViewersThread, reactionsAfterEvent } from './chat-list-model.ts';
 import { notifyOfEvent } from './desktop-notifier.ts';
 import { imQueryKeys } from './im-api.ts';
 import {
   appendMessage,
+  applyThreadRead,
+  findCachedMessage,
   removeCachedChat,
   removeCachedMessage,
   repliedInThread,
@@ -34,18 +37,29 @@ function chatIdOf(event: RealtimeEvent): string | null {
 
 function applyNewMessage({ queryClient, viewerUserId }: RealtimeApplyContext, payload: MessageEventPayload): void {
   const { message, chatId } = payload;
-  appendMessage(queryClient, chatId, message);
   const viewerIds = myOpenIds(viewerUserId);
   const onScreen = isChatOnScreen(chatId);
+  const own = message.sender?.type === 'user' && message.sender.id === viewerUserId;
+  const root = message.inThread && message.rootId ? findCachedMessage(queryClient, chatId, message.rootId) : undefined;
+  // Whether the viewer takes part in the thread, as far as this tab knows: the event names the
+  // root's author; the loaded thread shows their replies; the root already counts unread for them.
+  const inViewersThread =
+    message.inThread &&
+    (payload.threadRootUserId === viewerUserId ||
+      (root?.unreadReplyCount ?? 0) > 0 ||
+      (message.rootId !== null && repliedInThread(queryClient, chatId, message.rootId, viewerUserId)));
+  const viewer = { userId: viewerUserId, ids: viewerIds, inViewersThread, readThreadReplies: root?.unreadReplyCount ?? 0 };
+  appendMessage(queryClient, chatId, message, own ? 'clear' : countsInViewersThread(message, viewer) ? 'add' : null);
   const chat = updateCachedChat(queryClient, chatId, (current) => {
-    const inViewersThread =
-      message.inThread &&
-      (payload.threadRootUserId === viewerUserId ||
-        (message.rootId !== null && repliedInThread(queryClient, chatId, message.rootId, viewerUserId)));
-    const next = chatWithNewMessage(current, message, { userId: viewerUserId, ids: viewerIds, inViewersThread });
-    // The open conversation marks itself read; do not flash a badge on it meanwhile.
-    return onScreen && next !== current
-      ? { ...next, unreadCount: current.unreadCount, unreadMentionCount: current.unreadMentionCount }
+    const next = chatWithNewMessage(current, message, viewer);
+    // The open conversation marks its timeline read; do not flash a badge on it meanwhile (a reply
+    // in the viewer's thread still counts until the thread is read).
+    return onScreen && next !== current && !message.inThread
+      ? {
+          ...next,
+          unreadCount: current.unreadCount - current.unreadThreadReplyCount + next.unreadThreadReplyCount,
+          unreadMentionCount: current.unreadMentionCount,
+        }
       : next;
   });
   // A chat this list has not seen yet (someone just started it): fetch the list again.
@@ -114,8 +128,16 @@ function applyEvent(event: RealtimeEvent, context: RealtimeApplyContext): void {
         ...chat,
         lastReadSeq: Math.max(chat.lastReadSeq, payload.lastReadSeq),
         unreadCount: payload.unreadCount,
+        unreadThreadReplyCount: payload.unreadThreadReplyCount ?? chat.unreadThreadReplyCount,
         unreadMentionCount: payload.unreadCount === 0 ? 0 : chat.unreadMentionCount,
       }));
+      return;
+    }
+    // The viewer read a thread on some tab or device (this one too): its mark and its part of the chat's count go.
+    case imEvents.threadRead: {
+      const payload = event.payload as ThreadReadEventPayload;
+      if (payload.userId !== viewerUserId) return;
+      applyThreadRead(queryClient, payload);
       return;
     }
     case 'im.chat.disbanded':

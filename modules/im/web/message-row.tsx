@@ -545,6 +545,11 @@ export const MessageRow = memo(function MessageRow({
           <button type="button" className="kite-im-thread-link" onClick={() => onOpenThread?.(message.id)} data-testid="thread-link">
             <IconComment size="small" />
             {t('replyCount', { count: message.replyCount })}
+            {message.unreadReplyCount > 0 ? (
+              <span className="kite-im-thread-link__new" data-testid="thread-new-replies">
+                {t('newReplyCount', { count: message.unreadReplyCount })}
+              </span>
+            ) : null}
           </button>
         ) : null}
       </div>

@@ -19,6 +19,7 @@ import {
   dissolveChat,
   imQueryKeys,
   leaveChat,
+  markThreadRead,
   removeMembers,
   setAdmins,
   transferChat,
@@ -26,9 +27,9 @@ import {
   updateChat,
   updateMyChatSettings,
 } from './im-api.ts';
-import { removeCachedChat, writeChat } from './im-cache.ts';
+import { applyThreadRead, removeCachedChat, showThreadAround, writeChat } from './im-cache.ts';
 import { imErrorTexts, imMessages } from './im-messages.ts';
-import { useMembers, useMessageHistory, useThread } from './im-queries.ts';
+import { fetchThreadPage, useMembers, useMessageHistory, useThread } from './im-queries.ts';
 import { MessageRow } from './message-row.tsx';
 import { mergeMessagePages } from './message-timeline.ts';
 import { AddMembersModal } from './new-chat-modal.tsx';
@@ -95,47 +96,157 @@ interface ThreadPanelProps {
   onBack?: () => void;
 }
 
+/** Within this distance of the end, the thread counts as scrolled to the bottom (and is read). */
+const THREAD_BOTTOM_PX = 48;
+/** Within this distance of the top, older replies load. */
+const THREAD_LOAD_OLDER_PX = 200;
+
 /**
  * Scrolls the thread to the reply it was opened at and marks it for a moment, once the thread has
- * loaded and again for each new request (another navigation to the same reply). Answers the reply
+ * loaded and again for each new request (another navigation to the same reply). A reply outside
+ * the loaded pages (deep in a long thread) brings the page around it first. Answers the reply
  * marked now.
  */
-function useReplyFocus(scroller: RefObject<HTMLDivElement | null>, replyId: string | undefined, items: MessageView[] | undefined) {
+function useReplyFocus(
+  scroller: RefObject<HTMLDivElement | null>,
+  thread: { chatId: string; rootId: string },
+  replyId: string | undefined,
+  items: MessageView[] | undefined,
+) {
   const f = useMessages(forwardMessages);
+  const queryClient = useQueryClient();
   const request = useLocation().key;
   const [highlight, setHighlight] = useState<string | null>(null);
   const done = useRef<string | null>(null);
+  const fetched = useRef<string | null>(null);
+  const { chatId, rootId } = thread;
   useLayoutEffect(() => {
     if (!replyId || !items || done.current === request) return;
-    done.current = request;
     if (!items.some((message) => message.messageId === replyId)) {
-      Toast.warning(f('linkMessageMissing'));
+      if (fetched.current === request) {
+        done.current = request;
+        Toast.warning(f('linkMessageMissing'));
+        return;
+      }
+      fetched.current = request;
+      const cursor = { aroundMessageId: replyId };
+      fetchThreadPage(chatId, rootId, cursor)
+        .then((page) => showThreadAround(queryClient, chatId, rootId, page, cursor))
+        .catch(() => {
+          done.current = request;
+          Toast.warning(f('linkMessageMissing'));
+        });
       return;
     }
+    done.current = request;
     scroller.current?.querySelector(`[data-message-id="${CSS.escape(replyId)}"]`)?.scrollIntoView({ block: 'center' });
     setHighlight(replyId);
     setTimeout(() => setHighlight(null), 2400);
-  }, [replyId, items, request, scroller, f]);
+  }, [replyId, items, request, scroller, f, chatId, rootId, queryClient]);
   return highlight;
+}
+
+/** Whether the page is in front (a hidden tab reads nothing). */
+function usePageVisible(): boolean {
+  const [visible, setVisible] = useState(() => document.visibilityState === 'visible');
+  useEffect(() => {
+    const onChange = () => setVisible(document.visibilityState === 'visible');
+    document.addEventListener('visibilitychange', onChange);
+    return () => document.removeEventListener('visibilitychange', onChange);
+  }, []);
+  return visible;
+}
+
+/**
+ * Reads the thread while its end is on screen and the tab is in front: up to its newest reply, once
+ * when it opens (the cached root may not know of every unread reply) and then whenever the root
+ * shows unread replies again. The answer, and `im.thread.read` on the viewer's other tabs, take the
+ * root's "N new replies" and the thread's part of the chat's unread count away.
+ */
+function useMarkThreadRead(chat: ChatView, rootId: string, state: { atEnd: boolean; newestSeq: number; unread: number | undefined }) {
+  const queryClient = useQueryClient();
+  const visible = usePageVisible();
+  const requested = useRef(0);
+  const { atEnd, newestSeq, unread } = state;
+  useEffect(() => {
+    if (!visible || !atEnd || newestSeq === 0 || requested.current >= newestSeq) return;
+    if (unread === 0 && requested.current > 0) return;
+    requested.current = newestSeq;
+    markThreadRead(chat.id, rootId, newestSeq)
+      .then((answer) => applyThreadRead(queryClient, answer))
+      .catch(() => {
+        requested.current = 0;
+      });
+  }, [visible, atEnd, newestSeq, unread, chat.id, rootId, queryClient]);
 }
 
 function ThreadPanel({ chat, rootId, replyId, onClose, onBack }: ThreadPanelProps) {
   const t = useMessages(imMessages);
   const viewer = useViewer();
   const history = useMessageHistory(chat.id);
-  const thread = useThread(chat.id, rootId);
+  const thread = useThread(chat.id, rootId, replyId);
   const scroller = useRef<HTMLDivElement>(null);
-  const highlight = useReplyFocus(scroller, replyId, thread.data?.items);
+  const messages = useMemo(() => mergeMessagePages(thread.data?.pages ?? []), [thread.data]);
   const { pending, send, resend, discard } = useSendMessage(chat, rootId);
   const attachments = useAttachments(chat, rootId);
   const viewerIds = myOpenIds(viewer.userId);
   const root = useMemo(
     () =>
-      thread.data?.items.find((message) => message.id === rootId) ??
+      messages.find((message) => message.id === rootId) ??
       mergeMessagePages(history.data?.pages ?? []).find((message) => message.id === rootId),
-    [thread.data, history.data, rootId],
+    [messages, history.data, rootId],
   );
-  const replies = (thread.data?.items ?? []).filter((message) => message.id !== rootId);
+  const replies = messages.filter((message) => message.id !== rootId);
+  const first = replies[0]?.seq ?? 0;
+  const last = replies[replies.length - 1]?.seq ?? 0;
+  // Keep the reader's place as in the history: older pages grow the list above; new replies follow
+  // a reader at the end (or the viewer's own). A thread opens at its end, or at the reply asked for.
+  const range = useRef<{ first: number; last: number } | null>(null);
+  const bottomDistance = useRef(0);
+  /** A newer page is on its way (a page around a reply scrolled down): it grows the list below, the place stays. */
+  const loadingNewer = useRef(false);
+  const [atEnd, setAtEnd] = useState(false);
+  const measure = () => {
+    const element = scroller.current;
+    if (!element) return;
+    bottomDistance.current = element.scrollHeight - element.clientHeight - element.scrollTop;
+    setAtEnd(bottomDistance.current < THREAD_BOTTOM_PX && !thread.hasPreviousPage);
+  };
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element || thread.isPending) return;
+    const before = range.current;
+    range.current = { first, last };
+    if (!before) {
+      if (!replyId) element.scrollTop = element.scrollHeight;
+    } else if (first < before.first && last === before.last) {
+      element.scrollTop = element.scrollHeight - element.clientHeight - bottomDistance.current;
+    } else if (last > before.last && loadingNewer.current) {
+      loadingNewer.current = false;
+    } else if (last > before.last) {
+      const own = replies[replies.length - 1]?.sender?.id === viewer.userId;
+      if (bottomDistance.current < THREAD_BOTTOM_PX * 2 || own) element.scrollTop = element.scrollHeight;
+    }
+    measure();
+  });
+  const highlight = useReplyFocus(scroller, { chatId: chat.id, rootId }, replyId, thread.data ? messages : undefined);
+  useMarkThreadRead(chat, rootId, { atEnd, newestSeq: last, unread: root?.unreadReplyCount });
+  const onScroll = () => {
+    const element = scroller.current;
+    if (!element) return;
+    measure();
+    if (element.scrollTop < THREAD_LOAD_OLDER_PX && thread.hasNextPage && !thread.isFetchingNextPage) void thread.fetchNextPage();
+    if (bottomDistance.current < THREAD_LOAD_OLDER_PX && thread.hasPreviousPage && !thread.isFetchingPreviousPage) {
+      loadingNewer.current = true;
+      void thread.fetchPreviousPage();
+    }
+  };
+  // A short page may not fill the panel, so nothing scrolls: load older replies until it does.
+  useEffect(() => {
+    const element = scroller.current;
+    if (!element || !thread.hasNextPage || thread.isFetchingNextPage) return;
+    if (element.scrollHeight <= element.clientHeight + THREAD_LOAD_OLDER_PX) void thread.fetchNextPage();
+  }, [thread.hasNextPage, thread.isFetchingNextPage, messages.length, thread]);
   const row = (message: NonNullable<typeof root>, startsGroup: boolean) => (
     <MessageRow
       key={message.id}
@@ -151,7 +262,7 @@ function ThreadPanel({ chat, rootId, replyId, onClose, onBack }: ThreadPanelProp
   return (
     <PanelFrame title={t('panelThread')} onClose={onClose} onBack={onBack} testId="thread-panel">
       <div className="kite-im-thread">
-        <div className="kite-im-thread__scroll" ref={scroller}>
+        <div className="kite-im-thread__scroll" ref={scroller} onScroll={onScroll} data-testid="thread-scroll">
           {root ? (
             <div className="kite-im-thread__root">{row(root, true)}</div>
           ) : (
@@ -165,8 +276,14 @@ function ThreadPanel({ chat, rootId, replyId, onClose, onBack }: ThreadPanelProp
             <div className="kite-im-panel__note">{t('threadEmpty')}</div>
           ) : (
             <>
-              <div className="kite-im-thread__count">{t('replyCount', { count: replies.length })}</div>
+              <div className="kite-im-thread__count">{t('replyCount', { count: Math.max(root?.replyCount ?? 0, replies.length) })}</div>
+              {thread.hasNextPage ? (
+                <div className="kite-im-thread__older" data-testid="thread-older">
+                  {thread.isFetchingNextPage ? <LoadingState compact /> : t('threadOlderReplies')}
+                </div>
+              ) : null}
               {replies.map((message, index) => row(message, index === 0 || replies[index - 1]?.sender?.id !== message.sender?.id))}
+              {thread.isFetchingPreviousPage ? <LoadingState compact /> : null}
               {pending.map((message) => (
                 <div key={message.uuid} className="kite-im-thread__pending">
                   <span>{message.text.replace(/<at user_id="[^"]*">([^<]*)<\/at>/g, '@$1')}</span>

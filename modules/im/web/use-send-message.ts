@@ -6,7 +6,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import { chatWithNewMessage } from './chat-list-model.ts';
 import { sendMessage } from './im-api.ts';
-import { appendMessage, updateCachedChat, writeMessage } from './im-cache.ts';
+import { appendMessage, findCachedMessage, updateCachedChat, writeMessage } from './im-cache.ts';
 import { imErrorTexts } from './im-messages.ts';
 import { myOpenIds } from './viewer-state.ts';
 
@@ -47,11 +47,13 @@ export function useSendMessage(chat: ChatView, threadRootId: string | null = nul
           uuid: message.uuid,
           ...(message.parentId ? { parentId: message.parentId, replyInThread: message.inThread } : {}),
         });
-        appendMessage(queryClient, chat.id, sent);
+        // An own thread reply reads the thread's replies before it.
+        const readThreadReplies = sent.rootId ? (findCachedMessage(queryClient, chat.id, sent.rootId)?.unreadReplyCount ?? 0) : 0;
+        appendMessage(queryClient, chat.id, sent, 'clear');
         // The realtime event may have arrived first without the sender's read count: take the answer.
         writeMessage(queryClient, chat.id, sent);
         updateCachedChat(queryClient, chat.id, (current) =>
-          chatWithNewMessage(current, sent, { userId: viewer.userId, ids: myOpenIds(viewer.userId) }),
+          chatWithNewMessage(current, sent, { userId: viewer.userId, ids: myOpenIds(viewer.userId), readThreadReplies }),
         );
         setPending((list) => list.filter((item) => item.uuid !== message.uuid));
       } catch (error) {

@@ -18,6 +18,7 @@ export function fakeMessage(seq: number, senderId: string | null, createdAt: str
     threadId: null,
     inThread: false,
     replyCount: 0,
+    unreadReplyCount: 0,
     mentions: [],
     mentionsAll: false,
     reactions: [],
