@@ -194,8 +194,12 @@ export function applyThreadRead(queryClient: QueryClient, read: Omit<ThreadReadE
 /** What a new thread reply does to its root's "N new replies" for the viewer: one more, read (their own reply), or nothing. */
 export type RootUnreadChange = 'add' | 'clear' | null;
 
-/** Replies already counted on their root (an own reply arrives as an answer and as an event). */
+/**
+ * Replies already counted on their root (an own reply arrives as an answer and as an event, seconds
+ * apart): the newest COUNTED_REPLIES_KEPT, so a tab open for weeks does not keep every id it saw.
+ */
 const countedReplies = new Set<string>();
+const COUNTED_REPLIES_KEPT = 1_000;
 
 /**
  * Adds a new message at the end of the open history, or a thread reply at the end of its thread
@@ -257,6 +261,8 @@ function appendThreadReply(
   // first reply also names the thread.
   if (countedReplies.has(message.id)) return;
   countedReplies.add(message.id);
+  // A Set iterates in insertion order: the first is the oldest.
+  if (countedReplies.size > COUNTED_REPLIES_KEPT) countedReplies.delete(countedReplies.values().next().value!);
   updateCachedMessage(queryClient, chatKey, rootId, (root) => ({
     ...root,
     replyCount: root.replyCount + 1,
