@@ -22,6 +22,8 @@ export const CreateChatInput = z.discriminatedUnion('chatType', [
     description: z.string().trim().max(500).optional(),
     userIds: z.array(z.string().min(1).max(64)).max(1000).optional(),
     departmentIds: z.array(z.string().min(1).max(64)).max(50).optional(),
+    /** `thread`: a topic group (ChatSettings.messageForm). */
+    messageForm: z.enum(['chat', 'thread']).optional(),
   }),
 ]);
 export type CreateChatInput = z.infer<typeof CreateChatInput>;
@@ -55,6 +57,11 @@ export const ChatSettings = z.object({
   buzzPolicy: z.enum(['all', 'admins']),
   /** Who may pin and unpin messages (Feishu's `pin_manage_setting`): everyone who may post, or only the owner and admins. */
   pinPolicy: z.enum(['all', 'admins']),
+  /**
+   * How the group talks (Feishu's `group_message_type`): `chat`, messages one after another; `thread`,
+   * a topic group (话题群), where every message starts a topic and every reply goes into its thread.
+   */
+  messageForm: z.enum(['chat', 'thread']),
 });
 export type ChatSettings = z.infer<typeof ChatSettings>;
 

@@ -52,7 +52,8 @@ export type SystemTemplate = (typeof SYSTEM_TEMPLATES)[number];
  */
 export type SystemSettingChange =
   | { name: 'postPolicy'; value: 'all' | 'admins' | 'listed' }
-  | { name: 'addMemberPolicy' | 'atAllPolicy' | 'buzzPolicy' | 'pinPolicy'; value: 'all' | 'admins' };
+  | { name: 'addMemberPolicy' | 'atAllPolicy' | 'buzzPolicy' | 'pinPolicy'; value: 'all' | 'admins' }
+  | { name: 'messageForm'; value: 'chat' | 'thread' };
 
 /** One `T` for each setting and each of its values: the words of a `settings_changed` line. */
 export type PerSettingValue<T> = {
@@ -60,9 +61,14 @@ export type PerSettingValue<T> = {
 };
 
 /** The settings a line can name, in the order one update's lines list them. */
-export const SYSTEM_SETTINGS = ['postPolicy', 'addMemberPolicy', 'atAllPolicy', 'buzzPolicy', 'pinPolicy'] as const satisfies ReadonlyArray<
-  SystemSettingChange['name']
->;
+export const SYSTEM_SETTINGS = [
+  'postPolicy',
+  'addMemberPolicy',
+  'atAllPolicy',
+  'buzzPolicy',
+  'pinPolicy',
+  'messageForm',
+] as const satisfies ReadonlyArray<SystemSettingChange['name']>;
 
 /** Most people and bots one system message names; beyond them it only counts (`targetCount`). */
 export const MAX_SYSTEM_TARGETS = 50;

@@ -876,6 +876,7 @@ export class ImService {
             description: input.description,
             userIds: input.userIds,
             departmentIds: input.departmentIds,
+            ...(input.messageForm ? { settings: { messageForm: input.messageForm } } : {}),
           });
     return this.getChat(ctx, id);
   }
@@ -1477,8 +1478,11 @@ export class ImService {
         const existing = await repo.findByUuid(trx, chat.id, party, input.uuid);
         if (existing) return { row: existing, fresh: false };
       }
+      // In a topic group (话题群) every message starts a topic, named at once, and every reply goes
+      // into the thread of the topic it answers.
+      const topics = chat.chat_type === 'group' && settingsOf(chat).messageForm === 'thread';
       const { parent, root, threadId } = input.parentId
-        ? await this.threadOf(trx, ctx.tenantId, chat.id, input.parentId, input.replyInThread ?? false)
+        ? await this.threadOf(trx, ctx.tenantId, chat.id, input.parentId, (input.replyInThread ?? false) || topics)
         : {};
       const now = this.deps.clock.now();
       const seq = Number(chat.last_seq) + 1;
@@ -1496,7 +1500,7 @@ export class ImService {
         search_terms: searchTermsOf(rendered.searchText),
         parent_id: parent?.id ?? null,
         root_id: root?.id ?? null,
-        thread_id: threadId ?? null,
+        thread_id: threadId ?? (topics ? publicId.threadId() : null),
         in_thread: threadId !== undefined,
         mentions,
         mention_user_ids: mentions.filter((m) => m.kind === 'user').map((m) => m.id),

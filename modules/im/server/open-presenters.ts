@@ -87,7 +87,7 @@ export function presentOpenChat(
     owner_id: options.owner ? idOf(options.owner, options.type) : '',
     user_manager_id_list: options.admins.map((admin) => idOf(admin, options.type)),
     bot_manager_id_list: [],
-    group_message_type: 'chat',
+    group_message_type: chat.chat_type === 'group' ? settings.messageForm : 'chat',
     chat_mode: chat.chat_type === 'p2p' ? 'p2p' : 'group',
     chat_type: 'private',
     chat_tag: 'inner',
@@ -144,12 +144,14 @@ export function settingsFromOpen(input: {
   moderation_permission?: string;
   urgent_setting?: string;
   pin_manage_setting?: string;
+  group_message_type?: 'chat' | 'thread';
 }): Partial<ChatSettings> {
   const settings: Partial<ChatSettings> = {};
   if (input.add_member_permission) settings.addMemberPolicy = policyOf(input.add_member_permission);
   if (input.at_all_permission) settings.atAllPolicy = policyOf(input.at_all_permission);
   if (input.urgent_setting) settings.buzzPolicy = policyOf(input.urgent_setting);
   if (input.pin_manage_setting) settings.pinPolicy = policyOf(input.pin_manage_setting);
+  if (input.group_message_type) settings.messageForm = input.group_message_type;
   if (input.moderation_permission) {
     settings.postPolicy =
       input.moderation_permission === 'all_members' ? 'all' : input.moderation_permission === 'moderator_list' ? 'listed' : 'admins';

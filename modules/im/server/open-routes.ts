@@ -32,6 +32,8 @@ const ChatInput = z.object({
   user_id_list: idList.optional(),
   bot_id_list: z.array(z.string().min(1).max(64)).max(50).optional(),
   chat_mode: z.enum(['group']).optional(),
+  /** `thread`: a topic group (话题群); `chat` (default): a conversation. */
+  group_message_type: z.enum(['chat', 'thread']).optional(),
   chat_type: z.enum(['private', 'public']).optional(),
   add_member_permission: permission,
   at_all_permission: permission,

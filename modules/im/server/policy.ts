@@ -13,6 +13,7 @@ export const DEFAULT_SETTINGS: ChatSettings = {
   atAllPolicy: 'all',
   buzzPolicy: 'all',
   pinPolicy: 'all',
+  messageForm: 'chat',
 };
 
 /**

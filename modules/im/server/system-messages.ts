@@ -139,6 +139,7 @@ const SETTING_VALUES: Record<SystemSettingChange['name'], readonly string[]> = {
   atAllPolicy: ['all', 'admins'],
   buzzPolicy: ['all', 'admins'],
   pinPolicy: ['all', 'admins'],
+  messageForm: ['chat', 'thread'],
 };
 
 function asSetting(value: unknown): SystemSettingChange | null {
@@ -256,6 +257,10 @@ const OPEN_SETTING_TEMPLATES: PerSettingValue<string> = {
   pinPolicy: {
     all: '{from_user} changed the group settings: all members can pin messages.',
     admins: '{from_user} changed the group settings: only the group owner and admins can pin messages.',
+  },
+  messageForm: {
+    chat: '{from_user} changed the group settings: messages are shown as a conversation.',
+    thread: '{from_user} changed the group settings: messages are shown as topics.',
   },
 };
 

@@ -32,6 +32,7 @@ function chat(id: string, overrides: Partial<ChatView> = {}): ChatView {
       atAllPolicy: 'all',
       buzzPolicy: 'all',
       pinPolicy: 'all',
+      messageForm: 'chat',
     },
     lastMessage: null,
     lastSeq: 0,

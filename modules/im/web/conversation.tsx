@@ -149,6 +149,16 @@ export function Conversation({ chat, panel, onOpenPanel, focusMessageId, onBack 
                   {t('departmentTag')}
                 </Tag>
               ) : null}
+              {chat.chatType === 'group' && chat.settings.messageForm === 'thread' ? (
+                <Tag
+                  size="small"
+                  color="cyan"
+                  className="kite-im-conversation__tag kite-im-conversation__tag--topics"
+                  data-testid="topic-group-tag"
+                >
+                  {t('topicBadge')}
+                </Tag>
+              ) : null}
             </div>
             {chat.announcement ? (
               <button type="button" className="kite-im-conversation__announcement" onClick={() => onOpenPanel({ kind: 'settings' })}>
@@ -216,7 +226,11 @@ export function Conversation({ chat, panel, onOpenPanel, focusMessageId, onBack 
             <Composer
               chat={chat}
               draftKey={chat.id}
-              placeholder={t('composerPlaceholder', { name })}
+              placeholder={
+                chat.chatType === 'group' && chat.settings.messageForm === 'thread'
+                  ? t('topicComposerPlaceholder', { name })
+                  : t('composerPlaceholder', { name })
+              }
               onSend={sendText}
               onAttach={attachments.attach}
               syncServerDraft

@@ -238,6 +238,8 @@ export const MessageRow = memo(function MessageRow({
 }: MessageRowProps) {
   const t = useMessages(imMessages);
   const { locale } = useLocale();
+  // In a topic group every message is a topic: a reply goes into its thread, never quotes it.
+  const topic = chat.chatType === 'group' && chat.settings.messageForm === 'thread' && message.msgType !== 'system';
   const errorText = useErrorText(imErrorTexts);
   const queryClient = useQueryClient();
   const [editing, setEditing] = useState(false);
@@ -425,16 +427,18 @@ export const MessageRow = memo(function MessageRow({
               </Popover>
               {inThread ? null : (
                 <>
-                  <button
-                    type="button"
-                    className="kite-im-actions__button"
-                    aria-label={t('actionReply')}
-                    title={t('actionReply')}
-                    onClick={() => onReply?.(message)}
-                    data-testid="action-reply"
-                  >
-                    <IconReply />
-                  </button>
+                  {topic ? null : (
+                    <button
+                      type="button"
+                      className="kite-im-actions__button"
+                      aria-label={t('actionReply')}
+                      title={t('actionReply')}
+                      onClick={() => onReply?.(message)}
+                      data-testid="action-reply"
+                    >
+                      <IconReply />
+                    </button>
+                  )}
                   <button
                     type="button"
                     className="kite-im-actions__button"
@@ -541,10 +545,10 @@ export const MessageRow = memo(function MessageRow({
         ) : null}
         <MessageMarks message={message} chat={chat} />
         {marks.dialog}
-        {!inThread && message.replyCount > 0 ? (
+        {!inThread && (message.replyCount > 0 || (topic && !message.recalled && !message.ephemeral)) ? (
           <button type="button" className="kite-im-thread-link" onClick={() => onOpenThread?.(message.id)} data-testid="thread-link">
             <IconComment size="small" />
-            {t('replyCount', { count: message.replyCount })}
+            {message.replyCount > 0 ? t('replyCount', { count: message.replyCount }) : t('topicReply')}
             {message.unreadReplyCount > 0 ? (
               <span className="kite-im-thread-link__new" data-testid="thread-new-replies">
                 {t('newReplyCount', { count: message.unreadReplyCount })}

@@ -1,4 +1,4 @@
-import { Input, Modal, Toast } from '@douyinfe/semi-ui';
+import { Input, Modal, Radio, RadioGroup, Toast } from '@douyinfe/semi-ui';
 import type { ChatView } from '@kite/im/contract';
 import { useMessages } from '@kite/ui/i18n';
 import { useBusyAction } from '@kite/ui/use-busy-action';
@@ -27,6 +27,7 @@ export function NewChatModal({
   const [name, setName] = useState('');
   const [nameError, setNameError] = useState(false);
   const [selected, setSelected] = useState<PickedPerson[]>([]);
+  const [messageForm, setMessageForm] = useState<ChatView['settings']['messageForm']>('chat');
   const [busy, run] = useBusyAction(imErrorTexts);
 
   const finish = (chat: ChatView) => {
@@ -44,7 +45,9 @@ export function NewChatModal({
       setNameError(true);
       return;
     }
-    void run(async () => finish(await createChat({ chatType: 'group', name: name.trim(), userIds: selected.map((person) => person.id) })));
+    void run(async () =>
+      finish(await createChat({ chatType: 'group', name: name.trim(), userIds: selected.map((person) => person.id), messageForm })),
+    );
   };
 
   return (
@@ -78,6 +81,24 @@ export function NewChatModal({
             data-testid="group-name-input"
           />
           {nameError ? <div className="kite-im-field__error">{t('groupNameRequired')}</div> : null}
+          <div className="kite-im-field__row">
+            <span className="kite-im-field__label">{t('messageFormLabel')}</span>
+            <RadioGroup
+              type="button"
+              value={messageForm}
+              onChange={(event) => setMessageForm(event.target.value as ChatView['settings']['messageForm'])}
+              aria-label={t('messageFormLabel')}
+              data-testid="group-message-form"
+            >
+              <Radio value="chat" data-testid="group-message-form-chat">
+                {t('messageFormChat')}
+              </Radio>
+              <Radio value="thread" data-testid="group-message-form-thread">
+                {t('messageFormThread')}
+              </Radio>
+            </RadioGroup>
+          </div>
+          <div className="kite-im-field__hint">{messageForm === 'thread' ? t('messageFormThreadHint') : t('messageFormChatHint')}</div>
         </div>
       ) : null}
       <PeoplePicker

@@ -724,6 +724,20 @@ function SettingsPanel({
                 testId="setting-pin-policy"
               />
             </div>
+            <div className="kite-im-setting">
+              <div className="kite-im-setting__label">{t('messageFormLabel')}</div>
+              <Select
+                value={chat.settings.messageForm}
+                disabled={!canManage}
+                onChange={(value) => savePolicy({ messageForm: value as ChatView['settings']['messageForm'] })}
+                optionList={[
+                  { value: 'chat', label: t('messageFormChat') },
+                  { value: 'thread', label: t('messageFormThread') },
+                ]}
+                style={{ width: '100%' }}
+                data-testid="setting-message-form"
+              />
+            </div>
             {canManage ? null : <div className="kite-im-panel__note">{t('settingsReadOnly')}</div>}
           </>
         ) : (

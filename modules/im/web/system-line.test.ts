@@ -114,6 +114,10 @@ describe('system lines', () => {
       'Alice changed the group settings: only the owner and admins can buzz',
     );
     expect(systemText(changed({ name: 'buzzPolicy', value: 'all' }), wording('zh-CN'))).toBe('Alice将群设置修改为所有群成员可发送加急');
+    expect(systemText(changed({ name: 'messageForm', value: 'thread' }), wording('zh-CN'))).toBe('Alice将群设置修改为以话题形式发送消息');
+    expect(systemText(changed({ name: 'messageForm', value: 'chat' }), wording('en-US'))).toBe(
+      'Alice changed the group settings: messages are shown as a conversation',
+    );
     expect(systemText(changed({ name: 'pinPolicy', value: 'admins' }), wording('zh-CN'))).toBe(
       'Alice将群设置修改为仅群主和群管理员可Pin消息',
     );

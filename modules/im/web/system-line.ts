@@ -49,6 +49,7 @@ const SETTING_KEYS: PerSettingValue<SystemLineKey> = {
   atAllPolicy: { all: 'systemSettingAtAllAll', admins: 'systemSettingAtAllAdmins' },
   buzzPolicy: { all: 'systemSettingBuzzAll', admins: 'systemSettingBuzzAdmins' },
   pinPolicy: { all: 'systemSettingPinAll', admins: 'systemSettingPinAdmins' },
+  messageForm: { chat: 'systemSettingFormChat', thread: 'systemSettingFormThread' },
 };
 
 function settingKey(setting: SystemSettingChange): SystemLineKey {
