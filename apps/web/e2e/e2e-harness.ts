@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ServerProcess, startServerProcess } from '@kite/testing/server-process';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, afterEach } from 'vitest';
 
@@ -266,4 +266,12 @@ export function useE2eKite(tempPrefix: string, screenshotPrefix: string): E2eSui
       return browsers;
     },
   };
+}
+
+/** The conversation's row of a message by its text (not the thread panel's, nor a row quoting it). */
+export function timelineRow(page: Page, text: string): Locator {
+  return page
+    .getByTestId('conversation')
+    .getByTestId('message')
+    .filter({ has: page.getByTestId('message-text').filter({ hasText: text }) });
 }

@@ -19,7 +19,17 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ApiSession, addPerson, apiCall, apiSignIn, chromiumPath, screenshots, setUpOrganisation, useE2eKite } from './e2e-harness.ts';
+import {
+  type ApiSession,
+  addPerson,
+  apiCall,
+  apiSignIn,
+  chromiumPath,
+  screenshots,
+  setUpOrganisation,
+  timelineRow,
+  useE2eKite,
+} from './e2e-harness.ts';
 
 const alice = { tenant: '风筝科技', name: '陈管理', email: 'admin@kite-threads-e2e.test', password: 'correct horse battery' };
 const bob = { name: 'Bob Li', email: 'bob@kite-threads-e2e.test', password: 'another horse battery' };
@@ -47,13 +57,6 @@ describe.skipIf(!existsSync(chromiumPath))('replies and threads in two browsers'
   async function snap(page: Page, name: string) {
     await page.screenshot({ path: join(screenshots, `threads-${name}.png`), fullPage: false });
   }
-
-  /** The timeline's row of a message (not the thread panel's, nor a row quoting it). */
-  const timelineRow = (page: Page, text: string) =>
-    page
-      .getByTestId('conversation')
-      .getByTestId('message')
-      .filter({ has: page.getByTestId('message-text').filter({ hasText: text }) });
 
   beforeAll(async () => {
     baseUrl = await suite.start();

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addPerson, animationsSettled, chromiumPath, screenshots, setUpOrganisation, useE2eKite } from './e2e-harness.ts';
+import { addPerson, animationsSettled, chromiumPath, screenshots, setUpOrganisation, timelineRow, useE2eKite } from './e2e-harness.ts';
 
 const alice = { tenant: '风筝科技', name: '陈管理', email: 'admin@kite-topics-e2e.test', password: 'correct horse battery' };
 const bob = { name: 'Bob Li', email: 'bob@kite-topics-e2e.test', password: 'another horse battery' };
@@ -30,12 +30,6 @@ describe.skipIf(!existsSync(chromiumPath))('topic groups in two browsers', () =>
     await animationsSettled(page);
     await page.screenshot({ path: join(screenshots, `topics-${name}.png`), fullPage: false });
   }
-
-  const timelineRow = (page: Page, text: string) =>
-    page
-      .getByTestId('conversation')
-      .getByTestId('message')
-      .filter({ has: page.getByTestId('message-text').filter({ hasText: text }) });
 
   beforeAll(async () => {
     baseUrl = await suite.start();

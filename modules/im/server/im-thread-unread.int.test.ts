@@ -1,5 +1,5 @@
 import type { UserView } from '@kite/contact/contract';
-import type { ChatView, MessageView } from '@kite/im/contract';
+import type { ChatView, MessageView, ThreadReadEventPayload } from '@kite/im/contract';
 import {
   setUpTenant,
   signedInPerson,
@@ -24,15 +24,8 @@ type Frame = {
   type?: string;
   payload?: { message: { id: string }; threadRootUserId?: string; rootId?: string; userId?: string; unreadReplyCount?: number };
 };
-type ThreadRead = {
-  chatId: string;
-  rootId: string;
-  lastReadSeq: number;
-  unreadReplyCount: number;
-  chatUnreadCount: number;
-  chatUnreadThreadReplyCount: number;
-  chatUnreadMentionCount: number;
-};
+/** A thread read's answer: the event's payload without the reader. */
+type ThreadRead = Omit<ThreadReadEventPayload, 'userId'>;
 type MessagePage = { items: MessageView[]; hasMore: boolean; hasNewer?: boolean; threadRootId?: string };
 const text = (value: string) => JSON.stringify({ text: value });
 
