@@ -5,7 +5,8 @@
  * through the API, then bulk-loads N messages into the real tables (created by the migrations) with
  * raw SQL `insert … select generate_series`, one statement per chat. Then it times
  * `GET /api/im/chats/:id/messages?limit=50&before=SEQ` at random chats and positions, first with one
- * reader (latency), then with several at once (throughput). Baseline, same data, same run: the keyset
+ * reader (latency), then with several at once (throughput), counting the SQL statements the server
+ * sends per page (its control port, BENCH_STATS_PORT) and listing which. Baseline, same data, same run: the keyset
  * query alone in raw SQL (driver level) — run after the server has stopped, on the same database.
  * PGlite by default (its data directory on disk); `--pg` uses a fresh database of KITE_TEST_PG_URL.
  */
@@ -14,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { createBenchDatabase, percentile, saveResults, startSeededKite, stopProcess } from './harness.ts';
+import { createBenchDatabase, freePort, percentile, saveResults, startSeededKite, stopProcess } from './harness.ts';
 
 const { values } = parseArgs({
   options: {
@@ -43,6 +44,8 @@ interface Row {
   p99: number;
   max: number;
   errors: number;
+  /** SQL statements the server sent per page (Kite rows only; the outbox dispatcher's poll included). */
+  statements?: number;
 }
 
 /** `readers` loops, each asking for one random page after another for `seconds`. */
@@ -52,7 +55,7 @@ async function measure(
   perChat: number,
   chats: string[],
   page: (chat: string, before: number) => Promise<void>,
-) {
+): Promise<Row> {
   const latencies: number[] = [];
   let errors = 0;
   const end = performance.now() + seconds * 1000;
@@ -94,9 +97,11 @@ async function main() {
   const engine = values.pg ? 'PostgreSQL' : 'PGlite';
   const database = values.pg ? await createBenchDatabase('kite_history') : undefined;
   const loadStarted = performance.now();
+  const statsPort = await freePort();
   const { child, port, dataDir, seedFile } = await startSeededKite(
     'kite-history-',
     {
+      BENCH_STATS_PORT: String(statsPort),
       BENCH_USERS: String(members),
       BENCH_GROUP_SIZE: String(members),
       BENCH_CHATS: String(chatCount),
@@ -120,9 +125,28 @@ async function main() {
       if (body.items.length !== PAGE) throw new Error(`expected ${PAGE} messages, got ${body.items.length}`);
     };
     const ids = seed.chats.map((chat) => chat.chatId);
+    const stats = async () => {
+      const response = await fetch(`http://127.0.0.1:${statsPort}/stats`);
+      return (await response.json()) as { statements: number; byText: Record<string, number> };
+    };
+    // Statements per page, and which: the server's count before and after each row.
+    const counted = async (readers: number) => {
+      const before = await stats();
+      const row = await measure('Kite: GET /api/im/chats/:id/messages?limit=50&before=…', readers, seed.perChat, ids, page);
+      const after = await stats();
+      row.statements = Number(((after.statements - before.statements) / Math.max(1, row.requests)).toFixed(2));
+      if (readers === 1) {
+        process.stdout.write(`statements per page (${row.requests} pages, ${readers} reader):\n`);
+        for (const [text, count] of Object.entries(after.byText)) {
+          const perPage = (count - (before.byText[text] ?? 0)) / Math.max(1, row.requests);
+          if (perPage >= 0.01) process.stdout.write(`  ${perPage.toFixed(2)}  ${text}\n`);
+        }
+      }
+      return row;
+    };
     await measure('warm-up', connections, seed.perChat, ids, page);
-    rows.push(await measure('Kite: GET /api/im/chats/:id/messages?limit=50&before=…', 1, seed.perChat, ids, page));
-    rows.push(await measure('Kite: GET /api/im/chats/:id/messages?limit=50&before=…', connections, seed.perChat, ids, page));
+    rows.push(await counted(1));
+    rows.push(await counted(connections));
   } finally {
     // A clean stop, so the baseline can open the PGlite directory after it.
     await stopProcess(child);
@@ -155,9 +179,12 @@ async function main() {
 
   const all = [base1, rows[0]!, baseN, rows[1]!];
   const table = [
-    '| query | readers | requests/s | p50 ms | p90 ms | p99 ms | max ms | errors |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...all.map((r) => `| ${r.name} | ${r.readers} | ${r.perSecond} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.max} | ${r.errors} |`),
+    '| query | readers | requests/s | p50 ms | p90 ms | p99 ms | max ms | SQL statements per page | errors |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...all.map(
+      (r) =>
+        `| ${r.name} | ${r.readers} | ${r.perSecond} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.max} | ${r.statements ?? 1} | ${r.errors} |`,
+    ),
   ].join('\n');
   const heading = `Message history — ${engine}, ${seed.perChat * seed.chats.length} messages in the tenant (${seed.chats.length} chats × ${seed.perChat}, loaded in ${seed.loadSeconds}s), pages of ${PAGE} at random positions, ${seconds}s per row`;
   saveResults(

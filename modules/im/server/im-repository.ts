@@ -9,7 +9,27 @@ export type ChatRow = Selectable<ImTables['im_chat']>;
 export type MemberRow = Selectable<ImTables['im_member']>;
 export type MessageRow = Selectable<ImTables['im_message']>;
 export type ReactionRow = Selectable<ImTables['im_reaction']>;
-type MessageQuery = SelectQueryBuilder<ImDb, 'im_message', MessageRow>;
+
+/** A reaction as a history page carries it: emoji, reactor kind, reactor id. */
+export type PageReaction = [emoji_type: string, reactor_kind: MemberKind, reactor_id: string];
+
+/**
+ * What presenting a message to one viewer reads besides its row, selected with the row by the
+ * history page's one statement (`listMessages`) rather than one statement each.
+ */
+export interface ViewerColumns {
+  /** Its thread replies (as `replyCounts`). */
+  reply_count: number;
+  /** Its reactions in the order they were made (as `reactionsOf`). */
+  reactions: PageReaction[];
+  /** People of the chat whose read position is before it (as `readHistogram`). */
+  unread_readers: number;
+  /** When it roots a thread, its replies unread for the viewer (as `unreadRepliesOfRoots`); else 0. */
+  unread_replies: number;
+  /** The viewer's own view of it when it is a live card (as `withOwnCardViews`); else null. */
+  own_card: string | null;
+}
+export type ViewedMessageRow = MessageRow & ViewerColumns;
 
 /** Who a member (or a sender, or a reactor) is. */
 export interface Party {
@@ -34,9 +54,89 @@ function byRef(ref: string, prefix: string): 'id' | 'public' {
 }
 
 /** A chat's timeline (quote replies in, thread replies out), or with `rootId` that root's thread. */
-function inContainer(query: MessageQuery, rootId?: string): MessageQuery {
-  if (!rootId) return query.where('in_thread', '=', false);
-  return query.where((eb) => eb.or([eb('id', '=', rootId), eb.and([eb('root_id', '=', rootId), eb('in_thread', '=', true)])]));
+function inContainer<Q extends SelectQueryBuilder<ImDb, 'im_message', MessageRow>>(query: Q, rootId?: string): Q {
+  if (!rootId) return query.where('in_thread', '=', false) as Q;
+  return query.where((eb) => eb.or([eb('id', '=', rootId), eb.and([eb('root_id', '=', rootId), eb('in_thread', '=', true)])])) as Q;
+}
+
+/** The reactions to message `id` as `PageReaction`s in the order they were made: one json array. */
+function reactionList(id: ReturnType<typeof sql.ref>) {
+  return sql<PageReaction[]>`(select coalesce(json_agg(json_build_array(x.emoji_type, x.reactor_kind, x.reactor_id)
+    order by x.created_at, x.id), '[]') from im_reaction x where x.message_id = ${id})`;
+}
+
+/** What a history page's statement takes: `user` when the viewer is a person, `before` / `after` / `rootId` when given. */
+interface PageValues extends Record<string, unknown> {
+  chatId: string;
+  user?: string;
+  before?: number;
+  after?: number;
+  rootId?: string;
+}
+
+/**
+ * The history page's statement (`listMessages`): the page of chat `chatId` with the viewer's columns
+ * (`ViewerColumns`) beside each row — correlated subqueries on `im_message_root`, `im_reaction`'s
+ * unique key and `im_card_view`'s primary key, and the chat's read positions counted once
+ * (`readers`, materialized, as `readHistogram` does) and summed per message. Prepared, as every
+ * history page runs it: built once per page size and shape (which of `user`, `before`, `after`,
+ * `rootId` are given). The page size is written into the statement: as a parameter, PostgreSQL
+ * would plan the statement anew on every run (its generic plan, for an unknown limit, looks dearer
+ * than planning for the one given), which on PGlite took longer than running it.
+ */
+const pageQueries = new Map<number, ReturnType<typeof pageQueryOf>>();
+
+function pageQueryOf(limit: number) {
+  return preparedQuery((db: Kysely<ImDb>, values: PageValues) => pageSelect(db, values, limit));
+}
+
+function pageSelect(db: Kysely<ImDb>, values: PageValues, limit: number) {
+  const { chatId, user, before, after, rootId } = values;
+  // Catching up (`after`) reads forwards; otherwise the newest page, reversed by `listMessages`.
+  const forwards = after !== undefined && before === undefined;
+  const message = (column: string) => sql.ref(`im_message.${column}`);
+  const page = db
+    .with(
+      (cte) => cte('readers').materialized(),
+      (inner) =>
+        inner
+          .selectFrom('im_member')
+          .select(['last_read_seq', (eb) => eb.fn.countAll<number>().as('count')])
+          .where('chat_id', '=', chatId)
+          .where('member_kind', '=', 'user')
+          .groupBy('last_read_seq'),
+    )
+    .selectFrom('im_message')
+    .selectAll('im_message')
+    .select((eb) => [
+      eb
+        .selectFrom('im_message as r')
+        .select((inner) => inner.fn.countAll<number>().as('count'))
+        .whereRef('r.root_id', '=', 'im_message.id')
+        .where('r.in_thread', '=', true)
+        .as('reply_count'),
+      reactionList(message('id')).as('reactions'),
+      eb
+        .selectFrom('readers')
+        .select(sql<number>`coalesce(sum(readers.count), 0)`.as('count'))
+        .whereRef('readers.last_read_seq', '<', 'im_message.seq')
+        .as('unread_readers'),
+      user === undefined
+        ? sql<number>`0`.as('unread_replies')
+        : sql<number>`case when ${message('thread_id')} is not null and not ${message('in_thread')}
+            then (select count(*) from im_message r where r.root_id = ${message('id')} and ${unreadThreadReply('r', user)}) else 0 end`.as(
+            'unread_replies',
+          ),
+      user === undefined
+        ? sql<string | null>`null::text`.as('own_card')
+        : sql<string | null>`case when ${message('msg_type')} = 'interactive' and not ${message('recalled')}
+            then (select v.content from im_card_view v where v.message_id = ${message('id')} and v.user_id = ${user}) end`.as('own_card'),
+    ])
+    .where('im_message.chat_id', '=', chatId);
+  let query = inContainer(page, rootId);
+  if (before !== undefined) query = query.where('seq', '<', before);
+  if (after !== undefined) query = query.where('seq', '>', after);
+  return query.orderBy('seq', forwards ? 'asc' : 'desc').limit(sql.lit(limit));
 }
 
 /** The caller's membership columns, selected next to a chat row (`m_…`, null when not a member). */
@@ -639,19 +739,36 @@ export const imRepository = {
   },
 
   /**
-   * A page of a chat by sequence; always returned oldest first. The timeline (no `rootId`) leaves
+   * A page of a chat by sequence as `viewer` sees it, in one statement: the rows with the viewer's
+   * columns (`ViewerColumns`); always returned oldest first. The timeline (no `rootId`) leaves
    * thread replies out; a thread is its root and its thread replies.
    */
-  async listMessages(db: Queryable, chatId: string, options: { before?: number; after?: number; rootId?: string; limit: number }) {
-    let query = inContainer(db.selectFrom('im_message').selectAll().where('chat_id', '=', chatId), options.rootId);
-    if (options.before !== undefined) query = query.where('seq', '<', options.before);
-    if (options.after !== undefined) query = query.where('seq', '>', options.after);
-    // Catching up (`after`) reads forwards; otherwise the newest page, reversed below.
+  async listMessages(
+    db: Queryable,
+    chatId: string,
+    viewer: Party,
+    options: { before?: number; after?: number; rootId?: string; limit: number },
+  ): Promise<ViewedMessageRow[]> {
+    let pageQuery = pageQueries.get(options.limit);
+    if (!pageQuery) {
+      pageQuery = pageQueryOf(options.limit);
+      pageQueries.set(options.limit, pageQuery);
+    }
+    const { rows: found } = await pageQuery(db, {
+      chatId,
+      user: viewer.kind === 'user' ? viewer.id : undefined,
+      before: options.before,
+      after: options.after,
+      rootId: options.rootId,
+    });
+    // Catching up (`after`) reads forwards; otherwise the newest page, reversed here.
     const forwards = options.after !== undefined && options.before === undefined;
-    const rows = await query
-      .orderBy('seq', forwards ? 'asc' : 'desc')
-      .limit(options.limit)
-      .execute();
+    const rows = found.map((row) => ({
+      ...row,
+      reply_count: Number(row.reply_count),
+      unread_readers: Number(row.unread_readers),
+      unread_replies: Number(row.unread_replies),
+    }));
     return forwards ? rows : rows.reverse();
   },
 

@@ -45,6 +45,7 @@ import {
   type Queryable,
   type ReactionRow,
   imRepository as repo,
+  type ViewedMessageRow,
 } from './im-repository.ts';
 import type { MessageResourceHooks } from './message-resources.ts';
 import { MessageSearch } from './message-search.ts';
@@ -551,29 +552,46 @@ export class ImService {
     if (query.around !== undefined || query.aroundMessageId !== undefined) {
       return rootId ? this.threadAround(ctx, chat, rootId, query) : this.messagesAround(ctx, chat, query);
     }
-    const rows = await repo.listMessages(this.db, chat.id, { before: query.before, after: query.after, rootId, limit: query.limit + 1 });
+    const viewer = partyOf(ctx);
+    const rows = await repo.listMessages(this.db, chat.id, viewer, {
+      before: query.before,
+      after: query.after,
+      rootId,
+      limit: query.limit + 1,
+    });
     const forwards = query.after !== undefined && query.before === undefined;
     const hasMore = rows.length > query.limit;
     const page = hasMore ? (forwards ? rows.slice(0, query.limit) : rows.slice(1)) : rows;
-    const items = await this.messageViews(ctx, page);
-    if (rootId) return { items, hasMore };
+    if (rootId) return { items: await this.pageViews(ctx, page), hasMore };
     // A page reaches from its first message up to where the next newer page starts.
     const range: SeqRange = forwards
       ? { from: page[0] ? Number(page[0].seq) : query.after! + 1, to: hasMore ? Number(rows[query.limit]!.seq) : null }
       : { from: hasMore && page[0] ? Number(page[0].seq) : null, to: query.before ?? null };
-    return { items: await this.withEphemeralCards(ctx, chat, items, range), hasMore };
+    return { items: await this.withEphemeralCards(ctx, chat, page, range), hasMore };
   }
 
   /**
    * A history page as its reader sees it: with the cards only they see (ephemeral-cards.ts) whose
    * place — after the chat's seq when they came — falls in the page's `range`, each after that message.
+   * The page's messages and the cards are presented together (one directory lookup).
    */
-  private async withEphemeralCards(ctx: Ctx, chat: ChatRow, items: MessageView[], range: SeqRange): Promise<MessageView[]> {
+  private async withEphemeralCards(ctx: Ctx, chat: ChatRow, page: ViewedMessageRow[], range: SeqRange): Promise<MessageView[]> {
     const viewer = partyOf(ctx);
-    if (viewer.kind !== 'user' || chat.chat_type !== 'group') return items;
+    if (viewer.kind !== 'user' || chat.chat_type !== 'group') return this.pageViews(ctx, page);
     const rows = await ephemeralRepository.forViewer(this.db, chat.id, viewer.id, range);
-    if (rows.length === 0) return items;
-    const cards = (await this.messageViews(ctx, rows.map(asMessageRow))).map(ephemeralView);
+    if (rows.length === 0) return this.pageViews(ctx, page);
+    // A card is no message of the chat: nothing replies to, reacts to or has a view of it.
+    const cardRows = rows.map((row) => ({
+      ...asMessageRow(row),
+      reply_count: 0,
+      reactions: [],
+      unread_readers: 0,
+      unread_replies: 0,
+      own_card: null,
+    }));
+    const views = await this.pageViews(ctx, [...page, ...cardRows]);
+    const items = views.slice(0, page.length);
+    const cards = views.slice(page.length).map(ephemeralView);
     // Stable: each card after the message of its seq, cards of one seq in the order they came.
     return [...items, ...cards].sort((a, b) => a.seq - b.seq || Number(Boolean(a.ephemeral)) - Number(Boolean(b.ephemeral)));
   }
@@ -599,11 +617,11 @@ export class ImService {
     }
     const olderCount = Math.floor(query.limit / 2);
     const newerCount = query.limit - olderCount;
-    const older = await repo.listMessages(this.db, chat.id, { before: seq, rootId, limit: olderCount + 1 });
-    const newer = await repo.listMessages(this.db, chat.id, { after: seq - 1, rootId, limit: newerCount + 1 });
+    const older = await repo.listMessages(this.db, chat.id, partyOf(ctx), { before: seq, rootId, limit: olderCount + 1 });
+    const newer = await repo.listMessages(this.db, chat.id, partyOf(ctx), { after: seq - 1, rootId, limit: newerCount + 1 });
     const page = [...older.slice(older.length > olderCount ? 1 : 0), ...newer.slice(0, newerCount)];
     return {
-      items: await this.messageViews(ctx, page),
+      items: await this.pageViews(ctx, page),
       hasMore: older.length > olderCount,
       hasNewer: newer.length > newerCount,
       threadRootId: rootId,
@@ -635,8 +653,8 @@ export class ImService {
     }
     const olderCount = Math.floor(query.limit / 2);
     const newerCount = query.limit - olderCount;
-    const older = await repo.listMessages(this.db, chat.id, { before: seq, limit: olderCount + 1 });
-    const newer = await repo.listMessages(this.db, chat.id, { after: seq - 1, limit: newerCount + 1 });
+    const older = await repo.listMessages(this.db, chat.id, partyOf(ctx), { before: seq, limit: olderCount + 1 });
+    const newer = await repo.listMessages(this.db, chat.id, partyOf(ctx), { after: seq - 1, limit: newerCount + 1 });
     const page = [...older.slice(older.length > olderCount ? 1 : 0), ...newer.slice(0, newerCount)];
     const hasMore = older.length > olderCount;
     const hasNewer = newer.length > newerCount;
@@ -644,7 +662,7 @@ export class ImService {
       from: hasMore && page[0] ? Number(page[0].seq) : null,
       to: hasNewer ? Number(newer[newerCount]!.seq) : null,
     };
-    const items = await this.withEphemeralCards(ctx, chat, await this.messageViews(ctx, page), range);
+    const items = await this.withEphemeralCards(ctx, chat, page, range);
     return { items, hasMore, hasNewer, ...(threadRootId ? { threadRootId } : {}) };
   }
 
@@ -725,6 +743,28 @@ export class ImService {
         ),
         unread,
         unreadReplies.get(row.id) ?? 0,
+      );
+    });
+  }
+
+  /**
+   * A history page's rows as their viewer sees them: what `messageViews` reads in four statements
+   * came with the rows (`ViewerColumns`), so only the directory is read here.
+   */
+  private async pageViews(ctx: Ctx, page: ViewedMessageRow[]): Promise<MessageView[]> {
+    if (page.length === 0) return [];
+    const viewer = partyOf(ctx);
+    const rows = page.map((row) => (row.own_card === null ? row : { ...row, content: row.own_card }));
+    const parties = await this.referencedParties(ctx.tenantId, rows);
+    return rows.map((row) => {
+      const reactions = row.reactions.map(([emoji_type, reactor_kind, reactor_id]) => ({ emoji_type, reactor_kind, reactor_id }));
+      // As in `messageViews`: recalled and system messages have no receipts.
+      const unread = row.recalled || row.sender_kind === 'system' ? null : row.unread_readers;
+      return presentMessage(
+        presentMessageEvent(row, parties.get(partyKey(row.sender_kind, row.sender_id)), parties, row.reply_count),
+        presentReactions(reactions, viewer),
+        unread,
+        row.unread_replies,
       );
     });
   }

@@ -90,7 +90,10 @@ export function presentMessageEvent(
   };
 }
 
-export function presentReactions(reactions: readonly ReactionRow[], viewer: { kind: string; id: string }): MessageView['reactions'] {
+export function presentReactions(
+  reactions: ReadonlyArray<Pick<ReactionRow, 'emoji_type' | 'reactor_kind' | 'reactor_id'>>,
+  viewer: { kind: string; id: string },
+): MessageView['reactions'] {
   const byType = new Map<string, { emojiType: string; count: number; reactedByMe: boolean }>();
   for (const reaction of reactions) {
     const entry = byType.get(reaction.emoji_type) ?? { emojiType: reaction.emoji_type, count: 0, reactedByMe: false };
