@@ -174,7 +174,7 @@ describe.skipIf(!existsSync(chromiumPath))('desktop notifications, the buzz chim
     await pageB.goto(`${baseUrl}/messenger`);
     const banner = pageB.getByTestId('notification-banner');
     await banner.waitFor();
-    await expect(banner.textContent()).resolves.toContain('Get desktop notifications for new messages and buzzes?');
+    await expect(banner.textContent()).resolves.toContain('Get notified of new messages and buzzes?');
     await expect(pageB.evaluate(() => (window as unknown as { __permissionRequests: number }).__permissionRequests)).resolves.toBe(0);
     await snap(pageB, '01-B-banner');
     await notifierElected(pageB);

@@ -8,6 +8,7 @@ import { useWindowKeyDown } from '@kite/ui/use-window-key-down';
 import { useViewer } from '@kite/ui/viewer';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { chatWithNewMessage } from './chat-list-model.ts';
 import { sendMessage } from './im-api.ts';
 import { appendMessage, findCachedMessage, updateCachedChat, writeMessage } from './im-cache.ts';
@@ -206,15 +207,19 @@ export function ChatImage({ imageKey }: { imageKey: string }) {
       <button type="button" className="kite-im-image" onClick={() => setOpen(true)} aria-label={t('openImage')} data-testid="chat-image">
         <img src={src} alt="" loading="lazy" onError={() => setBroken(true)} />
       </button>
-      {open ? (
-        // biome-ignore lint/a11y/useKeyWithClickEvents: Escape closes it (window listener above).
-        <div className="kite-im-lightbox" role="dialog" aria-modal="true" onClick={() => setOpen(false)} data-testid="image-lightbox">
-          <img src={src} alt="" />
-          <button type="button" className="kite-im-lightbox__close" aria-label={t('closeImage')} onClick={() => setOpen(false)}>
-            <IconClose />
-          </button>
-        </div>
-      ) : null}
+      {/* On the page's body: inside the timeline it would sit under the phone's tab bar. */}
+      {open
+        ? createPortal(
+            // biome-ignore lint/a11y/useKeyWithClickEvents: Escape closes it (window listener above).
+            <div className="kite-im-lightbox" role="dialog" aria-modal="true" onClick={() => setOpen(false)} data-testid="image-lightbox">
+              <img src={src} alt="" />
+              <button type="button" className="kite-im-lightbox__close" aria-label={t('closeImage')} onClick={() => setOpen(false)}>
+                <IconClose />
+              </button>
+            </div>,
+            document.body,
+          )
+        : null}
     </>
   );
 }

@@ -258,7 +258,7 @@ export const imMessages = defineMessages(
     jumpToUnread: '{count} 条新消息',
     jumpToLatest: '回到最新消息',
     today: '今天',
-    edited: '（已编辑）',
+    edited: '已编辑',
     onlyVisibleToYou: '仅对你可见',
     recalledByYou: '你撤回了一条消息',
     recalledBy: '{name} 撤回了一条消息',

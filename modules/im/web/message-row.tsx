@@ -149,6 +149,26 @@ function InlineEditor({ message, chatKey, onDone }: { message: MessageView; chat
   );
 }
 
+/** Text made of a few emoji and nothing else: shown large, without a bubble, as Feishu and Slack do. */
+const EMOJI_ONLY = /^(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\u200d|\ufe0f|\s)+$/u;
+const MAX_BIG_EMOJI = 5;
+
+function isEmojiOnly(message: MessageView): boolean {
+  if (message.msgType !== 'text') return false;
+  const text = safeText(message.content).trim();
+  if (!text || !EMOJI_ONLY.test(text)) return false;
+  return (text.match(/\p{Extended_Pictographic}/gu)?.length ?? 0) <= MAX_BIG_EMOJI;
+}
+
+/** The bubble's classes: cards and merged histories bring their own frame, a lone image or file needs none. */
+function bubbleClassName(message: MessageView, isCard: boolean, quoted: boolean): string {
+  if (isCard) return 'kite-im-bubble kite-im-bubble--card';
+  if (quoted) return 'kite-im-bubble';
+  if (message.msgType === 'image' || message.msgType === 'file') return 'kite-im-bubble kite-im-bubble--media';
+  if (isEmojiOnly(message)) return 'kite-im-bubble kite-im-bubble--emoji';
+  return 'kite-im-bubble';
+}
+
 function safeText(content: string): string {
   try {
     const parsed = JSON.parse(content) as { text?: unknown };
@@ -333,6 +353,7 @@ export const MessageRow = memo(function MessageRow({
   const editable = own && (message.msgType === 'text' || message.msgType === 'post');
   // Cards and merged histories bring their own frame.
   const isCard = message.msgType === 'interactive' || message.msgType === 'merge_forward';
+  const quoted = Boolean(replyTo && message.parentId && !inThread);
   const senderName = message.sender?.name ?? t('unknownSender');
   // Apps' bots and custom (webhook) bots look alike: a robot avatar and a "Bot" tag.
   const isBot = message.sender !== null && message.sender.type !== 'user';
@@ -387,10 +408,8 @@ export const MessageRow = memo(function MessageRow({
           {editing ? (
             <InlineEditor message={message} chatKey={chat.id} onDone={stopEditing} />
           ) : (
-            <div className={isCard ? 'kite-im-bubble kite-im-bubble--card' : 'kite-im-bubble'} data-testid="message-bubble">
-              {replyTo && message.parentId && !inThread ? (
-                <ReplyQuote replyTo={replyTo} onOpen={() => onOpenQuoted?.(message.parentId!)} />
-              ) : null}
+            <div className={bubbleClassName(message, isCard, quoted)} data-testid="message-bubble">
+              {quoted && replyTo ? <ReplyQuote replyTo={replyTo} onOpen={() => onOpenQuoted?.(message.parentId!)} /> : null}
               <div className="kite-im-bubble__text" data-testid="message-text">
                 <MessageBody
                   msgType={message.msgType}

@@ -21,7 +21,7 @@ export const notificationMessages = defineMessages(
     browserUnsupported: 'This browser cannot show notifications.',
     settingsLoadFailed: 'Your settings could not be loaded.',
     // Banner above the chat list
-    bannerText: 'Get desktop notifications for new messages and buzzes?',
+    bannerText: 'Get notified of new messages and buzzes?',
     bannerEnable: 'Turn on',
     bannerDismiss: 'Not now',
     bannerBlocked: 'The browser did not allow notifications. You can change that in its site settings.',

@@ -119,7 +119,7 @@ describe('system lines', () => {
       'Alice changed the group settings: messages are shown as a conversation',
     );
     expect(systemText(changed({ name: 'pinPolicy', value: 'admins' }), wording('zh-CN'))).toBe(
-      'Alice将群设置修改为仅群主和群管理员可Pin消息',
+      'Alice将群设置修改为仅群主和群管理员可 Pin 消息',
     );
     expect(systemText(changed({ name: 'pinPolicy', value: 'all' }), wording('en-US'))).toBe(
       'Alice changed the group settings: all members can pin messages',

@@ -24,7 +24,7 @@ export const commonMessages = defineMessages(
     actions: 'Actions',
     optional: 'optional',
     required: 'Required',
-    errorTitle: 'This did not load',
+    errorTitle: 'Could not load this',
     errorDescription: 'Something went wrong while loading. Check your connection and try again.',
     emptyTitle: 'Nothing here yet',
     noAccessTitle: 'You do not have access',
