@@ -4,7 +4,7 @@ import type { ChatView } from '@kite/im/contract';
 import { useMessages } from '@kite/ui/i18n';
 import { UserAvatar } from '@kite/ui/user-avatar';
 import { useViewer } from '@kite/ui/viewer';
-import { type ClipboardEvent, type DragEvent, type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { type ClipboardEvent, type DragEvent, type KeyboardEvent, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { chatNameMatches } from './chat-list-model.ts';
 import {
   activeMentionQuery,
@@ -90,6 +90,19 @@ export function Composer({
   const textarea = useRef<HTMLTextAreaElement>(null);
   const [draft, setDraft] = useState<ComposerDraft>(() => readLocalDraft(draftKey) ?? { text: serverDraft(chat), mentions: [] });
   const [caret, setCaret] = useState(0);
+  /**
+   * Where the caret goes once the text the code just changed is on screen. Placed as soon as React
+   * has written it (a layout effect), before the browser handles the next key: a caret placed a
+   * frame later would move back over what a fast typist typed meanwhile.
+   */
+  const placeCaret = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const position = placeCaret.current;
+    if (position === null) return;
+    placeCaret.current = null;
+    textarea.current?.focus();
+    textarea.current?.setSelectionRange(position, position);
+  });
   const [pickerIndex, setPickerIndex] = useState(0);
   const [pickerDismissed, setPickerDismissed] = useState<number | null>(null);
   const draftRef = useRef(draft);
@@ -172,10 +185,7 @@ export function Composer({
     const next = insertMention(draft.text, mention.start, caret, option.name);
     setDraft((current) => ({ text: next.text, mentions: [...current.mentions.filter((m) => m.userId !== option.userId), option] }));
     setCaret(next.caret);
-    requestAnimationFrame(() => {
-      textarea.current?.focus();
-      textarea.current?.setSelectionRange(next.caret, next.caret);
-    });
+    placeCaret.current = next.caret;
   };
 
   const send = () => {
@@ -246,10 +256,7 @@ export function Composer({
     const text = before + prefix + draft.text.slice(position);
     update(text, position + prefix.length);
     setPickerDismissed(null);
-    requestAnimationFrame(() => {
-      element?.focus();
-      element?.setSelectionRange(position + prefix.length, position + prefix.length);
-    });
+    placeCaret.current = position + prefix.length;
   };
 
   return (
