@@ -6,6 +6,7 @@ import { EmptyState, ErrorState } from '@kite/ui/states';
 import { useViewer } from '@kite/ui/viewer';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useEdgePaging } from './edge-paging.ts';
 import { forwardMessages } from './forward-messages.ts';
 import { fetchMessages, type HistoryCursor, imQueryKeys, MESSAGE_PAGE_SIZE, type MessagePage } from './im-api.ts';
 import { showHistoryAround } from './im-cache.ts';
@@ -125,10 +126,11 @@ export function MessageHistory({
   const [jump, setJump] = useState<{ match: (message: MessageView) => boolean; highlight: boolean } | null>(null);
   const f = useMessages(forwardMessages);
   const queryClient = useQueryClient();
-  /** A newer page is on its way (a window scrolled down): it grows the list below, the place stays. */
-  const loadingNewer = useRef(false);
 
   const messages = useMemo(() => mergeMessagePages(history.data?.pages ?? []), [history.data]);
+  // Older pages near the top, newer ones near the bottom; `loadingNewer` while a newer page (a window
+  // scrolled down) is on its way: it grows the list below, the place stays.
+  const { loadingNewer, onScrolled } = useEdgePaging(scroller, history, LOAD_OLDER_PX, messages.length);
   // The first unread seq may be a thread reply, which the timeline does not show: the line and the
   // jump go to the first timeline message after it — none when the latest messages are loaded and
   // only thread replies are unread (the thread shows them).
@@ -207,19 +209,8 @@ export function MessageHistory({
     atBottom.current = bottomDistance.current < STICK_TO_BOTTOM_PX;
     if (atBottom.current && showLatest) setShowLatest(false);
     if (unreadAbove) checkUnreadAbove();
-    if (element.scrollTop < LOAD_OLDER_PX && history.hasNextPage && !history.isFetchingNextPage) void history.fetchNextPage();
-    if (bottomDistance.current < LOAD_OLDER_PX && history.hasPreviousPage && !history.isFetchingPreviousPage) {
-      loadingNewer.current = true;
-      void history.fetchPreviousPage();
-    }
+    onScrolled(bottomDistance.current);
   };
-
-  // A short first page may not fill the screen, so nothing scrolls: load more until it does.
-  useEffect(() => {
-    const element = scroller.current;
-    if (!element || !history.hasNextPage || history.isFetchingNextPage) return;
-    if (element.scrollHeight <= element.clientHeight + LOAD_OLDER_PX) void history.fetchNextPage();
-  }, [history.hasNextPage, history.isFetchingNextPage, messages.length]);
 
   /** Back to the newest messages from a window around an older one (or to the bottom). */
   const goToLatest = useCallback(() => {

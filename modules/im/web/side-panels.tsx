@@ -13,6 +13,7 @@ import { useLocation } from 'react-router';
 import { UploadTray, useAttachments } from './attachments.tsx';
 import { ChatSearchPanel, ChatSearchTitle } from './chat-search-panel.tsx';
 import { Composer } from './composer.tsx';
+import { useEdgePaging } from './edge-paging.ts';
 import { forwardMessages } from './forward-messages.ts';
 import {
   type ChatMember,
@@ -203,8 +204,9 @@ function ThreadPanel({ chat, rootId, replyId, onClose, onBack }: ThreadPanelProp
   // a reader at the end (or the viewer's own). A thread opens at its end, or at the reply asked for.
   const range = useRef<{ first: number; last: number } | null>(null);
   const bottomDistance = useRef(0);
-  /** A newer page is on its way (a page around a reply scrolled down): it grows the list below, the place stays. */
-  const loadingNewer = useRef(false);
+  // Paged at both ends; `loadingNewer` while a newer page (a page around a reply scrolled down) is on
+  // its way: it grows the list below, the place stays.
+  const { loadingNewer, onScrolled } = useEdgePaging(scroller, thread, THREAD_LOAD_OLDER_PX, messages.length);
   const [atEnd, setAtEnd] = useState(false);
   const measure = () => {
     const element = scroller.current;
@@ -235,18 +237,8 @@ function ThreadPanel({ chat, rootId, replyId, onClose, onBack }: ThreadPanelProp
     const element = scroller.current;
     if (!element) return;
     measure();
-    if (element.scrollTop < THREAD_LOAD_OLDER_PX && thread.hasNextPage && !thread.isFetchingNextPage) void thread.fetchNextPage();
-    if (bottomDistance.current < THREAD_LOAD_OLDER_PX && thread.hasPreviousPage && !thread.isFetchingPreviousPage) {
-      loadingNewer.current = true;
-      void thread.fetchPreviousPage();
-    }
+    onScrolled(bottomDistance.current);
   };
-  // A short page may not fill the panel, so nothing scrolls: load older replies until it does.
-  useEffect(() => {
-    const element = scroller.current;
-    if (!element || !thread.hasNextPage || thread.isFetchingNextPage) return;
-    if (element.scrollHeight <= element.clientHeight + THREAD_LOAD_OLDER_PX) void thread.fetchNextPage();
-  }, [thread.hasNextPage, thread.isFetchingNextPage, messages.length, thread]);
   const row = (message: NonNullable<typeof root>, startsGroup: boolean) => (
     <MessageRow
       key={message.id}
