@@ -159,6 +159,15 @@ describe.skipIf(!existsSync(chromiumPath))('forwarding in two browsers', () => {
     const picture = viewer.getByTestId('chat-image').locator('img');
     await expect.poll(() => picture.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(2);
     await snap(pageB, '04-merged-viewer-desktop');
+    // A sender's name in the snapshot opens their card, above the viewer; a second click closes it.
+    const sender = viewer.getByTestId('merged-item').nth(1).getByTestId('merged-sender');
+    const senderName = (await sender.textContent()) ?? '';
+    await sender.click();
+    const card = pageB.getByTestId('profile-popover');
+    await expect.poll(() => card.getByTestId('profile-name').textContent()).toBe(senderName);
+    await snap(pageB, '04b-merged-viewer-profile-card');
+    await sender.click();
+    await card.waitFor({ state: 'detached' });
     await pageB.keyboard.press('Escape');
     await expect.poll(() => pageB.getByTestId('merged-history').count()).toBe(0);
   });

@@ -13,6 +13,8 @@ import { imMessages } from './im-messages.ts';
 import { MergedOpenerProvider, useHistoryTitle } from './merged-card.tsx';
 import { MessageBody } from './message-body.tsx';
 import { parseContent } from './message-content.ts';
+import { ProfileTrigger } from './profile-card.tsx';
+import { profileTargetOfParty } from './profile-target.ts';
 
 function formatStamp(iso: string, locale: Locale): string {
   return new Intl.DateTimeFormat(locale, {
@@ -31,12 +33,18 @@ function MergedItem({ item }: { item: MergedMessageView }) {
   const t = useMessages(imMessages);
   const { locale } = useLocale();
   const name = item.sender?.name || t('unknownSender');
+  // The sender as they are now opens their card, as in the timeline (the name is the one kept at forwarding).
+  const target = profileTargetOfParty(item.sender);
   return (
     <li className="kite-im-merged-item" data-testid="merged-item" data-message-id={item.messageId}>
-      <UserAvatar name={name} color={item.sender?.avatarColor} size={32} />
+      <ProfileTrigger target={target} label={name} className="kite-im-profile-trigger--face">
+        <UserAvatar name={name} color={item.sender?.avatarColor} size={32} />
+      </ProfileTrigger>
       <div className="kite-im-merged-item__main">
         <div className="kite-im-row__meta">
-          <span className="kite-im-row__name">{name}</span>
+          <ProfileTrigger target={target} label={name} className="kite-im-row__name" testId="merged-sender">
+            {name}
+          </ProfileTrigger>
           <span className="kite-im-row__time">{formatStamp(item.createdAt, locale)}</span>
         </div>
         <div className="kite-im-merged-item__body">
