@@ -15,13 +15,11 @@
 import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import { Session } from 'node:inspector/promises';
-import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { loadConfig } from '../../apps/server/src/config.ts';
 import { createKite } from '../../apps/server/src/kite.ts';
 import { searchTermsOf } from '../../modules/im/server/search-terms.ts';
-import { PGliteStatements } from '../../packages/platform/src/pglite-statements.ts';
+import { onEveryStatement } from '../../packages/testing/src/sql-statements.ts';
 import { chatLine, seededRandom } from './chat-corpus.ts';
 
 const users = Number(process.env.BENCH_USERS ?? 1000);
@@ -37,23 +35,12 @@ const chatCorpus = process.env.BENCH_CORPUS === 'chat';
 let statements = 0;
 const statementsByText = new Map<string, number>();
 if (process.env.BENCH_STATS_PORT) {
-  // On PGlite, statements with parameters and transaction control run prepared; the rest as exec.
-  type Method = (...args: unknown[]) => unknown;
-  const counted: Array<[Record<string, Method>, string]> = [
-    [PGliteStatements.prototype as unknown as Record<string, Method>, 'query'],
-    [PGlite.prototype as unknown as Record<string, Method>, 'exec'],
-    [pg.Client.prototype as unknown as Record<string, Method>, 'query'],
-  ];
-  for (const [target, method] of counted) {
-    const original = target[method]!;
-    target[method] = function (this: unknown, ...args: unknown[]) {
-      statements++;
-      // A slice, not a normalised copy: this runs on every statement of the server being measured.
-      const key = (typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string } | undefined)?.text)).slice(0, 120);
-      statementsByText.set(key, (statementsByText.get(key) ?? 0) + 1);
-      return original.apply(this, args);
-    };
-  }
+  onEveryStatement((text) => {
+    statements++;
+    // A slice, not a normalised copy: this runs on every statement of the server being measured.
+    const key = text.slice(0, 120);
+    statementsByText.set(key, (statementsByText.get(key) ?? 0) + 1);
+  });
   createServer((request, response) => {
     void control(request).then((answer) => response.end(JSON.stringify(answer)));
   }).listen(Number(process.env.BENCH_STATS_PORT), '127.0.0.1');

@@ -1,38 +1,18 @@
-import { PGlite } from '@electric-sql/pglite';
 import type { UserView } from '@kite/contact/contract';
 import type { ChatView, MessageView } from '@kite/im/contract';
 import { ManualClock } from '@kite/kernel/clock';
-import { PGliteStatements } from '@kite/platform/pglite-statements';
+import { onEveryStatement } from '@kite/testing/sql-statements';
 import { setUpTenant, signedInPerson, startTestServer, type TestServer, testEngines, type WebClient } from '@kite/testing/test-server';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
- * What a history page costs in SQL: every statement the server sends is recorded (as
- * bench/servers/kite-seeded.ts counts them), and a page's are the ones sent while it was asked
+ * What a history page costs in SQL: every statement the server sends is recorded
+ * (`onEveryStatement`, as bench/servers/kite-seeded.ts counts them), and a page's are the ones sent while it was asked
  * for, less the outbox dispatcher's polls, which run on their own timer.
  */
 
-type Method = (...args: unknown[]) => unknown;
 const recorded: string[] = [];
 let recording = false;
-const originals: Array<[Record<string, Method>, string, Method]> = [];
-
-function recordStatements(): void {
-  const targets: Array<[Record<string, Method>, string]> = [
-    [PGliteStatements.prototype as unknown as Record<string, Method>, 'query'],
-    [PGlite.prototype as unknown as Record<string, Method>, 'exec'],
-    [pg.Client.prototype as unknown as Record<string, Method>, 'query'],
-  ];
-  for (const [target, method] of targets) {
-    const original = target[method]!;
-    originals.push([target, method, original]);
-    target[method] = function (this: unknown, ...args: unknown[]) {
-      if (recording) recorded.push(typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string } | undefined)?.text));
-      return original.apply(this, args);
-    };
-  }
-}
 
 /** The statements `request` made the server send (the dispatcher's aside). */
 async function statementsOf<T>(request: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
@@ -55,8 +35,12 @@ describe.each(testEngines())('history page statements (%s)', (engine) => {
   let bob: { client: WebClient; user: UserView };
   let carol: { client: WebClient; user: UserView };
 
+  let stopRecording: () => void;
+
   beforeAll(async () => {
-    recordStatements();
+    stopRecording = onEveryStatement((text) => {
+      if (recording) recorded.push(text);
+    });
     server = await startTestServer({ engine, clock });
     const { admin } = await setUpTenant(server);
     alice = await signedInPerson<UserView>(admin, 'Alice', 'alice@acme.test');
@@ -66,7 +50,7 @@ describe.each(testEngines())('history page statements (%s)', (engine) => {
 
   afterAll(async () => {
     await server?.close();
-    for (const [target, method, original] of originals.splice(0)) target[method] = original;
+    stopRecording?.();
   });
 
   async function send(client: WebClient, chatId: string, content: string, extra: Record<string, unknown> = {}) {
