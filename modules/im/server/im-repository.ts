@@ -959,14 +959,14 @@ export const imRepository = {
       .execute();
   },
 
-  /** Who reacted to a message with one emoji, in the order they did, after `after`. */
-  async reactorsPage(
+  /** A message's reactions (with `emojiType`, that emoji's only), in the order they were made, after `after`. */
+  async reactionsPage(
     db: Queryable,
     messageId: string,
-    emojiType: string,
-    options: { after?: { createdAt: Date; id: string }; limit: number },
+    options: { emojiType?: string; after?: { createdAt: Date; id: string }; limit: number },
   ): Promise<ReactionRow[]> {
-    let query = db.selectFrom('im_reaction').selectAll().where('message_id', '=', messageId).where('emoji_type', '=', emojiType);
+    let query = db.selectFrom('im_reaction').selectAll().where('message_id', '=', messageId);
+    if (options.emojiType) query = query.where('emoji_type', '=', options.emojiType);
     const after = options.after;
     if (after) {
       query = query.where((eb) =>
@@ -984,12 +984,5 @@ export const imRepository = {
       .where('emoji_type', '=', emojiType)
       .executeTakeFirst();
     return Number(row?.count ?? 0);
-  },
-
-  async listReactions(db: Queryable, messageId: string, options: { emojiType?: string; afterId?: string; limit: number }) {
-    let query = db.selectFrom('im_reaction').selectAll().where('message_id', '=', messageId);
-    if (options.emojiType) query = query.where('emoji_type', '=', options.emojiType);
-    if (options.afterId) query = query.where('id', '>', options.afterId);
-    return query.orderBy('id').limit(options.limit).execute();
   },
 };

@@ -218,6 +218,19 @@ describe.each(testEngines())('im v1 through the official SDK (%s)', (engine) => 
     });
     const reactions = await client.im.v1.messageReaction.list({ path: { message_id: textId } });
     expect(reactions.data?.items?.map((item) => item.reaction_id)).toEqual([reaction.data!.reaction_id]);
+    // Pages come in the order the reactions were made: the bot's first, then Alice's.
+    expect((await alice.client.post(`/api/im/messages/${textId}/reactions`, { emojiType: 'THUMBSUP' })).status).toBe(200);
+    const first = await client.im.v1.messageReaction.list({ path: { message_id: textId }, params: { page_size: 1 } });
+    expect(first.data).toMatchObject({ has_more: true, items: [{ reaction_type: { emoji_type: 'SMILE' } }] });
+    const second = await client.im.v1.messageReaction.list({
+      path: { message_id: textId },
+      params: { page_size: 1, page_token: first.data!.page_token! },
+    });
+    expect(second.data).toMatchObject({ has_more: false, page_token: '', items: [{ reaction_type: { emoji_type: 'THUMBSUP' } }] });
+    const badToken = await client.im.v1.messageReaction
+      .list({ path: { message_id: textId }, params: { page_token: 'not-a-token' } })
+      .catch((error: { response?: { data?: { code?: number } } }) => error.response?.data);
+    expect(badToken?.code).not.toBe(0);
     const unreacted = await client.im.v1.messageReaction.delete({ path: { message_id: textId, reaction_id: reaction.data!.reaction_id! } });
     expect(unreacted.code).toBe(0);
 

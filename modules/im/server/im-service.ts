@@ -187,11 +187,11 @@ function encodeChatCursor(cursor: ChatCursor): string {
   return Buffer.from(JSON.stringify([cursor.pinned, cursor.activity, cursor.id])).toString('base64url');
 }
 
-function encodeReactorCursor(createdAt: Date, id: string): string {
+function encodeReactionCursor(createdAt: Date, id: string): string {
   return Buffer.from(JSON.stringify([createdAt.toISOString(), id]), 'utf8').toString('base64url');
 }
 
-function decodeReactorCursor(token: string | undefined): { createdAt: Date; id: string } | undefined {
+function decodeReactionCursor(token: string | undefined): { createdAt: Date; id: string } | undefined {
   if (!token) return undefined;
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as [unknown, unknown];
@@ -865,44 +865,41 @@ export class ImService {
    * Internal API: who reacted to a message with `emojiType`, first reactors first, as people and
    * bots the web can open cards of. Anyone who can read the message's chat may ask.
    */
+  /** Who reacted with one emoji (the web's list under a reaction chip), with how many did. */
   async reactors(ctx: Ctx, messageRef: string, query: ReactorsQuery): Promise<ReactorsPage> {
-    assertScope(ctx, 'im:message');
-    const { message } = await this.messageStanding(ctx, messageRef);
-    const after = decodeReactorCursor(query.cursor);
-    const rows = await repo.reactorsPage(this.db, message.id, query.emojiType, { after, limit: query.limit + 1 });
-    const page = rows.slice(0, query.limit);
-    const count = page.length < query.limit && !after ? page.length : await repo.reactionCount(this.db, message.id, query.emojiType);
-    const parties = await this.parties(
-      ctx.tenantId,
-      page.map((row) => ({ kind: row.reactor_kind, id: row.reactor_id })),
-    );
-    const last = page[page.length - 1];
+    const { message, rows, parties, nextCursor } = await this.reactionPage(ctx, messageRef, query);
+    const count = !nextCursor && !query.cursor ? rows.length : await repo.reactionCount(this.db, message.id, query.emojiType);
     return {
       emojiType: query.emojiType,
       count,
-      items: page
+      items: rows
         .filter((row) => parties.has(partyKey(row.reactor_kind, row.reactor_id)))
         .map((row) => ({
           reactor: presentPartyRef({ kind: row.reactor_kind, id: row.reactor_id }, parties),
           reactedAt: new Date(row.created_at).toISOString(),
         })),
-      nextCursor: rows.length > query.limit && last ? encodeReactorCursor(new Date(last.created_at), last.id) : null,
+      nextCursor,
     };
   }
 
-  async reactionList(ctx: Ctx, messageRef: string, query: { emojiType?: string; afterId?: string; limit: number }) {
+  /**
+   * A page of a message's reactions (one emoji's, or all), in the order they were made, with who
+   * made them; `cursor` is the page before's `nextCursor` (the web's reactor list, im v1's
+   * `page_token`). A cursor that is not one is `validation_failed`.
+   */
+  async reactionPage(ctx: Ctx, messageRef: string, query: { emojiType?: string; cursor?: string; limit: number }) {
     assertScope(ctx, 'im:message');
     const { message } = await this.messageStanding(ctx, messageRef);
-    const rows = await repo.listReactions(this.db, message.id, { ...query, limit: query.limit + 1 });
-    const page = rows.slice(0, query.limit);
+    const after = decodeReactionCursor(query.cursor);
+    const found = await repo.reactionsPage(this.db, message.id, { emojiType: query.emojiType, after, limit: query.limit + 1 });
+    const rows = found.slice(0, query.limit);
     const parties = await this.parties(
       ctx.tenantId,
-      page.map((row) => ({ kind: row.reactor_kind, id: row.reactor_id })),
+      rows.map((row) => ({ kind: row.reactor_kind, id: row.reactor_id })),
     );
-    return {
-      items: page.map((row) => ({ row, reactor: parties.get(partyKey(row.reactor_kind, row.reactor_id)) })),
-      nextAfterId: rows.length > query.limit ? (page[page.length - 1]?.id ?? null) : null,
-    };
+    const last = rows[rows.length - 1];
+    const nextCursor = found.length > query.limit && last ? encodeReactionCursor(new Date(last.created_at), last.id) : null;
+    return { message, rows, parties, nextCursor };
   }
 
   // Commands: chats -------------------------------------------------------------------------------

@@ -209,15 +209,18 @@ export class OpenImApi {
   }
 
   async reactions(ctx: Ctx, messageRef: string, query: { emojiType?: string; pageSize: number; pageToken?: string }, type: UserIdType) {
-    const page = await this.service.reactionList(ctx, messageRef, {
+    const page = await this.service.reactionPage(ctx, messageRef, {
       emojiType: query.emojiType,
-      afterId: query.pageToken,
+      cursor: query.pageToken,
       limit: query.pageSize,
     });
     return {
-      items: page.items.map(({ row, reactor }) => presentOpenReaction(row, reactor ? presentParty(reactor) : undefined, type)),
-      page_token: page.nextAfterId ?? '',
-      has_more: page.nextAfterId !== null,
+      items: page.rows.map((row) => {
+        const reactor = page.parties.get(partyKey(row.reactor_kind, row.reactor_id));
+        return presentOpenReaction(row, reactor ? presentParty(reactor) : undefined, type);
+      }),
+      page_token: page.nextCursor ?? '',
+      has_more: page.nextCursor !== null,
     };
   }
 }
