@@ -29,6 +29,7 @@ import {
   ImUserSettings,
   imEventAudience,
   imMigrations,
+  isEverydayImEvent,
   MessageRetention,
   OpenChatAdmin,
   OpenImApi,
@@ -162,10 +163,8 @@ export async function createKite(config: KiteConfig, options: CreateKiteOptions 
 
   const dispatcher = new OutboxDispatcher(db, logger);
   const commands = createCommandRunner(db, dispatcher);
-  // Chat content stays out of the audit log (buzzes, chat and thread read marks, and people's own
-  // settings too); recalls, pins and every chat administration stay in.
-  const everydayContent = /^im\.(message\.(created|updated)|card_view\.|reaction\.|read$|thread\.read$|urgent\.|user_settings\.)/;
-  const isAudited = (type: string) => !everydayContent.test(type);
+  // Everyday chat activity stays out of the audit log; the messenger says which events that is.
+  const isAudited = (type: string) => !isEverydayImEvent(type);
   dispatcher.addDurable('platform.audit', createAuditConsumer(isAudited), { wants: (event) => isAudited(event.type) });
   // Caches of sessions and tokens on every node follow changes made on any node.
   dispatcher.addLive('auth.cache', (events) => {

@@ -1,3 +1,4 @@
+export { isEverydayImEvent } from './audit-policy.ts';
 export { CardCallbacks } from './card-callbacks.ts';
 export { registerImCardRoutes } from './card-routes.ts';
 export { DelayedCardUpdates } from './card-updates.ts';
